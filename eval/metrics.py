@@ -1,0 +1,86 @@
+"""Answer and retrieval metrics: pure functions over plain values."""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+# Punctuation becomes a space ("credulity,given" is two words); % and $ carry meaning in answers.
+_PUNCTUATION = re.compile("[" + re.escape(string.punctuation.replace("%", "").replace("$", "")) + "]")
+_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
+
+
+def normalize_answer(text: str) -> str:
+    """Lowercase, unify quotes and dashes, drop punctuation and articles, collapse spaces (SQuAD-style)."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = _ORDINAL.sub(r"\1", text)
+    text = _PUNCTUATION.sub(" ", text)
+    text = _ARTICLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def contains_answer(answer: str, accepted: Sequence[str]) -> bool:
+    """Normalised containment of any accepted answer string."""
+    haystack = f" {normalize_answer(answer)} "
+    return any(f" {normalize_answer(a)} " in haystack for a in accepted if normalize_answer(a))
+
+
+def token_f1(answer: str, accepted: Sequence[str]) -> float:
+    """Best SQuAD token F1 against the accepted answers."""
+    predicted = normalize_answer(answer).split()
+    best = 0.0
+    for gold in accepted:
+        expected = normalize_answer(gold).split()
+        common = Counter(predicted) & Counter(expected)
+        overlap = sum(common.values())
+        if not predicted or not expected or overlap == 0:
+            continue
+        precision, recall = overlap / len(predicted), overlap / len(expected)
+        best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def first_relevant_rank(ranked_doc_ids: Sequence[str], gold: Sequence[str]) -> int | None:
+    """1-based rank of the first result from a gold document."""
+    wanted = set(gold)
+    for rank, doc_id in enumerate(ranked_doc_ids, start=1):
+        if doc_id in wanted:
+            return rank
+    return None
+
+
+def hit_at(ranked_doc_ids: Sequence[str], gold: Sequence[str], k: int) -> float:
+    rank = first_relevant_rank(ranked_doc_ids, gold)
+    return 1.0 if rank is not None and rank <= k else 0.0
+
+
+def reciprocal_rank(ranked_doc_ids: Sequence[str], gold: Sequence[str]) -> float:
+    rank = first_relevant_rank(ranked_doc_ids, gold)
+    return 1.0 / rank if rank else 0.0
+
+
+def ndcg_at(ranked_doc_ids: Sequence[str], gold: Sequence[str], k: int = 10) -> float:
+    """Binary-relevance nDCG over distinct documents (a document counts once, at its best rank)."""
+    seen: list[str] = []
+    for doc_id in ranked_doc_ids:
+        if doc_id not in seen:
+            seen.append(doc_id)
+    wanted = set(gold)
+    dcg = sum(1.0 / math.log2(rank + 1) for rank, doc_id in enumerate(seen[:k], start=1) if doc_id in wanted)
+    ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(wanted), k) + 1))
+    return dcg / ideal if ideal else 0.0
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, math.ceil(q / 100 * len(ordered)) - 1))
+    return ordered[index]

@@ -1,0 +1,26 @@
+"""From a loaded article to the document we index: cleaned text, plus the dateline and byline it states."""
+
+from __future__ import annotations
+
+from ingest.cleaning import PARAGRAPH_BREAK, clean_article, normalize_text
+from ingest.metadata import find_byline, find_published_date
+from ingest.models import Article, Document, InvalidDocumentError
+
+
+def clean_document(article: Article) -> Document:
+    """The headline opens the reference text, so answers (and citations) can come from it too."""
+    body = clean_article(article.body)
+    if not body:
+        raise InvalidDocumentError("text", "no article text is left after removing boilerplate")
+    title = " ".join(normalize_text(article.title).split()) or article.id
+    text = f"{title}{PARAGRAPH_BREAK}{body}"
+    return Document(
+        id=article.id,
+        title=title,
+        text=text,
+        url=article.url,
+        source=article.source,
+        published=article.published or find_published_date(text),
+        byline=article.byline or find_byline(text, title),
+        metadata=dict(article.metadata),
+    )

@@ -1,0 +1,251 @@
+"""Ingestion into the three stores, crash-safely: clean → chunk → (hash check) → embed → index.
+
+Write protocol for a batch of documents, under a cross-process file lock:
+
+1. journal the batch in the catalog (``pending_writes``: old and new version of each document);
+2. write the new version's chunks to the vector store and the keyword index (ids carry the version);
+3. switch the catalog to the new versions in one transaction (the moment queries see them);
+4. delete the old versions' chunks from both indexes;
+5. clear the journal.
+
+Queries join every hit against the catalog, so until step 3 they see only the old version, and after it only
+the new one. A crash anywhere leaves journal rows that :meth:`Indexer.recover` turns into deletes of whichever
+versions are not current; re-running the ingest then writes what is missing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+from tqdm import tqdm
+
+from ingest.catalog import Catalog, PendingWrite, chunk_id, chunk_ids, version_key
+from ingest.chunking import chunk_article
+from ingest.documents import clean_document
+from ingest.embedding import Embedder
+from ingest.keyword_index import KeywordEntry, KeywordIndex
+from ingest.loading import LoadError
+from ingest.models import Article, Chunk, Document, InvalidDocumentError
+from ingest.vector_store import ChunkVector, VectorStore
+
+
+def embedding_text(document: Document, chunk: Chunk) -> str:
+    """What the embedding model sees for a chunk: the headline gives every chunk its article's context."""
+    return chunk.text if chunk.start == 0 else f"{document.title}\n{chunk.text}"
+
+
+def document_version(document: Document) -> str:
+    return document.content_hash[:16]
+
+
+@dataclass(frozen=True)
+class PreparedDocument:
+    document: Document
+    version: str
+    chunks: list[Chunk]
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[LoadError] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.replaced)} replaced, {len(self.unchanged)} unchanged, "
+            f"{len(self.failed)} failed; {self.chunks} chunks embedded in {self.seconds:.1f}s"
+        )
+
+
+def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
+    document = clean_document(article)
+    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens)
+    if not chunks:
+        raise InvalidDocumentError("text", "the article has no sentences to index")
+    return PreparedDocument(document, document_version(document), chunks)
+
+
+class Indexer:
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorStore,
+        keywords: KeywordIndex,
+        embedder: Embedder,
+        lock_path: Path,
+        chunk_tokens: int = 180,
+        batch_documents: int = 32,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.keywords = keywords
+        self.embedder = embedder
+        self.chunk_tokens = chunk_tokens
+        self.batch_documents = batch_documents
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        self._file_lock = FileLock(str(lock_path))
+        self._thread_lock = threading.Lock()
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Serialises writers across threads and processes; readers never wait for it."""
+        with self._thread_lock, self._file_lock:
+            yield
+
+    # --- ingest ------------------------------------------------------------------------------------------
+
+    def ingest(
+        self, items: Iterable[Article | LoadError], progress: bool = False, total: int | None = None
+    ) -> IngestReport:
+        """Index articles; unchanged ones cost a hash, bad ones are reported and skipped."""
+        started = time.perf_counter()
+        report = IngestReport()
+        batch: list[PreparedDocument] = []
+        with tqdm(total=total, unit="doc", desc="ingest", disable=not progress) as bar:
+            for item in items:
+                bar.update(1)
+                if isinstance(item, LoadError):
+                    report.failed.append(item)
+                    continue
+                try:
+                    prepared = prepare_document(item, self.chunk_tokens)
+                except InvalidDocumentError as error:
+                    report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
+                    continue
+                if any(p.document.id == prepared.document.id for p in batch):
+                    self._flush(batch, report)  # the later copy of a document replaces the earlier one
+                    batch = []
+                batch.append(prepared)
+                if len(batch) >= self.batch_documents:
+                    self._flush(batch, report)
+                    batch = []
+            self._flush(batch, report)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _flush(self, batch: Sequence[PreparedDocument], report: IngestReport) -> None:
+        if not batch:
+            return
+        known = self.catalog.hashes([p.document.id for p in batch])
+        changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
+        report.unchanged.extend(p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash)
+        if not changed:
+            return
+        texts = [embedding_text(p.document, chunk) for p in changed for chunk in p.chunks]
+        embeddings = self.embedder.embed_documents(texts)
+        self.write(changed, embeddings)
+        for prepared in changed:
+            (report.replaced if prepared.document.id in known else report.added).append(prepared.document.id)
+        report.chunks += len(texts)
+
+    def write(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+        """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""
+        with self.write_lock():
+            current = self.catalog.hashes([p.document.id for p in prepared])
+            pending = [
+                PendingWrite(
+                    doc_id=p.document.id,
+                    old_version=current.get(p.document.id, (None, None, 0))[1],
+                    old_chunk_count=current.get(p.document.id, (None, None, 0))[2],
+                    new_version=p.version,
+                    new_chunk_count=len(p.chunks),
+                )
+                for p in prepared
+            ]
+            self.catalog.begin_writes(pending)
+            try:
+                self._write_indexes(prepared, embeddings)
+                self.catalog.switch_versions([(p.document, p.version, p.chunks) for p in prepared])
+                self._delete_versions(
+                    [(w.doc_id, w.old_version, w.old_chunk_count) for w in pending if w.old_version != w.new_version]
+                )
+                self.catalog.end_writes([w.doc_id for w in pending])
+            except BaseException:
+                self._recover_locked()
+                raise
+
+    def _write_indexes(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+        vectors: list[ChunkVector] = []
+        entries: list[KeywordEntry] = []
+        row = 0
+        for p in prepared:
+            doc = p.document
+            for chunk in p.chunks:
+                cid = chunk_id(doc.id, p.version, chunk.index)
+                vectors.append(ChunkVector(cid, embeddings[row], doc.id, doc.source, doc.published))
+                entries.append(
+                    KeywordEntry(cid, version_key(doc.id, p.version), doc.id, doc.title, chunk.text, doc.source,
+                                 doc.published)
+                )
+                row += 1
+        self.vectors.upsert(vectors)
+        with self.keywords.writer() as writer:
+            for p in prepared:
+                # A re-run after a crash may find this version half-written: start it clean.
+                writer.delete_version(version_key(p.document.id, p.version))
+            writer.add(entries)
+
+    def _delete_versions(self, versions: Sequence[tuple[str, str | None, int]]) -> None:
+        versions = [(doc_id, version, count) for doc_id, version, count in versions if version]
+        if not versions:
+            return
+        self.vectors.delete([cid for doc_id, version, count in versions for cid in chunk_ids(doc_id, version, count)])
+        with self.keywords.writer() as writer:
+            for doc_id, version, _ in versions:
+                writer.delete_version(version_key(doc_id, version))
+
+    # --- delete ------------------------------------------------------------------------------------------
+
+    def delete(self, doc_ids: Sequence[str]) -> list[str]:
+        """Remove documents from every store; the cost grows with their chunks, not with the corpus."""
+        with self.write_lock():
+            current = self.catalog.hashes(doc_ids)
+            if not current:
+                return []
+            pending = [PendingWrite(doc_id, version, count, None, 0) for doc_id, (_, version, count) in current.items()]
+            self.catalog.begin_writes(pending)
+            try:
+                self.catalog.switch_versions([], deleted=list(current))
+                self._delete_versions([(w.doc_id, w.old_version, w.old_chunk_count) for w in pending])
+                self.catalog.end_writes(list(current))
+            except BaseException:
+                self._recover_locked()
+                raise
+            return sorted(current)
+
+    # --- recovery ----------------------------------------------------------------------------------------
+
+    def recover(self) -> int:
+        """Finish or undo writes a crash interrupted; returns how many documents needed it."""
+        with self.write_lock():
+            return self._recover_locked()
+
+    def _recover_locked(self) -> int:
+        pending = self.catalog.pending_writes()
+        if not pending:
+            return 0
+        current = self.catalog.hashes([p.doc_id for p in pending])
+        stale: list[tuple[str, str | None, int]] = []
+        for p in pending:
+            version = current.get(p.doc_id, (None, None, 0))[1]
+            for candidate, count in ((p.old_version, p.old_chunk_count), (p.new_version, p.new_chunk_count)):
+                if candidate and candidate != version:
+                    stale.append((p.doc_id, candidate, count))
+        self._delete_versions(stale)
+        self.catalog.end_writes([p.doc_id for p in pending])
+        return len(pending)

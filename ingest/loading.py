@@ -1,0 +1,237 @@
+"""Read articles from files and folders: .txt, .md, .html and .jsonl.
+
+Every problem with an input becomes a :class:`LoadError` naming the file (and line), yielded in place of the
+article, so one bad file or JSONL line never stops the others from being ingested.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from ingest.metadata import parse_date
+from ingest.models import Article, InvalidDocumentError, validate_doc_id
+
+TEXT_SUFFIXES = {".txt", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+JSONL_FIELDS = {"id", "title", "text", "url", "source", "published", "byline"}
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """An input that could not become an article."""
+
+    origin: str
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
+    """Files named directly, and supported files found (recursively, in name order) under folders."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield LoadError(str(path), "no such file or folder")
+
+
+def load_paths(paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
+    for item in iter_files(paths):
+        if isinstance(item, LoadError):
+            yield item
+        else:
+            yield from load_file(item, max_file_bytes=max_file_bytes)
+
+
+def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield LoadError(str(path), f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
+        return
+    text = read_text(path, max_file_bytes)
+    if isinstance(text, LoadError):
+        yield text
+        return
+    if suffix in JSONL_SUFFIXES:
+        yield from parse_jsonl(text, origin=str(path))
+        return
+    try:
+        doc_id = validate_doc_id(path.stem)
+        if suffix in HTML_SUFFIXES:
+            yield parse_html(text, doc_id, origin=str(path))
+        elif suffix in MARKDOWN_SUFFIXES:
+            yield parse_markdown(text, doc_id, origin=str(path))
+        else:
+            yield parse_plain_text(text, doc_id, origin=str(path))
+    except InvalidDocumentError as error:
+        yield LoadError(str(path), error.message, error.field)
+
+
+def read_text(path: Path, max_file_bytes: int) -> str | LoadError:
+    size = path.stat().st_size
+    if size == 0:
+        return LoadError(str(path), "the file is empty")
+    if size > max_file_bytes:
+        return LoadError(str(path), f"the file is {size:,} bytes, over the {max_file_bytes:,}-byte limit")
+    return decode_text(path.read_bytes(), str(path))
+
+
+def decode_text(data: bytes, origin: str) -> str | LoadError:
+    if b"\x00" in data[:8192]:
+        return LoadError(origin, "this looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return LoadError(origin, f"the file is not UTF-8 text (bad byte at offset {error.start})")
+
+
+def parse_plain_text(text: str, doc_id: str, origin: str = "") -> Article:
+    """The first non-empty line is the title; the rest is the body."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if line.strip():
+            return Article(
+                id=doc_id, title=line.strip(), body="\n".join(lines[number + 1 :]), origin=origin
+            )
+    raise InvalidDocumentError("text", "the file holds only whitespace")
+
+
+def parse_markdown(text: str, doc_id: str, origin: str = "") -> Article:
+    """Markdown parsed for real: the first heading is the title, block texts become paragraphs."""
+    tokens = MarkdownIt("commonmark").parse(text)
+    title: str | None = None
+    blocks: list[str] = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        content = inline_text(token)
+        if not content:
+            continue
+        is_heading = index > 0 and tokens[index - 1].type == "heading_open"
+        if title is None and (is_heading or not blocks):
+            title = content
+        else:
+            blocks.append(content)
+    if title is None:
+        raise InvalidDocumentError("text", "the file holds no text")
+    return Article(id=doc_id, title=title, body="\n\n".join(blocks), origin=origin)
+
+
+def inline_text(token: Any) -> str:
+    """The visible text of a markdown-it inline token: markup and link targets dropped."""
+    parts: list[str] = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def parse_html(html: str, doc_id: str, origin: str = "") -> Article:
+    """Main-content extraction with trafilatura: no navigation, scripts or comments."""
+    import trafilatura  # heavy import, only needed for HTML
+
+    extracted = trafilatura.extract(
+        html,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=True,
+    )
+    if not extracted:
+        raise InvalidDocumentError("text", "no article text could be extracted from the HTML")
+    data = json.loads(extracted)
+    # trafilatura puts one block element per line; the title heading is usually the first of them.
+    blocks = [line.strip() for line in (data.get("text") or "").split("\n") if line.strip()]
+    title = (data.get("title") or "").strip()
+    if blocks and (not title or blocks[0] == title):
+        title = blocks.pop(0)
+    if not blocks:
+        raise InvalidDocumentError("text", "no article text could be extracted from the HTML")
+    return Article(
+        id=doc_id,
+        title=title,
+        body="\n\n".join(blocks),
+        url=data.get("source") or None,
+        source=data.get("sitename") or data.get("source-hostname") or data.get("hostname") or None,
+        published=parse_date(data.get("date") or ""),
+        byline=data.get("author") or None,
+        origin=origin,
+    )
+
+
+def parse_jsonl(text: str, origin: str) -> Iterator[Article | LoadError]:
+    """One article per line; a bad line is reported with its line number and the rest still load."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield LoadError(where, f"invalid JSON ({error.msg} at column {error.colno})")
+            continue
+        try:
+            yield article_from_record(record, origin=where)
+        except InvalidDocumentError as error:
+            yield LoadError(where, error.message, error.field)
+
+
+def article_from_record(record: Any, origin: str = "") -> Article:
+    """An article from a JSON object with ``id``, ``title``, ``text`` and optional metadata."""
+    if not isinstance(record, dict):
+        raise InvalidDocumentError("record", "each line must be a JSON object")
+    for required in ("id", "title", "text"):
+        if required not in record:
+            raise InvalidDocumentError(required, f"missing required field '{required}'")
+    for name in ("id", "title", "text"):
+        if not isinstance(record[name], str):
+            raise InvalidDocumentError(name, f"'{name}' must be a string")
+    if not record["text"].strip():
+        raise InvalidDocumentError("text", "'text' is empty")
+    if not record["title"].strip():
+        raise InvalidDocumentError("title", "'title' is empty")
+    for optional in ("url", "source", "byline"):
+        if record.get(optional) is not None and not isinstance(record[optional], str):
+            raise InvalidDocumentError(optional, f"'{optional}' must be a string")
+    published = None
+    if record.get("published"):
+        published = parse_date(str(record["published"]))
+        if published is None:
+            raise InvalidDocumentError(
+                "published", f"'published' must be a date such as 2016-11-01, got {record['published']!r}"
+            )
+    metadata = {key: value for key, value in record.items() if key not in JSONL_FIELDS}
+    return Article(
+        id=validate_doc_id(record["id"]),
+        title=record["title"].strip(),
+        body=record["text"],
+        url=record.get("url") or None,
+        source=record.get("source") or None,
+        published=published,
+        byline=record.get("byline") or None,
+        metadata=metadata,
+        origin=origin,
+    )

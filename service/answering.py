@@ -1,0 +1,198 @@
+"""Answers with numbered citations; the extractive answerer is the offline default.
+
+The extractive answerer quotes the evidence sentences that best answer the question, judged by the
+cross-encoder. It refuses (``grounded=False``, no citations) when the best judged passage scores under the
+calibrated threshold: lexical overlap alone cannot tell "about the right people" from "answers the question".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from llama_index.core.schema import NodeWithScore
+
+from ingest.keyword_index import analyze
+from service.answerability import WordVectors, attribution_penalty, question_focus, uncovered_share
+from service.cross_encoder import CrossEncoder, sigmoid
+from service.evidence import EvidenceSentence, SentenceSplitCache, TermWeights, evidence_sentences, preselect
+from service.temporal import date_mismatch_penalty
+
+REFUSAL = "The articles do not contain an answer to this question."
+
+# A second quoted passage must clear the threshold by this much and be nearly as good as the first.
+SECOND_PASSAGE_MARGIN = 2.0
+SECOND_PASSAGE_GAP = 2.5
+
+
+@dataclass(frozen=True)
+class Citation:
+    """``snippet == document.text[start:end]``, exactly."""
+
+    n: int
+    doc_id: str
+    title: str
+    snippet: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class Answer:
+    answer: str
+    grounded: bool
+    citations: list[Citation]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    query: str = ""  # the standalone query actually searched (after follow-up rewriting)
+    answerer: str = "extractive"
+
+
+def refusal() -> Answer:
+    return Answer(answer=REFUSAL, grounded=False, citations=[])
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class JudgedPassage:
+    sentence: EvidenceSentence
+    relevance: float  # cross-encoder logit
+    penalty: float  # wrong or unconfirmed dates; words asked for but not attributed to the speaker
+    uncovered: float  # share of the question's focus words the passage's neighbourhood lacks
+    score: float  # relevance - penalty - coverage_weight * uncovered: what the threshold applies to
+
+
+class EvidenceJudge:
+    """Scores the evidence sentences of retrieved chunks against a question."""
+
+    def __init__(
+        self,
+        scorer: CrossEncoder,
+        splits: SentenceSplitCache,
+        weights: TermWeights,
+        word_vectors: WordVectors | None,
+        coverage_weight: float,
+        candidates: int = 10,
+    ) -> None:
+        self.scorer = scorer
+        self.splits = splits
+        self.weights = weights
+        self.word_vectors = word_vectors
+        self.coverage_weight = coverage_weight
+        self.candidates = candidates
+
+    def judge(self, question: str, nodes: Sequence[NodeWithScore]) -> list[JudgedPassage]:
+        """Best first; each sentence once, in its better-scored reading."""
+        return best_variant_only(self.judge_all_readings(question, nodes))
+
+    def judge_all_readings(self, question: str, nodes: Sequence[NodeWithScore]) -> list[JudgedPassage]:
+        """Best first; a sentence that leans on its predecessor appears twice, alone and with it."""
+        sentences = evidence_sentences(nodes, self.splits)
+        if not sentences:
+            return []
+        terms = self.weights.idf(list(dict.fromkeys(analyze(question))))
+        picked = [v for s in preselect(sentences, terms, self.candidates) for v in s.variants()]
+        logits = self.scorer.score(question, [s.passage for s in picked])
+        focus = question_focus(question)
+        judged = []
+        for sentence, logit in zip(picked, logits, strict=True):
+            penalty = date_mismatch_penalty(
+                question, sentence.passage, sentence.window, sentence.published
+            ) + attribution_penalty(question, sentence.passage)
+            uncovered = uncovered_share(focus, sentence.window, self.word_vectors)
+            score = logit - penalty - self.coverage_weight * uncovered
+            judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score))
+        judged.sort(key=lambda j: j.score, reverse=True)
+        return judged
+
+
+def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:
+    """Of a sentence judged alone and with its context, keep the better-scored reading (input: best first)."""
+    seen: set[tuple[str, int]] = set()
+    kept = []
+    for j in judged:
+        key = (j.sentence.doc_id, j.sentence.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(j)
+    return kept
+
+
+def _overlaps(a: EvidenceSentence, b: EvidenceSentence) -> bool:
+    return a.doc_id == b.doc_id and a.passage_start < b.end and b.passage_start < a.end
+
+
+def _same_words(a: str, b: str) -> bool:
+    first, second = set(a.lower().split()), set(b.lower().split())
+    return len(first & second) >= 0.8 * min(len(first), len(second))
+
+
+def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: int) -> list[JudgedPassage]:
+    """The best passage if it clears the threshold, plus close runners-up that add something new."""
+    if not judged or judged[0].score < threshold:
+        return []
+    chosen = [judged[0]]
+    for candidate in judged[1:]:
+        if len(chosen) >= limit:
+            break
+        good_enough = candidate.score >= max(
+            threshold + SECOND_PASSAGE_MARGIN, judged[0].score - SECOND_PASSAGE_GAP
+        )
+        if not good_enough:
+            break
+        if any(
+            _overlaps(candidate.sentence, c.sentence) or _same_words(candidate.sentence.passage, c.sentence.passage)
+            for c in chosen
+        ):
+            continue
+        chosen.append(candidate)
+    return chosen
+
+
+def cite(passages: Sequence[JudgedPassage], splits: SentenceSplitCache) -> tuple[str, list[Citation]]:
+    """Answer text with a ``[n]`` after every quoted sentence, and the citations it names."""
+    texts = splits.texts_and_spans([p.sentence.doc_id for p in passages])
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for n, passage in enumerate(passages, start=1):
+        s = passage.sentence
+        text, spans = texts[s.doc_id]
+        for start, end in spans:
+            if start >= s.passage_start and end <= s.end:
+                parts.append(f"{text[start:end]} [{n}]")
+        citations.append(
+            Citation(
+                n=n,
+                doc_id=s.doc_id,
+                title=s.title,
+                snippet=text[s.passage_start : s.end],
+                start=s.passage_start,
+                end=s.end,
+                score=round(sigmoid(passage.score), 4),
+            )
+        )
+    return " ".join(parts), citations
+
+
+class ExtractiveAnswerer:
+    """Quotes the best evidence; no language model involved."""
+
+    name = "extractive"
+
+    def __init__(self, judge: EvidenceJudge, threshold: float, max_passages: int = 2) -> None:
+        self.judge = judge
+        self.threshold = threshold
+        self.max_passages = max_passages
+
+    def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer:
+        passages = choose_passages(self.judge.judge(question, nodes), self.threshold, self.max_passages)
+        if not passages:
+            return refusal()
+        text, citations = cite(passages, self.judge.splits)
+        return Answer(answer=text, grounded=True, citations=citations, answerer=self.name)

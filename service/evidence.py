@@ -1,0 +1,187 @@
+"""Evidence sentences: the units an answer is made of, each with the context a reader needs.
+
+A retrieved chunk is split into its sentences (offsets into the document text). A sentence that leans on the
+one before it ("He is not motivated.", "That move was...") carries that previous sentence as context, so the
+scorer judges the pair and the citation quotes both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from llama_index.core.schema import NodeWithScore
+
+from ingest.catalog import Catalog
+from ingest.chunking import Span, split_sentences
+from ingest.keyword_index import KeywordIndex, analyze
+
+# Openings that point back to the previous sentence.
+_LEANS_BACK = re.compile(
+    r"^[\"'“‘(\[…\s]*(that|there|then|but|however|still|yet|also|meanwhile|instead|therefore|thus|so|both|"
+    r"neither|the move|the decision|the announcement|the memo|the email|the statement|the vote|the deal|"
+    r"the group)\b",
+    re.IGNORECASE,
+)
+# "it", "this", "these" anywhere ("Only three officers are aware of this") point outside the sentence.
+_DEMONSTRATIVE = re.compile(r"\b(it|its|it's|this|these|those|such)\b", re.IGNORECASE)
+# "he", "their" point outside the sentence unless a name comes before them in it.
+_PERSONAL = re.compile(r"\b(he|she|they|them|their|theirs|his|her|him)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
+_OPENS_QUOTE = re.compile(r"^[\"“‘]")
+SHORT_SENTENCE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    doc_id: str
+    title: str
+    start: int  # of the sentence itself
+    end: int
+    passage_start: int  # of what is scored and quoted: the sentence, or its predecessor and it
+    passage: str
+    chunk_rank: int  # rank of the retrieved chunk it came from (0 = best)
+    sentence: str  # the sentence alone
+    window: str  # the sentences before and after too: where the question's terms may be found
+    published: date | None = None
+
+    @property
+    def has_context(self) -> bool:
+        return self.passage_start < self.start
+
+    def variants(self) -> list[EvidenceSentence]:
+        """The sentence alone, and with the sentence it leans on: the judge keeps whichever reads better."""
+        if not self.has_context:
+            return [self]
+        return [replace(self, passage_start=self.start, passage=self.sentence), self]
+
+
+def _to_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def leans_on_previous(sentence: str) -> bool:
+    if _LEANS_BACK.match(sentence) or _OPENS_QUOTE.match(sentence) or _DEMONSTRATIVE.search(sentence):
+        return True
+    if len(sentence.split()) < SHORT_SENTENCE_WORDS:
+        return True
+    personal = _PERSONAL.search(sentence)
+    return bool(personal) and not _NAME.search(sentence[: personal.start()])
+
+
+class SentenceSplitCache:
+    """Sentence spans per document version: split once, reused by every question that retrieves it."""
+
+    def __init__(self, catalog: Catalog, size: int = 2048) -> None:
+        self.catalog = catalog
+        self.size = size
+        self._spans: OrderedDict[tuple[str, str], list[Span]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def texts_and_spans(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, list[Span]]]:
+        found: dict[str, tuple[str, list[Span]]] = {}
+        for doc_id, (version, text) in self.catalog.document_texts(doc_ids).items():
+            key = (doc_id, version)
+            with self._lock:
+                spans = self._spans.get(key)
+                if spans is not None:
+                    self._spans.move_to_end(key)
+            if spans is None:
+                spans = split_sentences(text)
+                with self._lock:
+                    self._spans[key] = spans
+                    while len(self._spans) > self.size:
+                        self._spans.popitem(last=False)
+            found[doc_id] = (text, spans)
+        return found
+
+
+def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCache) -> list[EvidenceSentence]:
+    """The sentences of the given chunks, in rank order, each with its context passage."""
+    docs = splits.texts_and_spans([n.node.metadata["doc_id"] for n in nodes])
+    found: list[EvidenceSentence] = []
+    seen: set[tuple[str, int]] = set()
+    for rank, hit in enumerate(nodes):
+        doc_id = hit.node.metadata["doc_id"]
+        if doc_id not in docs:
+            continue
+        text, spans = docs[doc_id]
+        chunk_start, chunk_end = hit.node.start_char_idx or 0, hit.node.end_char_idx or len(text)
+        for i, (start, end) in enumerate(spans):
+            if start < chunk_start or end > chunk_end or (doc_id, start) in seen:
+                continue
+            seen.add((doc_id, start))
+            passage_start = start
+            if i > 0 and leans_on_previous(text[start:end]):
+                passage_start = spans[i - 1][0]
+            window_start = spans[i - 1][0] if i > 0 else start
+            window_end = spans[i + 1][1] if i + 1 < len(spans) else end
+            found.append(
+                EvidenceSentence(
+                    doc_id=doc_id,
+                    title=hit.node.metadata.get("title", ""),
+                    start=start,
+                    end=end,
+                    passage_start=passage_start,
+                    passage=text[passage_start:end],
+                    chunk_rank=rank,
+                    sentence=text[start:end],
+                    window=text[window_start:window_end],
+                    published=_to_date(hit.node.metadata.get("published")),
+                )
+            )
+    return found
+
+
+class TermWeights:
+    """Inverse document frequencies from the keyword index, for cheap lexical ranking of sentences."""
+
+    def __init__(self, keywords: KeywordIndex) -> None:
+        self.keywords = keywords
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        freqs, total = self.keywords.doc_freqs(terms)
+        return {term: math.log(1 + (total - df + 0.5) / (df + 0.5)) for term, df in freqs.items()}
+
+
+def lexical_overlap(question_terms: dict[str, float], passage: str) -> float:
+    """Share of the question's (IDF-weighted) terms that the passage contains."""
+    total = sum(question_terms.values())
+    if total <= 0:
+        return 0.0
+    present = set(analyze(passage))
+    return sum(weight for term, weight in question_terms.items() if term in present) / total
+
+
+def preselect(
+    sentences: Sequence[EvidenceSentence],
+    question_terms: dict[str, float],
+    limit: int,
+    per_chunk: int | None = None,
+) -> list[EvidenceSentence]:
+    """The sentences most worth a cross-encoder call, by IDF-weighted overlap with the question.
+
+    With ``per_chunk``, at most that many from each chunk (the reranker wants every candidate chunk judged);
+    without it, the best ``limit`` overall, the chunk's rank breaking ties (the answerer wants the best
+    sentences wherever they are).
+    """
+    scored = sorted(
+        ((lexical_overlap(question_terms, s.passage) - 0.02 * s.chunk_rank, -i, s) for i, s in enumerate(sentences)),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
+    picked: list[EvidenceSentence] = []
+    taken: dict[int, int] = {}
+    for _, _, sentence in scored:
+        if len(picked) >= limit:
+            break
+        if per_chunk is not None and taken.get(sentence.chunk_rank, 0) >= per_chunk:
+            continue
+        taken[sentence.chunk_rank] = taken.get(sentence.chunk_rank, 0) + 1
+        picked.append(sentence)
+    return picked

@@ -1,0 +1,145 @@
+"""Retrievers over the indexes, in llama-index's retriever interface so they compose and swap.
+
+``DenseRetriever`` (Chroma) and ``KeywordRetriever`` (tantivy BM25) each return the catalog's current chunks;
+``HybridRetriever`` fuses any weighted set of retrievers with reciprocal rank fusion and an optional recency
+preference. Reranking is a node postprocessor (``service.reranking``) applied on top.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from ingest.catalog import Catalog, ChunkRecord, DocumentFilter
+from ingest.embedding import Embedder
+from ingest.keyword_index import KeywordIndex
+from ingest.vector_store import VectorStore
+
+# Indexes may briefly hold chunks of versions the catalog has moved past; fetch a little more than asked.
+STALE_MARGIN = 1.25
+
+
+@dataclass
+class NewsQuery(QueryBundle):
+    """A query with the newsroom's filters: documents, source, publication dates, and recency."""
+
+    filters: DocumentFilter | None = None
+    # 0 = ignore dates; 1 = a fresh article outranks an equally relevant one a half-life older by ~2x.
+    recency: float = 0.0
+    today: date | None = None
+
+
+def as_news_query(query: str | QueryBundle) -> NewsQuery:
+    if isinstance(query, NewsQuery):
+        return query
+    if isinstance(query, QueryBundle):
+        return NewsQuery(query_str=query.query_str, embedding=query.embedding)
+    return NewsQuery(query_str=query)
+
+
+def chunk_node(record: ChunkRecord) -> TextNode:
+    return TextNode(
+        id_=record.id,
+        text=record.text,
+        start_char_idx=record.start,
+        end_char_idx=record.end,
+        metadata={
+            "doc_id": record.doc_id,
+            "title": record.title,
+            "chunk_index": record.index,
+            "published": record.published.isoformat() if record.published else None,
+            "source": record.source,
+        },
+    )
+
+
+def _nodes(catalog: Catalog, hits: Sequence[tuple[str, float]], k: int) -> list[NodeWithScore]:
+    records = catalog.chunk_records([chunk_id for chunk_id, _ in hits])
+    nodes = [NodeWithScore(node=chunk_node(records[cid]), score=score) for cid, score in hits if cid in records]
+    return nodes[:k]
+
+
+def _no_documents_allowed(query: NewsQuery) -> bool:
+    return query.filters is not None and query.filters.doc_ids is not None and not query.filters.doc_ids
+
+
+class DenseRetriever(BaseRetriever):
+    """Nearest chunks by cosine similarity of MiniLM embeddings (computed once per query)."""
+
+    def __init__(self, vectors: VectorStore, catalog: Catalog, embedder: Embedder, k: int = 30) -> None:
+        super().__init__()
+        self.vectors = vectors
+        self.catalog = catalog
+        self.embedder = embedder
+        self.k = k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        query = as_news_query(query_bundle)
+        if _no_documents_allowed(query):
+            return []
+        if query_bundle.embedding is None:
+            query_bundle.embedding = self.embedder.embed_query(query.query_str).tolist()
+        hits = self.vectors.query(query_bundle.embedding, math.ceil(self.k * STALE_MARGIN), query.filters)
+        return _nodes(self.catalog, hits, self.k)
+
+
+class KeywordRetriever(BaseRetriever):
+    """BM25 over chunk text (and, lightly weighted, the headline)."""
+
+    def __init__(self, keywords: KeywordIndex, catalog: Catalog, k: int = 30) -> None:
+        super().__init__()
+        self.keywords = keywords
+        self.catalog = catalog
+        self.k = k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        query = as_news_query(query_bundle)
+        if _no_documents_allowed(query):
+            return []
+        hits = self.keywords.search(query.query_str, math.ceil(self.k * STALE_MARGIN), query.filters)
+        return _nodes(self.catalog, hits, self.k)
+
+
+class HybridRetriever(BaseRetriever):
+    """Weighted reciprocal rank fusion: ``score = sum(weight / (rrf_k + rank))`` over the retrievers."""
+
+    def __init__(
+        self,
+        retrievers: Sequence[tuple[BaseRetriever, float]],
+        rrf_k: int = 60,
+        k: int = 30,
+        recency_half_life_days: float = 365.0,
+    ) -> None:
+        super().__init__()
+        self.retrievers = [(r, w) for r, w in retrievers if w > 0]
+        self.rrf_k = rrf_k
+        self.k = k
+        self.recency_half_life_days = recency_half_life_days
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        query = as_news_query(query_bundle)
+        fused: dict[str, float] = {}
+        nodes: dict[str, NodeWithScore] = {}
+        for retriever, weight in self.retrievers:
+            for rank, hit in enumerate(retriever.retrieve(query), start=1):
+                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
+                nodes.setdefault(hit.node.node_id, hit)
+        if query.recency > 0:
+            today = query.today or date.today()
+            for node_id, score in fused.items():
+                fused[node_id] = score * self.recency_factor(nodes[node_id].node.metadata.get("published"), today,
+                                                             query.recency)
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: self.k]
+        return [NodeWithScore(node=nodes[node_id].node, score=fused[node_id]) for node_id in ranked]
+
+    def recency_factor(self, published: str | None, today: date, weight: float) -> float:
+        """Between 1 (today) and ``1 - weight`` (long ago); undated articles count as old."""
+        if not published:
+            return 1.0 - weight
+        age = max(0, (today - date.fromisoformat(published)).days)
+        return 1.0 - weight + weight * 0.5 ** (age / self.recency_half_life_days)

@@ -1,0 +1,168 @@
+"""Typed request and response bodies of the HTTP API, separate from the core's records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ingest.catalog import DocumentFilter, DocumentRecord
+from service.answering import Answer, Citation
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 50
+MAX_TURN_CHARS = 20_000
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant", "system"]
+    content: str = Field(max_length=MAX_TURN_CHARS)
+
+
+class SearchFilters(BaseModel):
+    """Newsroom filters, shared by /v1/ask and the CLI."""
+
+    doc_ids: list[str] | None = Field(default=None, max_length=1000, description="only these documents")
+    source: str | None = Field(default=None, max_length=200, description="only articles from this source")
+    published_from: date | None = Field(default=None, description="only articles published on or after")
+    published_to: date | None = Field(default=None, description="only articles published on or before")
+    recency: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="0 ignores dates; 1 strongly prefers recent articles"
+    )
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> SearchFilters:
+        if self.published_from and self.published_to and self.published_from > self.published_to:
+            raise ValueError("published_from must not be after published_to")
+        return self
+
+    def document_filter(self) -> DocumentFilter | None:
+        chosen = DocumentFilter(
+            doc_ids=tuple(self.doc_ids) if self.doc_ids is not None else None,
+            source=self.source or None,
+            published_from=self.published_from,
+            published_to=self.published_to,
+        )
+        return None if chosen.is_empty else chosen
+
+
+class AskRequest(SearchFilters):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "When did the AFL-CIO endorse Hillary Clinton?"}]},
+    )
+
+    question: str = Field(description="the question, at most 2,000 characters")
+    top_k: int | None = Field(default=None, ge=1, le=50, description="how many chunks the answer may draw on")
+    history: list[Message] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS, description="earlier turns, oldest first"
+    )
+
+    @field_validator("question")
+    @classmethod
+    def question_is_usable(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty or only whitespace")
+        if len(value) > MAX_QUESTION_CHARS:
+            raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters (got {len(value)})")
+        return value.strip()
+
+
+class CitationOut(BaseModel):
+    n: int = Field(description="the number used in the answer's [n] markers")
+    doc_id: str
+    title: str
+    snippet: str = Field(description="exactly the document's text between start and end")
+    start: int
+    end: int
+    score: float = Field(description="relevance of the snippet to the question, 0..1")
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(**citation.__dict__)
+
+
+class AskResponse(BaseModel):
+    answer: str
+    grounded: bool = Field(description="false when the articles do not hold the answer")
+    citations: list[CitationOut]
+    timings_ms: dict[str, float]
+    query: str = Field(description="the standalone query that was searched (follow-ups rewritten)")
+    answerer: str
+
+    @classmethod
+    def of(cls, answer: Answer) -> AskResponse:
+        return cls(
+            answer=answer.answer,
+            grounded=answer.grounded,
+            citations=[CitationOut.of(c) for c in answer.citations],
+            timings_ms=answer.timings_ms,
+            query=answer.query,
+            answerer=answer.answerer,
+        )
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    title: str
+    chunk_count: int
+    url: str | None = None
+    source: str | None = None
+    published: date | None = None
+    byline: str | None = None
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentSummary:
+        return cls(
+            id=record.id,
+            title=record.title,
+            chunk_count=record.chunk_count,
+            url=record.url,
+            source=record.source,
+            published=record.published,
+            byline=record.byline,
+        )
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="the cleaned reference text that citation offsets point into")
+    metadata: dict[str, object] = Field(default_factory=dict)
+    content_hash: str
+    ingested_at: str
+
+    @classmethod
+    def of(cls, record: DocumentRecord) -> DocumentDetail:
+        return cls(
+            **DocumentSummary.of(record).model_dump(),
+            text=record.text or "",
+            metadata=record.metadata,
+            content_hash=record.content_hash,
+            ingested_at=record.ingested_at,
+        )
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: str
+    message: str
+    fields: list[ErrorDetail] = Field(default_factory=list)

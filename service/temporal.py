@@ -1,0 +1,63 @@
+"""Dates named in questions and passages.
+
+In news, the commonest wrong answer is a true fact from the wrong date: "what did the union do in 2016?"
+answered with a sentence about 2015. A passage that explicitly names other years (or months) than the
+question asks about, and not the asked one, is penalised before the refusal threshold is applied.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# The passage states another year than the one asked about: almost certainly the wrong event.
+YEAR_CONFLICT_PENALTY = 6.0
+# Neither the passage, its neighbours nor the article's date mention the asked year: unconfirmed.
+YEAR_ABSENT_PENALTY = 3.0
+MONTH_CONFLICT_PENALTY = 2.0
+
+_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+# "May" only where it is clearly the month: "in May", "May 5", "May 2016".
+_MONTH = re.compile(
+    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?|\bin May\b|\bMay(?= \d)", re.IGNORECASE
+)
+
+
+def years(text: str) -> set[int]:
+    return {int(y) for y in _YEAR.findall(text)}
+
+
+def months(text: str) -> set[int]:
+    found: set[int] = set()
+    for match in _MONTH.finditer(text):
+        word = match.group(0).lower().rstrip(".")
+        found.add(5 if "may" in word else _MONTHS[word])
+    return found
+
+
+def date_mismatch_penalty(
+    question: str, passage: str, window: str = "", published: date | None = None
+) -> float:
+    """How much less to trust ``passage`` as an answer, given the dates the question names.
+
+    ``window`` is the passage with its neighbouring sentences; ``published`` the article's date.
+    """
+    penalty = 0.0
+    asked_years = years(question)
+    if asked_years:
+        stated_years = years(passage)
+        nearby_years = years(window) | ({published.year} if published else set())
+        if stated_years and not asked_years & stated_years:
+            penalty += YEAR_CONFLICT_PENALTY
+        elif not asked_years & (stated_years | nearby_years):
+            penalty += YEAR_ABSENT_PENALTY
+    asked_months = months(question)
+    stated_months = months(passage)
+    if asked_months and stated_months and not asked_months & stated_months:
+        penalty += MONTH_CONFLICT_PENALTY
+    return penalty

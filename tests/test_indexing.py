@@ -1,0 +1,84 @@
+from pathlib import Path
+
+from ingest.catalog import PendingWrite, chunk_ids
+from ingest.models import Article
+
+
+def article(doc_id: str, body: str, title: str = "Title") -> Article:
+    return Article(id=doc_id, title=title, body=body)
+
+
+def store_counts(engine):
+    return (
+        engine.catalog.count_documents(),
+        engine.catalog.count_chunks(),
+        engine.vectors.count(),
+        engine.keywords.count(),
+    )
+
+
+def test_reingesting_the_same_files_changes_nothing(fresh_engine, sample_dir):
+    first = fresh_engine.ingest_paths([sample_dir])
+    before = store_counts(fresh_engine)
+    hashes = fresh_engine.catalog.hashes(first.added)
+    second = fresh_engine.ingest_paths([sample_dir])
+    assert len(second.unchanged) == 5 and not second.added and not second.replaced
+    assert second.chunks == 0
+    assert store_counts(fresh_engine) == before
+    assert fresh_engine.catalog.hashes(first.added) == hashes
+    assert before[1] == before[2] == before[3]
+
+
+def test_an_edited_file_replaces_its_old_chunks(fresh_engine, tmp_path: Path):
+    path = tmp_path / "story.txt"
+    path.write_text("Headline\n\nThe mayor resigned on Monday. " * 30, encoding="utf-8")
+    fresh_engine.ingest_paths([path])
+    old_ids = set(fresh_engine.vectors.iter_ids())
+    path.write_text("Headline\n\nThe mayor stayed on Monday. " * 3, encoding="utf-8")
+    report = fresh_engine.ingest_paths([path])
+    assert report.replaced == ["story"]
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 1 and chunks == vectors == keywords
+    assert not old_ids & set(fresh_engine.vectors.iter_ids())
+    assert "stayed" in fresh_engine.catalog.get_document("story").text
+
+
+def test_a_duplicate_id_within_one_batch_keeps_the_last_copy(fresh_engine):
+    report = fresh_engine.ingest_articles([article("d1", "First version."), article("d1", "Second version.")])
+    assert report.added == ["d1"] and report.replaced == ["d1"]
+    assert "Second version." in fresh_engine.catalog.get_document("d1").text
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 1 and chunks == vectors == keywords == 1
+
+
+def test_delete_removes_a_document_from_every_store(fresh_engine, sample_dir):
+    fresh_engine.ingest_paths([sample_dir])
+    assert fresh_engine.delete(["001_232c99f60a508717", "missing"]) == ["001_232c99f60a508717"]
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 4 and chunks == vectors == keywords
+    assert not any(i.startswith("001_") for i in fresh_engine.vectors.iter_ids())
+    assert not any(i.startswith("001_") for i in fresh_engine.keywords.iter_ids())
+
+
+def test_recovery_undoes_a_write_interrupted_before_the_switch(fresh_engine):
+    fresh_engine.ingest_articles([article("d1", "Original text about the council vote.")])
+    _, version, count = fresh_engine.catalog.hashes(["d1"])["d1"]
+    # Simulate a crash after the indexes received a new version but before the catalog switched to it.
+    orphan = chunk_ids("d1", "deadbeefdeadbeef", 1)
+    fresh_engine.catalog.begin_writes([PendingWrite("d1", version, count, "deadbeefdeadbeef", 1)])
+    from ingest.vector_store import ChunkVector
+
+    fresh_engine.vectors.upsert([ChunkVector(orphan[0], fresh_engine.embedder.embed_query("x"), "d1", None, None)])
+    assert fresh_engine.vectors.count() == 2
+    assert fresh_engine.indexer.recover() == 1
+    assert fresh_engine.vectors.count() == 1 and fresh_engine.catalog.pending_writes() == []
+    assert fresh_engine.catalog.hashes(["d1"])["d1"][1] == version
+
+
+def test_bad_documents_fail_alone(fresh_engine, tmp_path):
+    (tmp_path / "good.txt").write_text("Headline\n\nA fine article.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "boiler.txt").write_text("Headline\n\nLeave a Reply\n\nSpam.", encoding="utf-8")
+    report = fresh_engine.ingest_paths([tmp_path])
+    assert report.added == ["good"]
+    assert sorted(f.origin.rsplit("/", 1)[-1] for f in report.failed) == ["boiler.txt", "empty.txt"]

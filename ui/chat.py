@@ -1,0 +1,75 @@
+"""The Gradio chat, mounted on the FastAPI app at /ui: answers with their numbered sources beneath."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from service.answering import Answer
+from service.engine import Newsdesk
+
+SOURCES_HEADING = "**Sources**"
+EXAMPLES = [
+    "When did Richard Trumka announce that the AFL-CIO would stay neutral?",
+    "Who offered a jet to get Clinton to the endorsement dinner?",
+    "How many emails did WikiLeaks release on Wednesday?",
+]
+
+
+def render_answer(answer: Answer) -> str:
+    """Markdown: the answer, what was searched if it was rewritten, then each source with its snippet."""
+    parts = [html.escape(answer.answer, quote=False)]
+    if not answer.grounded:
+        return parts[0]
+    lines = [SOURCES_HEADING]
+    for citation in answer.citations:
+        snippet = html.escape(" ".join(citation.snippet.split()), quote=False)
+        lines.append(
+            f"{citation.n}. **{html.escape(citation.title, quote=False)}** (`{citation.doc_id}`)\n"
+            f"   > {snippet}"
+        )
+    parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def history_turns(history: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Gradio's message history as the engine's turns, without the rendered source lists."""
+    turns = []
+    for message in history:
+        content = message.get("content")
+        if isinstance(content, list):  # Gradio may hand content over as a list of parts
+            content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if not isinstance(content, str):
+            continue
+        turns.append({"role": message.get("role", "user"), "content": content.split(SOURCES_HEADING)[0].strip()})
+    return turns
+
+
+def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
+    def respond(message: str, history: list[dict[str, Any]]) -> str:
+        question = (message or "").strip()
+        if not question:
+            return "Please type a question."
+        if len(question) > 2000:
+            return "Please keep questions under 2,000 characters."
+        return render_answer(engine().ask(question, history=history_turns(history)))
+
+    return gr.ChatInterface(
+        respond,
+        title="Newsdesk",
+        description="Ask about the articles. Every answer quotes and numbers its sources; "
+        "when the articles do not say, Newsdesk says so.",
+        examples=EXAMPLES,
+        cache_examples=False,
+        flagging_mode="never",
+        api_name="ask",
+        chatbot=gr.Chatbot(height=520, label="Newsdesk", sanitize_html=True),
+    )
+
+
+def mount_chat(app: FastAPI, path: str = "/ui") -> FastAPI:
+    return gr.mount_gradio_app(app, build_chat(lambda: app.state.newsdesk), path=path)
