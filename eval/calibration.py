@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from eval.datasets import GoldenItem
 from eval.metrics import contains_answer
@@ -40,7 +41,9 @@ class CalibrationResult:
         return self.correct / self.total if self.total else 0.0
 
 
-def collect_cases(newsdesk: Newsdesk, items: Sequence[GoldenItem], top_k: int | None = None) -> list[CalibrationCase]:
+def collect_cases(
+    newsdesk: Newsdesk, items: Sequence[GoldenItem], top_k: int | None = None
+) -> list[CalibrationCase]:
     cases = []
     for item in items:
         nodes = newsdesk.search(item.question)[: top_k or newsdesk.settings.top_k]
@@ -49,9 +52,7 @@ def collect_cases(newsdesk: Newsdesk, items: Sequence[GoldenItem], top_k: int | 
 
 
 def rescore(judged: Sequence[JudgedPassage], weight: float) -> list[JudgedPassage]:
-    rescored = [
-        replace(j, score=j.relevance - j.penalty - weight * j.uncovered) for j in judged
-    ]
+    rescored = [replace(j, score=j.relevance - j.penalty - weight * j.uncovered) for j in judged]
     return best_variant_only(sorted(rescored, key=lambda j: j.score, reverse=True))
 
 
@@ -65,7 +66,9 @@ def is_correct(case: CalibrationCase, chosen: Sequence[JudgedPassage]) -> bool:
     return contains_answer(text, case.item.answers) and bool(cited & set(case.item.doc_ids))
 
 
-def evaluate(cases: Sequence[CalibrationCase], weight: float, threshold: float, max_passages: int) -> list[str]:
+def evaluate(
+    cases: Sequence[CalibrationCase], weight: float, threshold: float, max_passages: int
+) -> list[str]:
     """Ids of the questions this setting gets wrong."""
     failures = []
     for case in cases:
@@ -81,12 +84,17 @@ def calibrate(
     best: CalibrationResult | None = None
     for weight in weights:
         tops = sorted({rescore(c.judged, weight)[0].score for c in cases if c.judged})
-        candidates = [tops[0] - 1.0] + [(a + b) / 2 for a, b in zip(tops, tops[1:], strict=False)] + [tops[-1] + 1]
+        candidates = [tops[0] - 1.0] + [(a + b) / 2 for a, b in pairwise(tops)] + [tops[-1] + 1]
         for threshold in candidates:
             failures = evaluate(cases, weight, threshold, max_passages)
             margin = min((abs(t - threshold) for t in tops), default=0.0)
             result = CalibrationResult(
-                weight, round(threshold, 3), len(cases) - len(failures), len(cases), round(margin, 3), failures
+                weight,
+                round(threshold, 3),
+                len(cases) - len(failures),
+                len(cases),
+                round(margin, 3),
+                failures,
             )
             if best is None or (result.correct, result.margin) > (best.correct, best.margin):
                 best = result

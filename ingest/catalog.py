@@ -194,8 +194,8 @@ class Catalog:
     ) -> list[DocumentRecord]:
         clause, params = self._where(where)
         rows = self.connection.execute(
-            f"SELECT id, title, url, source, published, byline, metadata, content_hash, version, chunk_count, "
-            f"ingested_at FROM documents {clause} ORDER BY id LIMIT ? OFFSET ?",
+            "SELECT id, title, url, source, published, byline, metadata, content_hash, version, "
+            f"chunk_count, ingested_at FROM documents {clause} ORDER BY id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [self._document(row, with_text=False) for row in rows]
@@ -316,7 +316,10 @@ class Catalog:
                 )
                 connection.executemany(
                     "INSERT INTO chunks (id, doc_id, idx, start_char, end_char) VALUES (?, ?, ?, ?, ?)",
-                    [(chunk_id(document.id, version, c.index), document.id, c.index, c.start, c.end) for c in chunks],
+                    [
+                        (chunk_id(document.id, version, c.index), document.id, c.index, c.start, c.end)
+                        for c in chunks
+                    ],
                 )
 
     def end_writes(self, doc_ids: Sequence[str]) -> None:
@@ -359,7 +362,7 @@ class Catalog:
             version=row["version"],
             chunk_count=row["chunk_count"],
             ingested_at=row["ingested_at"],
-            text=row["text"] if with_text and "text" in row.keys() else None,
+            text=row["text"] if with_text and "text" in row.keys() else None,  # noqa: SIM118 (sqlite3.Row)
         )
 
 

@@ -143,7 +143,9 @@ class Indexer:
             return
         known = self.catalog.hashes([p.document.id for p in batch])
         changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
-        report.unchanged.extend(p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash)
+        report.unchanged.extend(
+            p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash
+        )
         if not changed:
             return
         texts = [embedding_text(p.document, chunk) for p in changed for chunk in p.chunks]
@@ -172,7 +174,11 @@ class Indexer:
                 self._write_indexes(prepared, embeddings)
                 self.catalog.switch_versions([(p.document, p.version, p.chunks) for p in prepared])
                 self._delete_versions(
-                    [(w.doc_id, w.old_version, w.old_chunk_count) for w in pending if w.old_version != w.new_version]
+                    [
+                        (w.doc_id, w.old_version, w.old_chunk_count)
+                        for w in pending
+                        if w.old_version != w.new_version
+                    ]
                 )
                 self.catalog.end_writes([w.doc_id for w in pending])
             except BaseException:
@@ -189,8 +195,15 @@ class Indexer:
                 cid = chunk_id(doc.id, p.version, chunk.index)
                 vectors.append(ChunkVector(cid, embeddings[row], doc.id, doc.source, doc.published))
                 entries.append(
-                    KeywordEntry(cid, version_key(doc.id, p.version), doc.id, doc.title, chunk.text, doc.source,
-                                 doc.published)
+                    KeywordEntry(
+                        cid,
+                        version_key(doc.id, p.version),
+                        doc.id,
+                        doc.title,
+                        chunk.text,
+                        doc.source,
+                        doc.published,
+                    )
                 )
                 row += 1
         self.vectors.upsert(vectors)
@@ -204,7 +217,9 @@ class Indexer:
         versions = [(doc_id, version, count) for doc_id, version, count in versions if version]
         if not versions:
             return
-        self.vectors.delete([cid for doc_id, version, count in versions for cid in chunk_ids(doc_id, version, count)])
+        self.vectors.delete(
+            [cid for doc_id, version, count in versions for cid in chunk_ids(doc_id, version, count)]
+        )
         with self.keywords.writer() as writer:
             for doc_id, version, _ in versions:
                 writer.delete_version(version_key(doc_id, version))
@@ -217,7 +232,10 @@ class Indexer:
             current = self.catalog.hashes(doc_ids)
             if not current:
                 return []
-            pending = [PendingWrite(doc_id, version, count, None, 0) for doc_id, (_, version, count) in current.items()]
+            pending = [
+                PendingWrite(doc_id, version, count, None, 0)
+                for doc_id, (_, version, count) in current.items()
+            ]
             self.catalog.begin_writes(pending)
             try:
                 self.catalog.switch_versions([], deleted=list(current))

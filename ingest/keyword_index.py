@@ -27,16 +27,20 @@ WRITER_HEAP_BYTES = 64 * 1024 * 1024
 
 # Function words and question words: they carry no evidence about which passage answers a question.
 STOPWORDS = sorted(
-    set(
-        """a about above after again against all am an and any are as at be because been before being below
-        between both but by can could did do does doing down during each few for from further had has have
-        having he her here hers herself him himself his how i if in into is it its itself just me more most
-        my myself no nor not now of off on once only or other our ours ourselves out over own same she should
-        so some such than that the their theirs them themselves then there these they this those through to
-        too under until up very was we were what when where which while who whom why will with would you your
-        yours yourself yourselves also did does according said says told asked""".split()
-    )
-)
+    {
+        "a", "about", "above", "according", "after", "again", "against", "all", "also", "am", "an", "and",
+        "any", "are", "as", "asked", "at", "be", "because", "been", "before", "being", "below", "between",
+        "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few",
+        "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+        "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me",
+        "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+        "other", "our", "ours", "ourselves", "out", "over", "own", "said", "same", "says", "she", "should",
+        "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
+        "there", "these", "they", "this", "those", "through", "to", "told", "too", "under", "until", "up",
+        "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
+        "will", "with", "would", "you", "your", "yours", "yourself", "yourselves",
+    }
+)  # fmt: skip
 
 
 def build_analyzer() -> tantivy.TextAnalyzer:
@@ -178,7 +182,9 @@ class KeywordIndex:
                 (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "doc_id", list(where.doc_ids)))
             )
         if where.source:
-            clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "source", where.source)))
+            clauses.append(
+                (tantivy.Occur.Must, tantivy.Query.term_query(self.schema, "source", where.source))
+            )
         if where.published_from or where.published_to:
             clauses.append(
                 (

@@ -53,7 +53,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
             yield LoadError(str(path), "no such file or folder")
 
 
-def load_paths(paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
+def load_paths(
+    paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Iterator[Article | LoadError]:
     for item in iter_files(paths):
         if isinstance(item, LoadError):
             yield item
@@ -64,7 +66,9 @@ def load_paths(paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYT
 def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        yield LoadError(str(path), f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl")
+        yield LoadError(
+            str(path), f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl"
+        )
         return
     text = read_text(path, max_file_bytes)
     if isinstance(text, LoadError):
@@ -108,9 +112,7 @@ def parse_plain_text(text: str, doc_id: str, origin: str = "") -> Article:
     lines = text.splitlines()
     for number, line in enumerate(lines):
         if line.strip():
-            return Article(
-                id=doc_id, title=line.strip(), body="\n".join(lines[number + 1 :]), origin=origin
-            )
+            return Article(id=doc_id, title=line.strip(), body="\n".join(lines[number + 1 :]), origin=origin)
     raise InvalidDocumentError("text", "the file holds only whitespace")
 
 

@@ -23,8 +23,12 @@ _DATELINE = re.compile(
     rf"([ ,]+(at\s+)?\d{{1,2}}[:.]\d{{2}}\s*([ap]\.?m\.?)?(\s+[A-Z]{{2,4}})?)?$",
     re.IGNORECASE,
 )
-_BY_LINE = re.compile(r"^(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s+and\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})?)\s*$")
-_BARE_NAME = re.compile(r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(\s+[A-Z]\.)?(\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}$")
+_BY_LINE = re.compile(
+    r"^(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3}(\s+and\s+[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){0,3})?)\s*$"
+)
+_BARE_NAME = re.compile(
+    r"^[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?(\s+[A-Z]\.)?(\s+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?){1,2}$"
+)
 
 
 def parse_date(value: str) -> date | None:

@@ -31,9 +31,7 @@ class ChunkVector:
     published: date | None
 
 
-def connect(
-    path: Path | None = None, host: str | None = None, port: int = 8001
-) -> chromadb.api.ClientAPI:
+def connect(path: Path | None = None, host: str | None = None, port: int = 8001) -> chromadb.api.ClientAPI:
     settings = chromadb.Settings(anonymized_telemetry=False)
     if host:
         return chromadb.HttpClient(host=host, port=port, settings=settings)
@@ -69,7 +67,9 @@ class VectorStore:
         for start in range(0, len(ids), self.max_batch):
             self.collection.delete(ids=list(ids[start : start + self.max_batch]))
 
-    def query(self, embedding: np.ndarray, k: int, where: DocumentFilter | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, embedding: np.ndarray, k: int, where: DocumentFilter | None = None
+    ) -> list[tuple[str, float]]:
         """Nearest chunks as ``(id, cosine similarity)``, best first."""
         total = self.count()
         if total == 0:

@@ -28,12 +28,13 @@ from ingest.keyword_index import STOPWORDS, analyze
 TIME_ORDER_WORDS = {"before", "after", "until", "first", "last", "since", "during", "previously", "formerly"}
 # Words that frame a question without saying what it is about.
 GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
-    "many", "much", "kind", "type", "sort", "level", "share", "far", "big", "whose", "date", "day", "mentioned",
-    "mention", "say", "says", "said", "tell", "told", "get", "got", "make", "made", "find", "found", "think",
+    "many", "much", "kind", "type", "sort", "level", "share", "far", "big", "whose", "date", "day",
+    "mentioned", "mention", "say", "says", "said", "tell", "told", "get", "got", "make", "made", "find",
+    "found", "think",
     "happen", "happened", "article", "articles", "story", "report", "reported", "time", "year", "years",
     "people", "thing", "things", "according", "describe", "described", "name", "named", "exactly", "ever",
-    "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant", "mean",
-    "supposed", "intended",
+    "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
+    "mean", "supposed", "intended",
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.

@@ -147,7 +147,8 @@ def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: in
         if not good_enough:
             break
         if any(
-            _overlaps(candidate.sentence, c.sentence) or _same_words(candidate.sentence.passage, c.sentence.passage)
+            _overlaps(candidate.sentence, c.sentence)
+            or _same_words(candidate.sentence.passage, c.sentence.passage)
             for c in chosen
         ):
             continue

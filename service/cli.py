@@ -50,8 +50,8 @@ def open_engine(ctx: click.Context, writing: bool = False) -> Iterator[Any]:
         holder = ServerLock(settings.data_dir).holder()
         if holder is not None:
             raise click.ClickException(
-                f"a Newsdesk server (pid {holder}) is serving {settings.data_dir}: send documents through its "
-                "API, or stop it first (the embedded vector store is single-process)"
+                f"a Newsdesk server (pid {holder}) is serving {settings.data_dir}: send documents through "
+                "its API, or stop it first (the embedded vector store is single-process)"
             )
     engine = Newsdesk(settings)
     try:
@@ -72,7 +72,9 @@ def open_engine(ctx: click.Context, writing: bool = False) -> Iterator[Any]:
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None, verbose: bool) -> None:
     """Newsdesk: grounded, cited answers from news articles."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
     ctx.obj = {"data_dir": data_dir}
 
 
@@ -159,7 +161,9 @@ def ask(
     click.echo(answer.answer)
     for citation in answer.citations:
         snippet = " ".join(citation.snippet.split())
-        click.echo(f"\n[{citation.n}] {citation.title} ({citation.doc_id}, chars {citation.start}-{citation.end})")
+        click.echo(
+            f"\n[{citation.n}] {citation.title} ({citation.doc_id}, chars {citation.start}-{citation.end})"
+        )
         click.echo(f"    {snippet}")
 
 
@@ -181,7 +185,9 @@ def documents(ctx: click.Context, limit: int, offset: int) -> None:
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1, NEWSDESK_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000, NEWSDESK_PORT).")
-@click.option("--sample/--no-sample", default=True, help="Ingest the bundled sample corpus if the index is empty.")
+@click.option(
+    "--sample/--no-sample", default=True, help="Ingest the bundled sample corpus if the index is empty."
+)
 @click.pass_context
 @friendly_errors
 def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) -> None:
@@ -199,7 +205,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) 
         raise click.ClickException(
             f"another Newsdesk server (pid {lock.holder()}) is already serving {settings.data_dir}"
         )
-    click.echo(f"Newsdesk on http://{host}:{port}  (chat: /ui, API docs: /docs, data: {settings.data_dir})", err=True)
+    click.echo(
+        f"Newsdesk on http://{host}:{port}  (chat: /ui, API docs: /docs, data: {settings.data_dir})", err=True
+    )
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
     finally:

@@ -61,7 +61,9 @@ class Newsdesk:
         self.splits = SentenceSplitCache(self.catalog)
         self.term_weights = TermWeights(self.keywords)
         self.cross_encoder = CrossEncoder(threads=settings.onnx_threads)
-        self.dense_retriever = DenseRetriever(self.vectors, self.catalog, self.embedder, k=settings.candidates)
+        self.dense_retriever = DenseRetriever(
+            self.vectors, self.catalog, self.embedder, k=settings.candidates
+        )
         self.keyword_retriever = KeywordRetriever(self.keywords, self.catalog, k=settings.candidates)
         self.retriever = HybridRetriever(
             [(self.dense_retriever, settings.dense_weight), (self.keyword_retriever, settings.bm25_weight)],
@@ -95,7 +97,11 @@ class Newsdesk:
     # --- questions ---------------------------------------------------------------------------------------
 
     def search(
-        self, query: str, filters: DocumentFilter | None = None, recency: float = 0.0, rerank: bool | None = None
+        self,
+        query: str,
+        filters: DocumentFilter | None = None,
+        recency: float = 0.0,
+        rerank: bool | None = None,
     ) -> list[NodeWithScore]:
         """Ranked chunks for a standalone query: hybrid retrieval, then (optionally) reranking."""
         bundle = NewsQuery(query_str=query, filters=filters, recency=recency)
@@ -142,7 +148,9 @@ class Newsdesk:
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
         return self.indexer.ingest(load_paths(paths), progress=progress)
 
-    def ingest_articles(self, articles: Iterable[Article | LoadError], progress: bool = False) -> IngestReport:
+    def ingest_articles(
+        self, articles: Iterable[Article | LoadError], progress: bool = False
+    ) -> IngestReport:
         return self.indexer.ingest(articles, progress=progress)
 
     def ingest_sample_if_empty(self, progress: bool = False) -> IngestReport | None:

@@ -171,7 +171,10 @@ def preselect(
     sentences wherever they are).
     """
     scored = sorted(
-        ((lexical_overlap(question_terms, s.passage) - 0.02 * s.chunk_rank, -i, s) for i, s in enumerate(sentences)),
+        (
+            (lexical_overlap(question_terms, s.passage) - 0.02 * s.chunk_rank, -i, s)
+            for i, s in enumerate(sentences)
+        ),
         key=lambda item: (item[0], item[1]),
         reverse=True,
     )

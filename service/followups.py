@@ -92,7 +92,11 @@ def find_entities(text: str) -> list[Entity]:
             continue
         kind = classify(name)
         # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
-        if kind == "group" and text[: match.start()].lower().endswith("the ") and words == match.group(0).split():
+        if (
+            kind == "group"
+            and text[: match.start()].lower().endswith("the ")
+            and words == match.group(0).split()
+        ):
             name = f"the {name}"
         found.append(Entity(name, kind))
     return found

@@ -1,9 +1,9 @@
 """Cross-encoder reranking of fused candidates, as a llama-index node postprocessor.
 
 Scoring a whole 180-token chunk costs ~20 ms a pair on two cores; scoring its best two sentences (picked by
-IDF-weighted overlap) costs a few ms each and is what the answerer needs anyway. A chunk's rerank score is
-the best logit among its scored sentences (the "MaxP" rule), and those logits stay in the cross-encoder's cache
-for the answerer.
+IDF-weighted overlap) costs a few ms each and is what the answerer needs anyway. A chunk's rerank score
+is the best logit among its scored sentences (the "MaxP" rule), and those logits stay in the
+cross-encoder's cache for the answerer.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ class CrossEncoderReranker(BaseNodePostprocessor):
         head, tail = nodes[: self.candidates], nodes[self.candidates :]
         terms = self._weights.idf(list(dict.fromkeys(analyze(question))))
         sentences = evidence_sentences(head, self._splits)
-        picked = preselect(sentences, terms, len(head) * self.sentences_per_chunk, per_chunk=self.sentences_per_chunk)
+        picked = preselect(
+            sentences, terms, len(head) * self.sentences_per_chunk, per_chunk=self.sentences_per_chunk
+        )
         logits = self._scorer.score(question, [s.passage for s in picked]) if picked else []
         best: dict[int, float] = {}
         for sentence, logit in zip(picked, logits, strict=True):

@@ -60,7 +60,9 @@ def chunk_node(record: ChunkRecord) -> TextNode:
 
 def _nodes(catalog: Catalog, hits: Sequence[tuple[str, float]], k: int) -> list[NodeWithScore]:
     records = catalog.chunk_records([chunk_id for chunk_id, _ in hits])
-    nodes = [NodeWithScore(node=chunk_node(records[cid]), score=score) for cid, score in hits if cid in records]
+    nodes = [
+        NodeWithScore(node=chunk_node(records[cid]), score=score) for cid, score in hits if cid in records
+    ]
     return nodes[:k]
 
 
@@ -132,8 +134,9 @@ class HybridRetriever(BaseRetriever):
         if query.recency > 0:
             today = query.today or date.today()
             for node_id, score in fused.items():
-                fused[node_id] = score * self.recency_factor(nodes[node_id].node.metadata.get("published"), today,
-                                                             query.recency)
+                fused[node_id] = score * self.recency_factor(
+                    nodes[node_id].node.metadata.get("published"), today, query.recency
+                )
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: self.k]
         return [NodeWithScore(node=nodes[node_id].node, score=fused[node_id]) for node_id in ranked]
 

@@ -24,7 +24,8 @@ _MONTHS = {
 }  # fmt: skip
 # "May" only where it is clearly the month: "in May", "May 5", "May 2016".
 _MONTH = re.compile(
-    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?|\bin May\b|\bMay(?= \d)", re.IGNORECASE
+    r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?|\bin May\b|\bMay(?= \d)",
+    re.IGNORECASE,
 )
 
 

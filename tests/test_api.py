@@ -23,7 +23,9 @@ def test_answer_shape_and_exact_snippets(client):
 
 
 def test_every_answer_sentence_carries_a_marker(client):
-    body = client.post("/v1/ask", json={"question": "Was Trumka motivated to push for an early endorsement?"}).json()
+    body = client.post(
+        "/v1/ask", json={"question": "Was Trumka motivated to push for an early endorsement?"}
+    ).json()
     assert body["grounded"]
     # The citation quotes the sentence the answer leans on ("He is not motivated.") together with it.
     assert "not motivated" in body["answer"]

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from ingest.chunking import (
     approximate_token_counts,
     chunk_article,
@@ -46,7 +48,7 @@ def test_chunk_offsets_point_at_the_chunk_text():
 def test_chunks_cover_every_sentence_in_order_without_overlap():
     text = TEXT * 10
     chunks = chunk_article("doc", text, max_tokens=50)
-    for before, after in zip(chunks, chunks[1:], strict=False):
+    for before, after in pairwise(chunks):
         assert before.end <= after.start
     covered = "".join(text[c.start : c.end] for c in chunks).replace(" ", "").replace("\n", "")
     assert covered == text.replace(" ", "").replace("\n", "")

@@ -14,10 +14,10 @@ ITEMS = load_dataset(sample_golden_path())
 KNOWN_MISSES: dict[str, str] = {
     "q11": "heavy paraphrase: 'expect his team to object' vs 'our team will see it as a resource diversion'; "
     "no focus word is matched, so the passage's score falls under the refusal threshold",
-    "q28": "paraphrase: 'knew about the plan to hold the vote early' vs 'are aware of this' after 'will be "
-    "moving his board to take a endorsement vote'; 'plan' and 'early' go unmatched",
-    "q37": "the cross-encoder scores the TPP sentences low (about 2) for 'which trade agreement'; the answer is "
-    "an acronym the question never names",
+    "q28": "paraphrase: 'knew about the plan to hold the vote early' vs 'are aware of this' after "
+    "'will be moving his board to take a endorsement vote'; 'plan' and 'early' go unmatched",
+    "q37": "the cross-encoder scores the TPP sentences low (about 2) for 'which trade agreement'; the "
+    "answer is an acronym the question never names",
 }
 
 

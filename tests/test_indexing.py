@@ -68,7 +68,9 @@ def test_recovery_undoes_a_write_interrupted_before_the_switch(fresh_engine):
     fresh_engine.catalog.begin_writes([PendingWrite("d1", version, count, "deadbeefdeadbeef", 1)])
     from ingest.vector_store import ChunkVector
 
-    fresh_engine.vectors.upsert([ChunkVector(orphan[0], fresh_engine.embedder.embed_query("x"), "d1", None, None)])
+    fresh_engine.vectors.upsert(
+        [ChunkVector(orphan[0], fresh_engine.embedder.embed_query("x"), "d1", None, None)]
+    )
     assert fresh_engine.vectors.count() == 2
     assert fresh_engine.indexer.recover() == 1
     assert fresh_engine.vectors.count() == 1 and fresh_engine.catalog.pending_writes() == []

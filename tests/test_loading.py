@@ -26,7 +26,8 @@ def test_plain_text_title_is_the_first_non_empty_line(tmp_path):
 def test_markdown_is_parsed_not_regexed(tmp_path):
     path = tmp_path / "note.md"
     path.write_text(
-        "# The *headline*\n\nA paragraph with a [link](http://x.example) and `code`.\n\n- item one\n- item two\n",
+        "# The *headline*\n\nA paragraph with a [link](http://x.example) and `code`.\n\n"
+        "- item one\n- item two\n",
         encoding="utf-8",
     )
     [article] = articles(load_file(path))
@@ -109,7 +110,9 @@ def test_folders_are_walked_and_missing_paths_reported(tmp_path, sample_dir):
     assert [e.message for e in errors(items)] == ["no such file or folder"]
 
 
-@pytest.mark.parametrize("bad", ["", "../etc/passwd", "a/b", "a\\b", "tab\there", "new\nline", " lead", "x" * 201])
+@pytest.mark.parametrize(
+    "bad", ["", "../etc/passwd", "a/b", "a\\b", "tab\there", "new\nline", " lead", "x" * 201]
+)
 def test_unsafe_document_ids_are_refused(bad):
     with pytest.raises(InvalidDocumentError):
         validate_doc_id(bad)

@@ -45,7 +45,9 @@ def history_turns(history: list[dict[str, Any]]) -> list[dict[str, str]]:
             content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
         if not isinstance(content, str):
             continue
-        turns.append({"role": message.get("role", "user"), "content": content.split(SOURCES_HEADING)[0].strip()})
+        turns.append(
+            {"role": message.get("role", "user"), "content": content.split(SOURCES_HEADING)[0].strip()}
+        )
     return turns
 
 

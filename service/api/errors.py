@@ -35,7 +35,10 @@ def _message(error: dict) -> str:
 
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     fields = [
-        {"field": "body" if e.get("type") == "json_invalid" else field_name(e.get("loc", ())), "message": _message(e)}
+        {
+            "field": "body" if e.get("type") == "json_invalid" else field_name(e.get("loc", ())),
+            "message": _message(e),
+        }
         for e in exc.errors()
     ]
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
@@ -68,14 +71,26 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return JSONResponse(
         status_code=500,
-        content={"error": "internal_error", "message": "the server could not complete the request", "fields": []},
+        content={
+            "error": "internal_error",
+            "message": "the server could not complete the request",
+            "fields": [],
+        },
     )
 
 
 def _error_code(status: int) -> str:
-    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-            409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests",
-            }.get(status, "error")
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+        429: "too_many_requests",
+    }.get(status, "error")
 
 
 def install_error_handlers(app: FastAPI) -> None:

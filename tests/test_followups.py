@@ -1,0 +1,91 @@
+import pytest
+
+from service.followups import find_entities, rewrite_followup
+
+
+def turns(*pairs):
+    return [{"role": role, "content": content} for role, content in pairs]
+
+
+def test_without_history_the_question_is_unchanged():
+    assert rewrite_followup("When did he announce it?", []) == "When did he announce it?"
+
+
+def test_person_pronouns_resolve_to_the_last_person_asked_about():
+    history = turns(
+        ("user", "What did Richard Trumka say about the AFL-CIO endorsement?"), ("assistant", "...")
+    )
+    assert (
+        rewrite_followup("When did he announce it?", history)
+        == "When did Richard Trumka announce the AFL-CIO?"
+    )
+
+
+def test_possessives_and_objects():
+    history = turns(("user", "Who is Tom Buffenbarger?"), ("assistant", "The IAM president."))
+    assert rewrite_followup("What was his role?", history) == "What was Tom Buffenbarger's role?"
+    history = turns(("user", "What did Nikki Budzinski write?"), ("assistant", "x"))
+    assert rewrite_followup("Who did Podesta send her memo to?", history).startswith(
+        "Who did Podesta send Nikki Budzinski's memo"
+    )
+
+
+def test_it_prefers_an_organisation():
+    history = turns(("user", "Who leads the AFL-CIO?"), ("assistant", "Richard Trumka leads it."))
+    assert (
+        rewrite_followup("How many members does it have?", history)
+        == "How many members does the AFL-CIO have?"
+    )
+
+
+def test_a_person_can_come_from_the_answer():
+    history = turns(
+        ("user", "Who is the president of the AFL-CIO?"), ("assistant", "AFL-CIO president Richard Trumka.")
+    )
+    assert "Richard Trumka" in rewrite_followup("When did he announce neutrality?", history)
+
+
+def test_two_pronoun_families_get_two_entities():
+    history = turns(("user", "Did Nikki Budzinski brief John Podesta?"), ("assistant", "Yes."))
+    rewritten = rewrite_followup("What did she tell him?", history)
+    assert rewritten == "What did Nikki Budzinski tell John Podesta?"
+
+
+def test_chains_of_follow_ups_keep_their_subject():
+    history = turns(
+        ("user", "Who is Tom Buffenbarger?"),
+        ("assistant", "x"),
+        ("user", "When did he retire?"),
+        ("assistant", "y"),
+    )
+    assert rewrite_followup("Why did he leave?", history) == "Why did Tom Buffenbarger leave?"
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("And the NEA?", "When did the NEA endorse Clinton?"),
+        ("What about the IAM?", "When did the IAM endorse Clinton?"),
+        ("How about Sanders?", "When did the AFL-CIO endorse Sanders?"),
+    ],
+)
+def test_elliptical_questions_reuse_the_previous_one(follow_up, expected):
+    history = turns(("user", "When did the AFL-CIO endorse Clinton?"), ("assistant", "In June."))
+    assert rewrite_followup(follow_up, history) == expected
+
+
+def test_entities_skip_question_words_and_titles():
+    names = [e.text for e in find_entities("When did Mr Podesta meet Sen. Bernie Sanders in New York City?")]
+    assert names == ["Podesta", "Bernie Sanders", "New York City"]
+
+
+def test_the_api_returns_the_rewritten_query(client):
+    body = client.post(
+        "/v1/ask",
+        json={
+            "question": "When did he announce that it would stay neutral?",
+            "history": turns(("user", "Who is Richard Trumka?"), ("assistant", "AFL-CIO president.")),
+        },
+    ).json()
+    assert body["query"] == "When did Richard Trumka announce that AFL-CIO would stay neutral?"
+    assert body["grounded"] and "Feb. 17" in body["answer"]

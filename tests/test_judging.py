@@ -1,0 +1,90 @@
+"""The answerer's judgement rules: dates, focus coverage, attribution, passage choice."""
+
+import pytest
+
+from service.answerability import attribution_penalty, question_focus, uncovered_share
+from service.answering import JudgedPassage, choose_passages
+from service.evidence import EvidenceSentence, leans_on_previous
+from service.temporal import date_mismatch_penalty, months, years
+
+
+def test_years_and_months():
+    assert years("In 2016, not 1999 or 12345") == {2016, 1999}
+    assert months("on Feb. 17, in May, Sept. 6 and May 2016; you may go") == {2, 5, 9}
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "window", "expected"),
+    [
+        ("When did the NEA endorse Clinton in 2016?", "The NEA endorsed Clinton in October 2015.", "", 6.0),
+        ("When did the NEA endorse Clinton in 2015?", "The NEA endorsed Clinton in October 2015.", "", 0.0),
+        ("Who won in 2008?", "Obama won the election.", "Obama won the election.", 3.0),
+        ("Who won in 2008?", "Obama won the election.", "In 2008, Obama won the election.", 0.0),
+        ("What happened in March?", "It happened in June.", "", 2.0),
+        ("What happened?", "It happened in June 2015.", "", 0.0),
+    ],
+)
+def test_date_penalties(question, passage, window, expected):
+    assert date_mismatch_penalty(question, passage, window) == expected
+
+
+def test_the_focus_leaves_out_names_and_framing_words():
+    assert question_focus("When did Richard Trumka retire from the AFL-CIO?").words == ("retire",)
+    assert question_focus("What job did Nikki Budzinski hold before joining?").words == (
+        "job",
+        "hold",
+        "before",
+        "joining",
+    )
+
+
+def test_uncovered_share_counts_stems_literally_without_word_vectors():
+    focus = question_focus("When did the union retire its pension plan?")
+    assert uncovered_share(focus, "The union retired the pension plan in 2015.", None) == 0.0
+    assert uncovered_share(focus, "The union announced a vote.", None) == 0.75  # only "union" is there
+
+
+def test_near_synonyms_count_with_word_vectors(sample_engine):
+    focus = question_focus("How many officers knew about it?")
+    literal = uncovered_share(focus, "Only three officers are aware of this.", None)
+    soft = uncovered_share(focus, "Only three officers are aware of this.", sample_engine.word_vectors)
+    assert soft < literal
+
+
+def test_attribution_is_required_for_what_did_x_say():
+    question = "What did Bernie Sanders say about the IAM endorsement?"
+    assert attribution_penalty(question, "The IAM endorsed Clinton. Sanders was in Iowa.") > 0
+    assert attribution_penalty(question, "Sanders said the vote was rigged.") == 0
+    assert attribution_penalty(question, "Bernie Sanders was angry. He told reporters it was unfair.") == 0
+    assert attribution_penalty("When did Sanders visit Iowa?", "No attribution here.") == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ("He is not motivated.", True),
+        ("Only three officers at IAM are aware of this, so it is tightly held.", True),
+        ("AFL-CIO president Richard Trumka announced that his union would stay neutral.", False),
+        ("Budzinski informed the group in November that the endorsement would come later.", False),
+        ("“I think it’s a good idea,” Podesta wrote.", True),
+        ("Still, that margin may reflect a narrowing gap.", True),
+    ],
+)
+def test_which_sentences_lean_on_the_one_before(sentence, leans):
+    assert leans_on_previous(sentence) is leans
+
+
+def _judged(doc, start, end, score):
+    sentence = EvidenceSentence(doc, "T", start, end, start, f"passage {doc} {start}", 0, "s", "w")
+    return JudgedPassage(sentence, score, 0.0, 0.0, score)
+
+
+def test_choose_passages_refuses_under_the_threshold():
+    assert choose_passages([_judged("a", 0, 10, 1.0)], threshold=2.0, limit=2) == []
+
+
+def test_choose_passages_adds_only_close_runners_up():
+    best, close, far = _judged("a", 0, 10, 9.0), _judged("b", 0, 10, 8.0), _judged("c", 0, 10, 3.0)
+    assert choose_passages([best, close, far], threshold=2.0, limit=3) == [best, close]
+    overlapping = _judged("a", 5, 20, 8.5)
+    assert choose_passages([best, overlapping], threshold=2.0, limit=3) == [best]
