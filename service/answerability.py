@@ -42,6 +42,11 @@ SYNONYM_FLOOR = 0.55
 SYNONYM_FULL = 0.75
 
 
+def word_tokens(text: str) -> list[str]:
+    """The words and numbers of ``text`` as the focus rules read them (names and hyphenated words whole)."""
+    return _WORD.findall(text)
+
+
 @dataclass(frozen=True)
 class QuestionFocus:
     words: tuple[str, ...]  # lowercased focus words: not names, not framing words, not years
@@ -97,24 +102,27 @@ class WordVectors:
             return np.stack([self._cache[w] for w in words])
 
 
+def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
+    """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
+    # Stems for content words; the plain words too, for "before", "after" and the like.
+    present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
+    coverage = [1.0 if set(analyze(w) or [w]) <= present else 0.0 for w in words]
+    unmatched = [i for i, c in enumerate(coverage) if c == 0.0]
+    window_words = [w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS]
+    if unmatched and window_words and vectors is not None:
+        similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T
+        best = similarity.max(axis=1)
+        partial = np.clip((best - SYNONYM_FLOOR) / (SYNONYM_FULL - SYNONYM_FLOOR), 0.0, 1.0)
+        for i, value in zip(unmatched, partial, strict=True):
+            coverage[i] = float(value)
+    return coverage
+
+
 def uncovered_share(focus: QuestionFocus, window: str, vectors: WordVectors | None) -> float:
     """0 when every focus word is in the window, 1 when none is."""
     if focus.size == 0:
         return 0.0
-    missing = 0.0
-    # Stems for content words; the plain words too, for "before", "after" and the like.
-    present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
-    unmatched = [w for w in focus.words if not set(analyze(w) or [w]) <= present]
-    if unmatched:
-        window_words = [w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS]
-        if not window_words or vectors is None:
-            missing += len(unmatched)
-        else:
-            similarity = vectors.vectors(unmatched) @ vectors.vectors(window_words).T
-            best = similarity.max(axis=1)
-            coverage = np.clip((best - SYNONYM_FLOOR) / (SYNONYM_FULL - SYNONYM_FLOOR), 0.0, 1.0)
-            missing += float(np.sum(1.0 - coverage))
-    return missing / focus.size
+    return float(sum(1.0 - c for c in word_coverage(focus.words, window, vectors))) / focus.size
 
 
 # "What did Sanders say ...?" asks for words attributed to Sanders: a passage about Sanders next to someone

@@ -7,7 +7,8 @@ calibrated threshold: lexical overlap alone cannot tell "about the right people"
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -39,6 +40,18 @@ class Citation:
     score: float
 
 
+@dataclass(frozen=True)
+class Verification:
+    """What checking a generated answer did: sentences kept and dropped, markers removed, fallback taken."""
+
+    sentences: int  # sentences in the model's output
+    kept: int
+    dropped: int  # not supported by the snippets they cite (or by any snippet, when they cite none)
+    removed_markers: int  # [n] naming no source in the prompt
+    attributed: int  # sentences that cited nothing, kept with the source that supports them
+    fallback: bool  # nothing was supported: the answer is the extractive one
+
+
 @dataclass
 class Answer:
     answer: str
@@ -47,16 +60,61 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     query: str = ""  # the standalone query actually searched (after follow-up rewriting)
     answerer: str = "extractive"
+    verification: Verification | None = None  # generative answerers only
 
 
-def refusal() -> Answer:
-    return Answer(answer=REFUSAL, grounded=False, citations=[])
+def refusal(answerer: str = "extractive") -> Answer:
+    return Answer(answer=REFUSAL, grounded=False, citations=[], answerer=answerer)
+
+
+# --- streaming ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Text as it is written: a language model's raw output, or the extractive answer in word chunks."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A piece of the final answer text, released once verified; the pieces add up to ``Final.answer``."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    answer: Answer
+
+
+AnswerEvent = Draft | Verified | Final
+
+_WORD_CHUNK = re.compile(r"\s*\S+")
+
+
+def word_chunks(text: str) -> list[str]:
+    """``text`` in pieces of one word each (with the space before it) that join back to ``text``."""
+    return _WORD_CHUNK.findall(text)
+
+
+def stream_finished(answer: Answer) -> Iterator[AnswerEvent]:
+    """A finished answer as a stream, so that clients have one code path whatever the answerer."""
+    for chunk in word_chunks(answer.answer):
+        yield Draft(chunk)
+        yield Verified(chunk)
+    yield Final(answer)
 
 
 class Answerer(Protocol):
     name: str
 
     def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer: ...
+
+    def stream(self, question: str, nodes: Sequence[NodeWithScore]) -> Iterator[AnswerEvent]:
+        """``Draft`` and ``Verified`` events, then exactly one ``Final``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -124,7 +182,7 @@ def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:
     return kept
 
 
-def _overlaps(a: EvidenceSentence, b: EvidenceSentence) -> bool:
+def passages_overlap(a: EvidenceSentence, b: EvidenceSentence) -> bool:
     return a.doc_id == b.doc_id and a.passage_start < b.end and b.passage_start < a.end
 
 
@@ -147,7 +205,7 @@ def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: in
         if not good_enough:
             break
         if any(
-            _overlaps(candidate.sentence, c.sentence)
+            passages_overlap(candidate.sentence, c.sentence)
             or _same_words(candidate.sentence.passage, c.sentence.passage)
             for c in chosen
         ):
@@ -197,3 +255,6 @@ class ExtractiveAnswerer:
             return refusal()
         text, citations = cite(passages, self.judge.splits)
         return Answer(answer=text, grounded=True, citations=citations, answerer=self.name)
+
+    def stream(self, question: str, nodes: Sequence[NodeWithScore]) -> Iterator[AnswerEvent]:
+        return stream_finished(self.answer(question, nodes))

@@ -7,7 +7,7 @@ pipeline is assembled in exactly one place. Swapping a retriever or the answerer
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -21,13 +21,14 @@ from ingest.loading import LoadError, load_paths
 from ingest.models import Article
 from ingest.vector_store import VectorStore, connect
 from service.answerability import WordVectors
-from service.answering import Answer, Answerer, EvidenceJudge, ExtractiveAnswerer
+from service.answering import Answer, Answerer, AnswerEvent, EvidenceJudge, ExtractiveAnswerer, Final
 from service.cross_encoder import CrossEncoder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
+from service.verification import SupportScorer
 
 
 def sample_corpus_path() -> Path:
@@ -90,9 +91,32 @@ class Newsdesk:
             coverage_weight=settings.coverage_weight,
             candidates=settings.answer_candidates,
         )
-        self.answerer: Answerer = ExtractiveAnswerer(
-            self.judge, threshold=settings.refusal_threshold, max_passages=settings.max_answer_sentences
+        self.support = SupportScorer(self.word_vectors, threshold=settings.support_threshold)
+        self.answerer: Answerer = self._build_answerer()
+
+    def _build_answerer(self) -> Answerer:
+        """The backend NEWSDESK_ANSWERER names; the generative ones import their libraries only if chosen."""
+        settings = self.settings
+        if settings.answerer == "extractive":
+            return ExtractiveAnswerer(
+                self.judge, threshold=settings.refusal_threshold, max_passages=settings.max_answer_sentences
+            )
+        from service.generative import GenerativeAnswerer
+        from service.llm import generator_from_settings
+
+        return GenerativeAnswerer(
+            generator_from_settings(settings),
+            self.judge,
+            self.support,
+            threshold=settings.refusal_threshold,
+            sources=settings.llm_sources,
+            max_passages=settings.max_answer_sentences,
         )
+
+    @property
+    def model_id(self) -> str:
+        """The answerer as /v1/models and /v1/chat/completions name it."""
+        return f"newsdesk-{self.answerer.name}"
 
     # --- questions ---------------------------------------------------------------------------------------
 
@@ -119,6 +143,38 @@ class Newsdesk:
         filters: DocumentFilter | None = None,
         recency: float = 0.0,
     ) -> Answer:
+        started = time.perf_counter()
+        query, nodes, timings = self._evidence(question, top_k, history, filters, recency)
+        mark = time.perf_counter()
+        answer = self.answerer.answer(query, nodes)
+        return self._finish(answer, query, timings, mark, started)
+
+    def ask_stream(
+        self,
+        question: str,
+        top_k: int | None = None,
+        history: Sequence[Turn | dict[str, str]] = (),
+        filters: DocumentFilter | None = None,
+        recency: float = 0.0,
+    ) -> Iterator[AnswerEvent]:
+        """As :meth:`ask`, as it is written: ``Draft`` and ``Verified`` text, then one ``Final`` answer."""
+        started = time.perf_counter()
+        query, nodes, timings = self._evidence(question, top_k, history, filters, recency)
+        mark = time.perf_counter()
+        for event in self.answerer.stream(query, nodes):
+            if isinstance(event, Final):
+                event = Final(self._finish(event.answer, query, timings, mark, started))
+            yield event
+
+    def _evidence(
+        self,
+        question: str,
+        top_k: int | None,
+        history: Sequence[Turn | dict[str, str]],
+        filters: DocumentFilter | None,
+        recency: float,
+    ) -> tuple[str, list[NodeWithScore], dict[str, float]]:
+        """The standalone query and the chunks the answerer draws on, with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         query = rewrite_followup(question, history)
@@ -133,13 +189,15 @@ class Newsdesk:
         if self.reranker is not None:
             nodes = self.reranker.postprocess_nodes(nodes, bundle)
         timings["rerank"] = _elapsed_ms(mark)
+        return query, nodes[: top_k or self.settings.top_k], timings
 
-        mark = time.perf_counter()
-        answer = self.answerer.answer(query, nodes[: top_k or self.settings.top_k])
-        timings["answer"] = _elapsed_ms(mark)
-        timings["total"] = _elapsed_ms(started)
-
-        answer.timings_ms = timings
+    @staticmethod
+    def _finish(
+        answer: Answer, query: str, timings: dict[str, float], answer_started: float, started: float
+    ) -> Answer:
+        # The answerer's own steps (judge, first_token, generate) sit beside the pipeline's.
+        answer.timings_ms = {**timings, **answer.timings_ms, "answer": _elapsed_ms(answer_started)}
+        answer.timings_ms["total"] = _elapsed_ms(started)
         answer.query = query
         return answer
 
@@ -165,6 +223,9 @@ class Newsdesk:
         """Load the models now rather than on the first question."""
         self.embedder.embed_query("warm up")
         self.cross_encoder.warm_up()
+        generator = getattr(self.answerer, "generator", None)
+        if generator is not None:
+            generator.warm_up()
 
     def close(self) -> None:
         self.catalog.close()

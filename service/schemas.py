@@ -85,6 +85,19 @@ class CitationOut(BaseModel):
         return cls(**citation.__dict__)
 
 
+class VerificationOut(BaseModel):
+    """What checking a generated answer did (generative answerers only)."""
+
+    sentences: int = Field(description="sentences the model wrote")
+    kept: int = Field(description="sentences supported by the snippets they cite")
+    dropped: int = Field(description="sentences removed as unsupported")
+    removed_markers: int = Field(description="[n] markers that named no source, removed")
+    attributed: int = Field(
+        description="kept sentences that cited nothing, now citing the source backing them"
+    )
+    fallback: bool = Field(description="nothing was supported: the answer quotes the evidence instead")
+
+
 class AskResponse(BaseModel):
     answer: str
     grounded: bool = Field(description="false when the articles do not hold the answer")
@@ -92,6 +105,9 @@ class AskResponse(BaseModel):
     timings_ms: dict[str, float]
     query: str = Field(description="the standalone query that was searched (follow-ups rewritten)")
     answerer: str
+    verification: VerificationOut | None = Field(
+        default=None, description="for generative answerers: what verification kept and dropped"
+    )
 
     @classmethod
     def of(cls, answer: Answer) -> AskResponse:
@@ -102,6 +118,7 @@ class AskResponse(BaseModel):
             timings_ms=answer.timings_ms,
             query=answer.query,
             answerer=answer.answerer,
+            verification=VerificationOut(**answer.verification.__dict__) if answer.verification else None,
         )
 
 

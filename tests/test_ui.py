@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from service.answering import Answer, Citation
 from ui.chat import SOURCES_HEADING, build_chat, history_turns, render_answer
 
@@ -29,8 +31,11 @@ def test_history_drops_rendered_sources():
     assert history_turns(history)[1] == {"role": "assistant", "content": "The AFL-CIO president. [1]"}
 
 
-def test_chat_answers_through_the_engine(sample_engine):
+def test_chat_streams_then_shows_the_answer_with_sources(sample_engine):
     demo = build_chat(lambda: sample_engine)
-    reply = demo.fn("Who offered a jet to get Clinton to the endorsement dinner?", [])
+    replies = list(demo.fn("Who offered a jet to get Clinton to the endorsement dinner?", []))
+    assert len(replies) > 3  # it streams: the answer grows word by word before the final rendering
+    assert all(len(a) <= len(b) for a, b in pairwise(replies[:-1]))
+    reply = replies[-1]
     assert "Buffenbarger" in reply and SOURCES_HEADING in reply and "002_56959c77431901b6" in reply
-    assert demo.fn("   ", []) == "Please type a question."
+    assert list(demo.fn("   ", [])) == ["Please type a question."]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
 
-from service.answering import Answer
+from service.answering import Answer, Draft, Final
 from service.engine import Newsdesk
+from service.llm import LLMError
 
 SOURCES_HEADING = "**Sources**"
 EXAMPLES = [
@@ -52,13 +53,25 @@ def history_turns(history: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
-    def respond(message: str, history: list[dict[str, Any]]) -> str:
+    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
+        """The answer as it is written, then the verified answer with its sources in its place."""
         question = (message or "").strip()
         if not question:
-            return "Please type a question."
+            yield "Please type a question."
+            return
         if len(question) > 2000:
-            return "Please keep questions under 2,000 characters."
-        return render_answer(engine().ask(question, history=history_turns(history)))
+            yield "Please keep questions under 2,000 characters."
+            return
+        draft = ""
+        try:
+            for event in engine().ask_stream(question, history=history_turns(history)):
+                if isinstance(event, Draft):
+                    draft += event.text
+                    yield html.escape(draft, quote=False)
+                elif isinstance(event, Final):
+                    yield render_answer(event.answer)
+        except LLMError as error:
+            yield f"The language model is unavailable right now ({html.escape(str(error), quote=False)})."
 
     return gr.ChatInterface(
         respond,

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from service.api.errors import install_error_handlers
-from service.api.routes import ask, documents, health
+from service.api.routes import ask, chat, documents, health
 from service.engine import Newsdesk
 from service.settings import Settings, get_settings
 
@@ -48,6 +48,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(ask.router)
     app.include_router(documents.router)
+    app.include_router(chat.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

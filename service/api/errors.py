@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.models import InvalidDocumentError
+from service.llm import LLMError
 
 log = logging.getLogger("newsdesk.api")
 
@@ -58,6 +59,18 @@ async def invalid_document(request: Request, exc: InvalidDocumentError) -> JSONR
     )
 
 
+async def llm_error(request: Request, exc: LLMError) -> JSONResponse:
+    log.warning("%s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={
+            "error": "llm_unavailable" if exc.status_code == 503 else "llm_error",
+            "message": str(exc),
+            "fields": [],
+        },
+    )
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else "request failed"
     return JSONResponse(
@@ -97,4 +110,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(InvalidDocumentError, invalid_document)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(LLMError, llm_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected_error)

@@ -1,17 +1,29 @@
-"""POST /v1/ask: a grounded answer with numbered citations."""
+"""POST /v1/ask and /v1/ask/stream: a grounded answer with numbered citations, whole or as it is written."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import json
+from collections.abc import Iterator
 
+from fastapi import APIRouter, Depends
+from sse_starlette import EventSourceResponse
+
+from service.answering import AnswerEvent, Draft, Final
 from service.api.deps import get_newsdesk
+from service.api.streaming import started_stream
 from service.engine import Newsdesk
+from service.llm import LLMError
 from service.schemas import AskRequest, AskResponse, ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["questions"])
+LLM_ERRORS: dict[int | str, dict] = {
+    422: {"model": ErrorResponse},
+    502: {"model": ErrorResponse, "description": "the language model backend answered with an error"},
+    503: {"model": ErrorResponse, "description": "the language model backend cannot be reached"},
+}
 
 
-@router.post("/ask", response_model=AskResponse, responses={422: {"model": ErrorResponse}})
+@router.post("/ask", response_model=AskResponse, responses=LLM_ERRORS)
 def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskResponse:
     """Answer from the articles, citing the exact snippets; `grounded` is false when they do not say."""
     answer = newsdesk.ask(
@@ -22,3 +34,46 @@ def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskR
         recency=request.recency,
     )
     return AskResponse.of(answer)
+
+
+@router.post(
+    "/ask/stream",
+    responses={200: {"content": {"text/event-stream": {}}}, **LLM_ERRORS},
+    response_class=EventSourceResponse,
+)
+def ask_stream(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> EventSourceResponse:
+    """The answer as server-sent events: `token` events (`{"text": ...}`) as it is written, then one `final`.
+
+    `token` events carry the text as the model writes it, before verification; the `final` event (the
+    /v1/ask response body) carries the verified answer, which may differ: unsupported sentences dropped,
+    markers renumbered, or the extractive answer when nothing the model wrote was supported. Show the tokens
+    while they arrive, then replace them with `final.answer`. The extractive answerer streams its finished
+    answer word by word. A backend failure before the first token is a 502/503 JSON error; after it, an
+    `error` event ends the stream.
+    """
+    events = started_stream(
+        newsdesk.ask_stream(
+            request.question,
+            top_k=request.top_k,
+            history=[m.model_dump() for m in request.history],
+            filters=request.document_filter(),
+            recency=request.recency,
+        )
+    )
+    return EventSourceResponse(_ask_events(events), ping=10)
+
+
+def _ask_events(events: Iterator[AnswerEvent]) -> Iterator[dict[str, str]]:
+    try:
+        for event in events:
+            if isinstance(event, Draft):
+                yield {"event": "token", "data": json.dumps({"text": event.text}, ensure_ascii=False)}
+            elif isinstance(event, Final):
+                body = AskResponse.of(event.answer).model_dump_json()
+                yield {"event": "final", "data": body}
+    except LLMError as error:
+        yield {"event": "error", "data": json.dumps(_error_body(error), ensure_ascii=False)}
+
+
+def _error_body(error: LLMError) -> dict[str, object]:
+    return {"error": "llm_unavailable" if error.status_code == 503 else "llm_error", "message": str(error)}
