@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCAL_LLM_STAMP := $(VENV)/.local-llm-installed
 
 # This machine has no model hub: nothing may phone home or download at run time.
 export GRADIO_ANALYTICS_ENABLED := False
@@ -11,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test test-slow test-e2e lint format eval bench clean
+.PHONY: install install-local-llm run test test-slow test-e2e lint format eval bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,13 +24,21 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
+# The optional local-llm extra (NEWSDESK_ANSWERER=llama-cpp, the slow suite): llama-cpp-python compiles
+# llama.cpp from source, several minutes on two cores, once per environment.
+$(LOCAL_LLM_STAMP): $(STAMP)
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,local-llm]"
+	touch $@
+
+install-local-llm: $(LOCAL_LLM_STAMP)
+
 run: install
 	$(BIN)/newsdesk serve
 
 test: install
 	$(BIN)/python -m pytest
 
-test-slow: install
+test-slow: install-local-llm
 	$(BIN)/python -m pytest -m slow
 
 test-e2e: install

