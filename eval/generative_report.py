@@ -42,6 +42,8 @@ class ItemResult:
     sentences: int
     seconds: float
     first_token_ms: float | None
+    written: int = 0  # sentences the model wrote
+    kept: int = 0  # of them, kept by verification
     dropped: int = 0
     fallback: bool = False
 
@@ -75,6 +77,9 @@ class Report:
             "supported_sentences": sum(i.supported for i in self.items),
             "answer_sentences": sum(i.sentences for i in self.items),
             "model_calls": len(generated),
+            # Before verification: how many of the sentences the model wrote their cited snippets support.
+            "model_sentences": sum(i.written for i in self.items),
+            "model_sentences_kept": sum(i.kept for i in self.items),
             "answers_with_dropped_sentences": sum(i.dropped > 0 for i in self.items),
             "dropped_sentences": sum(i.dropped for i in self.items),
             "fallbacks_to_extractive": sum(i.fallback for i in self.items),
@@ -112,6 +117,8 @@ def evaluate(engine: Newsdesk, items: list[GoldenItem], progress: bool = True) -
                 sentences=tally.sentences,
                 seconds=round(seconds, 3),
                 first_token_ms=answer.timings_ms.get("first_token"),
+                written=checked.sentences if checked else 0,
+                kept=checked.kept if checked else 0,
                 dropped=checked.dropped if checked else 0,
                 fallback=checked.fallback if checked else False,
             )

@@ -69,7 +69,7 @@ class GenerativeAnswerer:
             yield from stream_finished(answer)
             return
 
-        verifier = AnswerVerifier(sources, self.scorer)
+        verifier = AnswerVerifier(sources, self.scorer, question)
         prompt = GroundedPrompt(question, tuple(sources))
         mark = time.perf_counter()
         first_token_ms: float | None = None

@@ -10,7 +10,9 @@ sentence by sentence:
    number in it must appear in them literally: a wrong figure or date is news' commonest invented detail;
 3. a sentence under ``support_threshold`` is **dropped**, not marked: the API promises that every sentence
    it returns rests on a quoted snippet, and a marked claim would still be in front of the reader. A sentence
-   that cites nothing is kept only if one source supports it on its own, and that source is cited;
+   that cites nothing is kept only if one source supports it on its own, and that source is cited. A
+   sentence that only restates the question ("The AFSCME council endorsed him in January.") is dropped too:
+   supported, but no answer;
 4. the sources actually cited are renumbered 1..m in order of first use and the markers rewritten, so no
    citation points at a source the answer does not use.
 
@@ -71,6 +73,7 @@ class CheckedSentence:
     removed_markers: int  # markers naming no source
     support: Support
     attributed: bool  # cited nothing; kept with the one source that supports it
+    echo: bool = False  # only restates the question: supported, but no answer
 
     @property
     def kept(self) -> bool:
@@ -123,6 +126,21 @@ class SupportScorer:
             and not missing_numbers
         )
         return Support(round(coverage, 4), missing_numbers, supported)
+
+
+def restates(sentence: str, question: str) -> bool:
+    """True when every content word and number of ``sentence`` comes from ``question``.
+
+    "The AFSCME council endorsed him in January." answers nothing about "Which AFSCME council endorsed
+    Sanders in January?", however well a snippet supports it.
+    """
+    words, numbers = content_words(sentence)
+    if not words and not numbers:
+        return False
+    asked_words, asked_numbers = content_words(question)
+    asked_stems = {stem for word in asked_words for stem in analyze(word) or [word]}
+    stems = {stem for word in words for stem in analyze(word) or [word]}
+    return stems <= asked_stems and set(numbers) <= set(asked_numbers)
 
 
 def parse_sentences(text: str) -> list[ParsedSentence]:
@@ -206,9 +224,10 @@ class AnswerVerifier:
     joined with spaces are exactly :attr:`VerifiedAnswer.text`.
     """
 
-    def __init__(self, sources: Sequence[Citation], scorer: SupportScorer) -> None:
+    def __init__(self, sources: Sequence[Citation], scorer: SupportScorer, question: str = "") -> None:
         self.sources = {c.n: c for c in sources}
         self.scorer = scorer
+        self.question = question  # given, a sentence that only restates it is dropped
         self.raw = ""
         self.checked: list[CheckedSentence] = []
         self.released: list[str] = []
@@ -233,9 +252,10 @@ class AnswerVerifier:
         out = []
         for sentence in parsed[len(self.checked) :]:
             checked = check_sentence(sentence, self.sources, self.scorer)
-            duplicate = checked.text.lower() in self._seen
-            if duplicate:  # small models repeat themselves: a repeated sentence is not kept twice
-                checked = replace(checked, sources=())
+            if checked.kept and self.question and restates(checked.text, self.question):
+                checked = replace(checked, sources=(), attributed=False, echo=True)
+            if checked.text.lower() in self._seen:  # small models repeat themselves: keep a sentence once
+                checked = replace(checked, sources=(), attributed=False)
             self._seen.add(checked.text.lower())
             self.checked.append(checked)
             if checked.kept:
@@ -252,9 +272,11 @@ class AnswerVerifier:
         return VerifiedAnswer(" ".join(self.released), citations, list(self.checked))
 
 
-def verify_answer(text: str, sources: Sequence[Citation], scorer: SupportScorer) -> VerifiedAnswer:
+def verify_answer(
+    text: str, sources: Sequence[Citation], scorer: SupportScorer, question: str = ""
+) -> VerifiedAnswer:
     """The whole output at once: what :class:`AnswerVerifier` gives for the same text streamed."""
-    verifier = AnswerVerifier(sources, scorer)
+    verifier = AnswerVerifier(sources, scorer, question)
     verifier.feed(text)
     verifier.finish()
     return verifier.result()

@@ -74,9 +74,10 @@ def check_backend(engine, sample_engine, answerer):
         cited = {int(n) for n in re.findall(r"\[(\d+)\]", streamed)}
         assert cited == {c["n"] for c in chunks[-1].model_extra["citations"]} and cited
         assert client.get("/v1/models").json()["data"][0]["id"] == f"newsdesk-{answerer}"
-        assert client.post("/v1/ask", json={"question": "What is the capital of France?"}).json()[
-            "grounded"
-        ] is False
+        assert (
+            client.post("/v1/ask", json={"question": "What is the capital of France?"}).json()["grounded"]
+            is False
+        )
 
 
 def test_llama_cpp_backend_answers_through_the_api(sample_engine, gguf):

@@ -14,6 +14,7 @@ from service.verification import (
     cited_support,
     content_words,
     parse_sentences,
+    restates,
     verify_answer,
 )
 
@@ -187,3 +188,15 @@ def test_cited_support_counts_the_sentences_their_snippets_back(scorer):
     tally = cited_support(answer, scorer)
     assert (tally.supported, tally.sentences) == (1, 3)
     assert cited_support(Answer("The articles do not say.", False, []), scorer).share is None
+
+
+def test_a_sentence_that_only_restates_the_question_is_no_answer(scorer):
+    question = "When did WikiLeaks release the emails?"
+    assert restates("WikiLeaks released the emails. [2]", question)
+    assert not restates("WikiLeaks released the emails on Wednesday. [2]", question)
+    result = verify_answer(
+        "WikiLeaks released the emails [2]. More than 1,500 were released on Wednesday [2].", SOURCES, scorer, question
+    )
+    assert result.text == "More than 1,500 were released on Wednesday. [1]"
+    assert [c.echo for c in result.checked] == [True, False]
+    assert verify_answer("WikiLeaks released the emails [2].", SOURCES, scorer).text  # no question: kept
