@@ -36,6 +36,12 @@ def friendly_errors(command: F) -> F:
             raise
         except (OSError, ValueError) as error:
             raise click.ClickException(str(error)) from error
+        except RuntimeError as error:
+            from service.llm import LLMError  # an unreachable or failing language model backend
+
+            if isinstance(error, LLMError):
+                raise click.ClickException(str(error)) from error
+            raise
 
     return wrapper  # type: ignore[return-value]
 

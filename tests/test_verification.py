@@ -195,7 +195,10 @@ def test_a_sentence_that_only_restates_the_question_is_no_answer(scorer):
     assert restates("WikiLeaks released the emails. [2]", question)
     assert not restates("WikiLeaks released the emails on Wednesday. [2]", question)
     result = verify_answer(
-        "WikiLeaks released the emails [2]. More than 1,500 were released on Wednesday [2].", SOURCES, scorer, question
+        "WikiLeaks released the emails [2]. More than 1,500 were released on Wednesday [2].",
+        SOURCES,
+        scorer,
+        question,
     )
     assert result.text == "More than 1,500 were released on Wednesday. [1]"
     assert [c.echo for c in result.checked] == [True, False]

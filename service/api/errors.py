@@ -59,16 +59,18 @@ async def invalid_document(request: Request, exc: InvalidDocumentError) -> JSONR
     )
 
 
+def llm_error_body(exc: LLMError) -> dict[str, object]:
+    """503: the backend cannot be reached; 502: it answered with an error. The message names the backend."""
+    return {
+        "error": "llm_unavailable" if exc.status_code == 503 else "llm_error",
+        "message": str(exc),
+        "fields": [],
+    }
+
+
 async def llm_error(request: Request, exc: LLMError) -> JSONResponse:
     log.warning("%s %s: %s", request.method, request.url.path, exc)
-    return JSONResponse(
-        status_code=exc.status_code,
-        content={
-            "error": "llm_unavailable" if exc.status_code == 503 else "llm_error",
-            "message": str(exc),
-            "fields": [],
-        },
-    )
+    return JSONResponse(status_code=exc.status_code, content=llm_error_body(exc))
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

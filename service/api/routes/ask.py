@@ -10,6 +10,7 @@ from sse_starlette import EventSourceResponse
 
 from service.answering import AnswerEvent, Draft, Final
 from service.api.deps import get_newsdesk
+from service.api.errors import llm_error_body
 from service.api.streaming import started_stream
 from service.engine import Newsdesk
 from service.llm import LLMError
@@ -72,8 +73,4 @@ def _ask_events(events: Iterator[AnswerEvent]) -> Iterator[dict[str, str]]:
                 body = AskResponse.of(event.answer).model_dump_json()
                 yield {"event": "final", "data": body}
     except LLMError as error:
-        yield {"event": "error", "data": json.dumps(_error_body(error), ensure_ascii=False)}
-
-
-def _error_body(error: LLMError) -> dict[str, object]:
-    return {"error": "llm_unavailable" if error.status_code == 503 else "llm_error", "message": str(error)}
+        yield {"event": "error", "data": json.dumps(llm_error_body(error), ensure_ascii=False)}
