@@ -7,6 +7,7 @@ is exercised deterministically; the real backends run in tests/test_llm_backends
 import copy
 import socket
 
+import openai
 import pytest
 from fastapi.testclient import TestClient
 
@@ -167,3 +168,28 @@ def test_an_unreachable_openai_backend_is_a_503_naming_it(sample_engine, closed_
         # A refusal needs no model: the backend being down does not stop it.
         assert client.post("/v1/ask", json={"question": "What is the capital of France?"}).status_code == 200
         assert client.get("/v1/models").json()["data"][0]["id"] == "newsdesk-openai"
+
+
+class FailsMidway(ReplayedOutput):
+    """A backend that drops the connection after its first words."""
+
+    def stream(self, prompt):
+        yield "WikiLeaks released"
+        raise LLMError("openai", "connection lost mid-answer", status_code=503)
+
+
+def test_a_backend_failing_mid_stream_ends_the_stream_with_an_error(sample_engine):
+    from tests.test_streaming_api import sse_events
+
+    engine = copy.copy(sample_engine)
+    engine.answerer = answerer_for(sample_engine, FailsMidway(""))
+    with TestClient(create_app(engine.settings, newsdesk=engine, mount_ui=False)) as client:
+        events = sse_events(client.post("/v1/ask/stream", json={"question": QUESTION}).text)
+        assert [name for name, _ in events] == ["token", "error"]
+        assert "openai backend: connection lost mid-answer" in events[-1][1]
+        chat = openai.OpenAI(base_url="http://testserver/v1", api_key="x", http_client=client, max_retries=0)
+        stream = chat.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": QUESTION}], stream=True
+        )
+        with pytest.raises(openai.APIError, match="connection lost mid-answer"):
+            list(stream)
