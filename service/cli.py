@@ -204,6 +204,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) 
     from service.server_lock import ServerLock
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
+    if settings.answerer != "extractive":
+        from service.llm import generator_from_settings
+
+        generator_from_settings(
+            settings
+        )  # a missing extra or model file: one line now, not a traceback later
     host = host or settings.host
     port = port or settings.port
     lock = ServerLock(settings.data_dir)

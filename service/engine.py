@@ -144,7 +144,7 @@ class Newsdesk:
         recency: float = 0.0,
     ) -> Answer:
         started = time.perf_counter()
-        query, nodes, timings = self._evidence(question, top_k, history, filters, recency)
+        query, nodes, timings = self.gather_evidence(question, top_k, history, filters, recency)
         mark = time.perf_counter()
         answer = self.answerer.answer(query, nodes)
         return self._finish(answer, query, timings, mark, started)
@@ -159,14 +159,14 @@ class Newsdesk:
     ) -> Iterator[AnswerEvent]:
         """As :meth:`ask`, as it is written: ``Draft`` and ``Verified`` text, then one ``Final`` answer."""
         started = time.perf_counter()
-        query, nodes, timings = self._evidence(question, top_k, history, filters, recency)
+        query, nodes, timings = self.gather_evidence(question, top_k, history, filters, recency)
         mark = time.perf_counter()
         for event in self.answerer.stream(query, nodes):
             if isinstance(event, Final):
                 event = Final(self._finish(event.answer, query, timings, mark, started))
             yield event
 
-    def _evidence(
+    def gather_evidence(
         self,
         question: str,
         top_k: int | None,
@@ -174,7 +174,7 @@ class Newsdesk:
         filters: DocumentFilter | None,
         recency: float,
     ) -> tuple[str, list[NodeWithScore], dict[str, float]]:
-        """The standalone query and the chunks the answerer draws on, with the time each step took."""
+        """The standalone query and the chunks an answerer draws on, with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         query = rewrite_followup(question, history)

@@ -49,7 +49,7 @@ def answerer_for(engine, generator):
 
 
 def ask(engine, generator, question=QUESTION):
-    query, nodes, _ = engine._evidence(question, None, (), None, 0.0)
+    query, nodes, _ = engine.gather_evidence(question, None, (), None, 0.0)
     events = list(answerer_for(engine, generator).stream(query, nodes))
     return events, events[-1].answer
 
