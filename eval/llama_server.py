@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import signal
 import socket
 import subprocess
 import sys
@@ -40,7 +42,9 @@ def llama_cpp_server(
     if threads:
         command += ["--n_threads", str(threads)]
     with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent if _LINUX else None
+        )
         try:
             base_url = f"http://127.0.0.1:{port}/v1"
             _wait_until_ready(process, base_url, startup_timeout_s, log)
@@ -52,6 +56,15 @@ def llama_cpp_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+_LINUX = sys.platform.startswith("linux")
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: the kernel sends SIGTERM when the parent dies, so a killed test run leaves no server."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _wait_until_ready(process: subprocess.Popen, base_url: str, timeout_s: float, log: IO[str]) -> None:
