@@ -12,7 +12,7 @@ sentence by sentence:
    it returns rests on a quoted snippet, and a marked claim would still be in front of the reader. A sentence
    that cites nothing is kept only if one source supports it on its own, and that source is cited. A
    sentence that only restates the question ("The AFSCME council endorsed him in January.") is dropped too:
-   supported, but no answer;
+   supported, but no answer; so is a question the model writes itself ("Question: Who ...?");
 4. the sources actually cited are renumbered 1..m in order of first use and the markers rewritten, so no
    citation points at a source the answer does not use.
 
@@ -40,8 +40,12 @@ MARKER = re.compile(
 _LEADING_MARKERS = re.compile(rf"^(?:\s*{MARKER.pattern})+", re.IGNORECASE)
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
-# What a model writes around an answer that is not part of it.
+# What a model writes around an answer that is not part of it: "Answer:" before a sentence, and chat-template
+# tokens a server leaks when it formats a base model's turns ("[/INST]", "<end_of_turn>", "<|im_end|>").
 _PREAMBLE = re.compile(r"^\s*(?:answer\s*:|a\s*:)\s*", re.IGNORECASE)
+_TEMPLATE_TOKENS = re.compile(
+    r"\[/?INST\]|<</?SYS>>|<\|[^|<>]{1,40}\|>|</?s>|<(?:start|end)_of_turn>(?:user|model)?", re.IGNORECASE
+)
 # Words that frame a claim without making it: the question-framing words, modal and linking words.
 _NOT_CLAIMS = (frozenset(STOPWORDS) | GENERIC_WORDS | {
     "whether", "would", "should", "might", "may", "must", "shall", "however", "although", "though",
@@ -145,7 +149,7 @@ def restates(sentence: str, question: str) -> bool:
 
 def parse_sentences(text: str) -> list[ParsedSentence]:
     """Sentences with the markers each carries; markers opening a sentence belong to the one before it."""
-    text = _PREAMBLE.sub("", text)
+    text = _TEMPLATE_TOKENS.sub(" ", text)
     pieces = [text[start:end] for start, end in split_sentences(text)]
     parsed: list[tuple[str, list[int]]] = []
     for piece in pieces:
@@ -155,6 +159,7 @@ def parse_sentences(text: str) -> list[ParsedSentence]:
             piece = piece[leading.end() :]
         markers = _numbers(piece)
         body = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(MARKER.sub(" ", piece).split()))
+        body = _PREAMBLE.sub("", body)
         if body:
             parsed.append((body, markers))
         elif parsed:
@@ -252,6 +257,10 @@ class AnswerVerifier:
         out = []
         for sentence in parsed[len(self.checked) :]:
             checked = check_sentence(sentence, self.sources, self.scorer)
+            if checked.kept and checked.text.endswith(
+                "?"
+            ):  # a question ("Question: Who ...?") claims nothing
+                checked = replace(checked, sources=(), attributed=False)
             if checked.kept and self.question and restates(checked.text, self.question):
                 checked = replace(checked, sources=(), attributed=False, echo=True)
             if checked.text.lower() in self._seen:  # small models repeat themselves: keep a sentence once

@@ -203,3 +203,15 @@ def test_a_sentence_that_only_restates_the_question_is_no_answer(scorer):
     assert result.text == "More than 1,500 were released on Wednesday. [1]"
     assert [c.echo for c in result.checked] == [True, False]
     assert verify_answer("WikiLeaks released the emails [2].", SOURCES, scorer).text  # no question: kept
+
+
+def test_template_tokens_answer_labels_and_questions_are_not_kept(scorer):
+    # What a base model writes when a server wraps it in a chat template it was not trained on.
+    output = (
+        "Question: How many emails did WikiLeaks release? [2] [/INST] Answer: WikiLeaks released more than "
+        "1,500 emails on Wednesday. [2]<end_of_turn> Answer: WikiLeaks released more than 1,500 emails on "
+        "Wednesday. [2]"
+    )
+    result = verify_answer(output, SOURCES, scorer)
+    assert result.text == "WikiLeaks released more than 1,500 emails on Wednesday. [1]"
+    assert result.verification.sentences == 3 and result.verification.dropped == 2
