@@ -40,6 +40,7 @@ MARKER = re.compile(
 _LEADING_MARKERS = re.compile(rf"^(?:\s*{MARKER.pattern})+", re.IGNORECASE)
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 _NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_NON_WORD = re.compile(r"\W+")
 # What a model writes around an answer that is not part of it: "Answer:" before a sentence, and chat-template
 # tokens a server leaks when it formats a base model's turns ("[/INST]", "<end_of_turn>", "<|im_end|>").
 _PREAMBLE = re.compile(r"^\s*(?:answer\s*:|a\s*:)\s*", re.IGNORECASE)
@@ -263,9 +264,10 @@ class AnswerVerifier:
                 checked = replace(checked, sources=(), attributed=False)
             if checked.kept and self.question and restates(checked.text, self.question):
                 checked = replace(checked, sources=(), attributed=False, echo=True)
-            if checked.text.lower() in self._seen:  # small models repeat themselves: keep a sentence once
+            key = " ".join(_NON_WORD.split(checked.text.lower())).strip()
+            if key in self._seen:  # small models repeat themselves: keep a sentence once
                 checked = replace(checked, sources=(), attributed=False)
-            self._seen.add(checked.text.lower())
+            self._seen.add(key)
             self.checked.append(checked)
             if checked.kept:
                 numbers = [self._numbering.setdefault(n, len(self._numbering) + 1) for n in checked.sources]

@@ -149,7 +149,7 @@ def test_a_cited_source_that_shares_nothing_with_the_sentence_is_left_out(scorer
 
 def test_repeated_sentences_are_kept_once(scorer):
     text = (
-        "WikiLeaks released 1,500 emails on Wednesday [2]. WikiLeaks released 1,500 emails on Wednesday [2]."
+        "WikiLeaks released 1,500 emails on Wednesday [2]. Wikileaks released 1,500 emails on Wednesday! [2]"
     )
     assert verify_answer(text, SOURCES, scorer).text == "WikiLeaks released 1,500 emails on Wednesday. [1]"
 
