@@ -240,3 +240,95 @@ def calibrate(ctx: click.Context, dataset: Path | None, corpus: Path | None) -> 
 
 if __name__ == "__main__":
     main()
+
+
+METRIC_NAMES = (
+    "hit@1", "hit@5", "mrr", "ndcg@10", "answer_accuracy", "answer_accuracy_cited", "overall_accuracy",
+    "token_f1", "citation_precision", "citation_validity", "refusal_precision", "refusal_recall",
+)  # fmt: skip
+
+
+def _parse_thresholds(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if name not in METRIC_NAMES:
+            raise click.BadParameter(f"unknown metric {name!r}; use one of {', '.join(METRIC_NAMES)}")
+        try:
+            thresholds[name] = float(number)
+        except ValueError as error:
+            raise click.BadParameter(f"{value!r} is not METRIC=NUMBER") from error
+    return thresholds
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--corpus", type=click.Path(exists=True, path_type=Path), help="Articles to index (default: sample)."
+)
+@click.option("--answerer", help="Answerer to evaluate (default: NEWSDESK_ANSWERER).")
+@click.option(
+    "--baseline", type=click.Choice(["textbook"]), help="Run the textbook llama-index pipeline beside."
+)
+@click.option(
+    "--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Report folder."
+)
+@click.option(
+    "--fail-under",
+    "thresholds",
+    multiple=True,
+    callback=_parse_thresholds,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when Newsdesk scores under VALUE (repeatable), e.g. --fail-under hit@5=0.95.",
+)
+@click.option("--url", help="Evaluate a running service instead of a fresh in-process index.")
+@click.option("--api-key", envvar="NEWSDESK_EVAL_API_KEY", help="Bearer key for --url.")
+@click.option("--variants/--no-variants", default=True, help="Also rank with dense, BM25 and hybrid alone.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.pass_context
+@friendly_errors
+def evaluate(
+    ctx: click.Context,
+    dataset: Path,
+    corpus: Path | None,
+    answerer: str | None,
+    baseline: str | None,
+    report_dir: Path | None,
+    thresholds: dict[str, float],
+    url: str | None,
+    api_key: str | None,
+    variants: bool,
+    progress: bool | None,
+) -> None:
+    """Evaluate answers and retrieval on DATASET.jsonl and write report.md, report.html and metrics.json."""
+    from eval.evaluation import EvaluationOptions, evaluate_dataset
+
+    options = EvaluationOptions(
+        dataset=dataset,
+        corpus=corpus,
+        answerer=answerer,
+        baseline=baseline,
+        report_dir=report_dir,
+        url=url,
+        api_key=api_key,
+        variants=variants,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+    outcome = evaluate_dataset(settings_from(ctx), options)
+    click.echo(outcome.summary_text)
+    click.echo(f"report: {outcome.paths['markdown']} (also report.html, metrics.json)")
+    problems = [
+        f"{problem}" for problem in _threshold_problems(outcome.metrics, thresholds, outcome.primary_system)
+    ]
+    if problems:
+        for problem in problems:
+            click.echo(f"fail-under: {problem}", err=True)
+        ctx.exit(1)
+
+
+def _threshold_problems(metrics: dict[str, Any], thresholds: dict[str, float], system: str) -> list[str]:
+    from eval.runner import check_thresholds
+
+    return check_thresholds(metrics, thresholds, system)

@@ -119,6 +119,17 @@ class Newsdesk:
         filters: DocumentFilter | None = None,
         recency: float = 0.0,
     ) -> Answer:
+        return self.ask_traced(question, top_k, history, filters, recency)[0]
+
+    def ask_traced(
+        self,
+        question: str,
+        top_k: int | None = None,
+        history: Sequence[Turn | dict[str, str]] = (),
+        filters: DocumentFilter | None = None,
+        recency: float = 0.0,
+    ) -> tuple[Answer, list[NodeWithScore]]:
+        """The answer and the ranked chunks it was drawn from (the evaluation runner scores both)."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         query = rewrite_followup(question, history)
@@ -141,7 +152,7 @@ class Newsdesk:
 
         answer.timings_ms = timings
         answer.query = query
-        return answer
+        return answer, nodes
 
     # --- documents ---------------------------------------------------------------------------------------
 

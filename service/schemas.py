@@ -64,11 +64,45 @@ class AskRequest(SearchFilters):
     @field_validator("question")
     @classmethod
     def question_is_usable(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty or only whitespace")
-        if len(value) > MAX_QUESTION_CHARS:
-            raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters (got {len(value)})")
-        return value.strip()
+        return usable_text(value)
+
+
+def usable_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters (got {len(value)})")
+    return value.strip()
+
+
+class SearchRequest(SearchFilters):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(description="what to look for, at most 2,000 characters")
+    top_k: int = Field(default=10, ge=1, le=50, description="how many chunks to return")
+    rerank: bool | None = Field(default=None, description="cross-encoder reranking (default: the setting)")
+
+    @field_validator("query")
+    @classmethod
+    def query_is_usable(cls, value: str) -> str:
+        return usable_text(value)
+
+
+class SearchHit(BaseModel):
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str = Field(description="exactly the document's text between start and end")
+    start: int
+    end: int
+    score: float = Field(description="fusion score, or the cross-encoder's logit when reranked")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]
+    timings_ms: dict[str, float]
 
 
 class CitationOut(BaseModel):

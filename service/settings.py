@@ -23,6 +23,7 @@ def quiet_offline_environment() -> None:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
+        "RAGAS_DO_NOT_TRACK": "true",
     }.items():
         os.environ.setdefault(key, value)
 
@@ -75,6 +76,11 @@ class Settings(BaseSettings):
 
     # API limits.
     max_question_chars: int = 2000
+
+    # An OpenAI-compatible judge model for RAGAS metrics in `newsdesk eval` (optional).
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    judge_api_key: str | None = None
 
     @property
     def chroma_path(self) -> Path:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from service.api.errors import install_error_handlers
-from service.api.routes import ask, documents, health
+from service.api.routes import ask, documents, health, search
 from service.engine import Newsdesk
 from service.settings import Settings, get_settings
 
@@ -47,6 +47,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(ask.router)
+    app.include_router(search.router)
     app.include_router(documents.router)
 
     @app.get("/", include_in_schema=False)
