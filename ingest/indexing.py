@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,9 +110,16 @@ class Indexer:
     # --- ingest ------------------------------------------------------------------------------------------
 
     def ingest(
-        self, items: Iterable[Article | LoadError], progress: bool = False, total: int | None = None
+        self,
+        items: Iterable[Article | LoadError],
+        progress: bool = False,
+        total: int | None = None,
+        on_batch: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
-        """Index articles; unchanged ones cost a hash, bad ones are reported and skipped."""
+        """Index articles; unchanged ones cost a hash, bad ones are reported and skipped.
+
+        ``on_batch`` sees the running report after every written batch (the job API reports progress with it).
+        """
         started = time.perf_counter()
         report = IngestReport()
         batch: list[PreparedDocument] = []
@@ -128,18 +135,25 @@ class Indexer:
                     report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
                     continue
                 if any(p.document.id == prepared.document.id for p in batch):
-                    self._flush(batch, report)  # the later copy of a document replaces the earlier one
+                    self._flush(batch, report, on_batch)  # the later copy of a document replaces the earlier
                     batch = []
                 batch.append(prepared)
                 if len(batch) >= self.batch_documents:
-                    self._flush(batch, report)
+                    self._flush(batch, report, on_batch)
                     batch = []
-            self._flush(batch, report)
+            self._flush(batch, report, on_batch)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: Sequence[PreparedDocument], report: IngestReport) -> None:
+    def _flush(
+        self,
+        batch: Sequence[PreparedDocument],
+        report: IngestReport,
+        on_batch: Callable[[IngestReport], None] | None = None,
+    ) -> None:
         if not batch:
+            if on_batch is not None:
+                on_batch(report)
             return
         known = self.catalog.hashes([p.document.id for p in batch])
         changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
@@ -147,6 +161,8 @@ class Indexer:
             p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash
         )
         if not changed:
+            if on_batch is not None:
+                on_batch(report)
             return
         texts = [embedding_text(p.document, chunk) for p in changed for chunk in p.chunks]
         embeddings = self.embedder.embed_documents(texts)
@@ -154,6 +170,8 @@ class Indexer:
         for prepared in changed:
             (report.replaced if prepared.document.id in known else report.added).append(prepared.document.id)
         report.chunks += len(texts)
+        if on_batch is not None:
+            on_batch(report)
 
     def write(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
         """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""

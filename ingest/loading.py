@@ -74,19 +74,48 @@ def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Itera
     if isinstance(text, LoadError):
         yield text
         return
+    yield from parse_text(text, path.name, origin=str(path))
+
+
+def load_bytes(
+    data: bytes, filename: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Iterator[Article | LoadError]:
+    """Articles from an uploaded file's bytes; ``filename`` gives the type and, for one article, the id."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield LoadError(
+            filename, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl"
+        )
+        return
+    if not data:
+        yield LoadError(filename, "the file is empty")
+        return
+    if len(data) > max_file_bytes:
+        yield LoadError(filename, f"the file is {len(data):,} bytes, over the {max_file_bytes:,}-byte limit")
+        return
+    text = decode_text(data, filename)
+    if isinstance(text, LoadError):
+        yield text
+        return
+    yield from parse_text(text, filename, origin=filename)
+
+
+def parse_text(text: str, filename: str, origin: str) -> Iterator[Article | LoadError]:
+    """Decoded file content, parsed by the file's type."""
+    suffix = Path(filename).suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(text, origin=str(path))
+        yield from parse_jsonl(text, origin=origin)
         return
     try:
-        doc_id = validate_doc_id(path.stem)
+        doc_id = validate_doc_id(Path(filename).stem)
         if suffix in HTML_SUFFIXES:
-            yield parse_html(text, doc_id, origin=str(path))
+            yield parse_html(text, doc_id, origin=origin)
         elif suffix in MARKDOWN_SUFFIXES:
-            yield parse_markdown(text, doc_id, origin=str(path))
+            yield parse_markdown(text, doc_id, origin=origin)
         else:
-            yield parse_plain_text(text, doc_id, origin=str(path))
+            yield parse_plain_text(text, doc_id, origin=origin)
     except InvalidDocumentError as error:
-        yield LoadError(str(path), error.message, error.field)
+        yield LoadError(origin, error.message, error.field)
 
 
 def read_text(path: Path, max_file_bytes: int) -> str | LoadError:

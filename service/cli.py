@@ -195,6 +195,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) 
     import uvicorn
 
     from service.api import create_app
+    from service.api.logging import configure_logging
     from service.server_lock import ServerLock
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
@@ -209,7 +210,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) 
         f"Newsdesk on http://{host}:{port}  (chat: /ui, API docs: /docs, data: {settings.data_dir})", err=True
     )
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        configure_logging(settings.log_format)
+        # log_config=None: uvicorn logs through our handlers (JSON lines with request ids).
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
     finally:
         lock.release()
 

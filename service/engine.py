@@ -25,6 +25,7 @@ from service.answering import Answer, Answerer, EvidenceJudge, ExtractiveAnswere
 from service.cross_encoder import CrossEncoder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
+from service.jobs import IngestJobs
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
@@ -57,6 +58,7 @@ class Newsdesk:
         )
         # A previous process may have died mid-write: finish or undo that first.
         self.indexer.recover()
+        self.jobs = IngestJobs(self.catalog, self.indexer.ingest)
 
         self.splits = SentenceSplitCache(self.catalog)
         self.term_weights = TermWeights(self.keywords)
@@ -178,6 +180,7 @@ class Newsdesk:
         self.cross_encoder.warm_up()
 
     def close(self) -> None:
+        self.jobs.shutdown()
         self.catalog.close()
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def quiet_offline_environment() -> None:
@@ -74,13 +74,37 @@ class Settings(BaseSettings):
     coverage_weight: float = 5.5
     max_answer_sentences: int = Field(default=2, ge=1, le=5)
 
-    # API limits.
+    # API limits: every one is named, with its value, in the error a client gets.
     max_question_chars: int = 2000
+    max_body_mb: float = Field(default=20.0, gt=0, description="largest request body accepted")
+    max_page_size: int = Field(default=1000, ge=1)
+    max_bulk_documents: int = Field(default=10_000, ge=1)
+
+    # Auth: Bearer keys (comma-separated). With none set, the API is open and binds to loopback by default.
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Keys allowed to write (documents, ingest). Empty: every API key may write.
+    admin_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Folders `POST /v1/ingest` may read server-side paths from (comma-separated). Default: none.
+    ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+
+    # Logs: "json" (one object a line, with the request id) or "text".
+    log_format: Literal["json", "text"] = "json"
 
     # An OpenAI-compatible judge model for RAGAS metrics in `newsdesk eval` (optional).
     judge_base_url: str | None = None
     judge_model: str | None = None
     judge_api_key: str | None = None
+
+    @field_validator("api_keys", "admin_keys", "ingest_roots", mode="before")
+    @classmethod
+    def comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def all_keys(self) -> set[str]:
+        return set(self.api_keys) | set(self.admin_keys)
 
     @property
     def chroma_path(self) -> Path:

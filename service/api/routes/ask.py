@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
+from service.api import metrics
 from service.api.deps import get_newsdesk
 from service.engine import Newsdesk
 from service.schemas import AskRequest, AskResponse, ErrorResponse
@@ -21,4 +22,5 @@ def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskR
         filters=request.document_filter(),
         recency=request.recency,
     )
+    metrics.observe_answer(answer.timings_ms, answer.grounded)
     return AskResponse.of(answer)
