@@ -207,7 +207,11 @@ def server_log_config() -> dict[str, Any]:
 @click.pass_context
 @friendly_errors
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, sample: bool) -> None:
-    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui)."""
+    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui, one worker only).
+
+    Several workers (--workers or NEWSDESK_WORKERS) need a Chroma server (NEWSDESK_CHROMA_HOST); they share
+    the data directory, and so may other servers and CLI commands on the same Chroma server.
+    """
     import uvicorn
 
     from service.api import create_app

@@ -226,6 +226,15 @@ def test_servers_share_one_chroma_server_and_data_dir(
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     for server, url in zip(servers, urls, strict=True):
         server.wait_until_ready(f"{url}/healthz", timeout=START_TIMEOUT_S)
+    for port in ports:  # the container's HEALTHCHECK probe, against a real server
+        probe = subprocess.run(
+            [sys.executable, "-m", "service.healthcheck"],
+            env={**os.environ, "NEWSDESK_PORT": str(port)},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert probe.returncode == 0, probe.stderr
     assert_stores_agree(settings, urls, documents=5)
     logs = "".join(server.log_tail(1_000_000) for server in servers)
     assert logs.count("ingested the sample corpus") == 1, "exactly one worker should ingest the sample"
