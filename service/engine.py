@@ -30,6 +30,12 @@ from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
 
+COLLECTION_ID_KEY = "chroma_collection_id"
+
+
+class VectorStoreMismatchError(ValueError):
+    """The configured vector store is not the one this data directory's catalog was indexed into."""
+
 
 def sample_corpus_path() -> Path:
     return Path(str(resources.files("ingest") / "sample_corpus"))
@@ -52,6 +58,7 @@ class Newsdesk:
             )
             self.vectors = VectorStore(client, settings.collection, self.embedder)
             self.keywords = KeywordIndex(settings.keyword_index_path)
+            self._bind_vector_store()
         self.indexer = Indexer(
             self.catalog,
             self.vectors,
@@ -171,6 +178,30 @@ class Newsdesk:
 
     def delete(self, doc_ids: Sequence[str]) -> list[str]:
         return self.indexer.delete(doc_ids)
+
+    def _bind_vector_store(self) -> None:
+        """A catalog belongs to one Chroma collection: refuse any other, whose vectors would not match it.
+
+        Catches a data directory indexed in embedded mode and then served against a Chroma server (or a new
+        server, or a wiped store): every dense search would silently miss.
+        """
+        collection_id = str(self.vectors.collection.id)
+        bound = self.catalog.get_meta(COLLECTION_ID_KEY)
+        if bound == collection_id:
+            return
+        if bound is not None and self.catalog.count_documents() > 0:
+            where = (
+                f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_host
+                else f"the embedded store in {self.settings.chroma_path}"
+            )
+            raise VectorStoreMismatchError(
+                f"{self.settings.data_dir} was indexed into Chroma collection {bound}, but "
+                f"{where} has collection {collection_id} ({self.settings.collection!r}): point "
+                "NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT at the store it was built with, or ingest "
+                "into a new data directory"
+            )
+        self.catalog.set_meta(COLLECTION_ID_KEY, collection_id)
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first question."""

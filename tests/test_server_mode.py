@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import main
-from service.engine import Newsdesk
+from service.engine import Newsdesk, VectorStoreMismatchError
 from service.settings import Settings
 
 BIN = Path(sys.executable).parent
@@ -281,3 +281,31 @@ def test_several_workers_need_a_chroma_server(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "2 workers need a Chroma server" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_data_dir_stays_with_the_vector_store_it_was_indexed_into(
+    tmp_path: Path, chroma_server: int
+) -> None:
+    article = tmp_path / "budget-vote.txt"
+    article.write_text(
+        "Council passes the budget\n\nThe council passed the budget on Tuesday.", encoding="utf-8"
+    )
+    data_dir = tmp_path / "data"
+    embedded = Newsdesk(Settings(data_dir=data_dir))
+    try:
+        assert embedded.ingest_paths([article]).added == ["budget-vote"]
+    finally:
+        embedded.close()
+
+    server = {"NEWSDESK_CHROMA_HOST": "127.0.0.1", "NEWSDESK_CHROMA_PORT": str(chroma_server)}
+    with pytest.raises(VectorStoreMismatchError, match="was indexed into Chroma collection"):
+        Newsdesk(Settings(data_dir=data_dir, chroma_host="127.0.0.1", chroma_port=chroma_server))
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "documents"], env=server)
+    assert result.exit_code == 1
+    assert "point NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT at the store" in result.output
+    assert "Traceback" not in result.output
+
+    # An empty catalog may move to another store (the data directory holds nothing to mismatch).
+    fresh = tmp_path / "fresh"
+    Newsdesk(Settings(data_dir=fresh)).close()
+    Newsdesk(Settings(data_dir=fresh, chroma_host="127.0.0.1", chroma_port=chroma_server)).close()
