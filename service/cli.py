@@ -193,6 +193,29 @@ def server_log_config() -> dict[str, Any]:
     return config
 
 
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn worker processes, each building its own app from the environment (factory mode)."""
+    import uvicorn
+
+    # Hand the workers what the command line set; Gradio's sessions live in one process, so no UI.
+    os.environ.update(
+        {
+            "NEWSDESK_DATA_DIR": str(settings.data_dir),
+            "NEWSDESK_INGEST_SAMPLE_IF_EMPTY": str(settings.ingest_sample_if_empty).lower(),
+            "NEWSDESK_WORKERS": str(workers),
+            "NEWSDESK_UI": "false",
+        }
+    )
+    uvicorn.run(
+        "service.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=server_log_config(),
+    )
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1, NEWSDESK_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000, NEWSDESK_PORT).")
@@ -248,19 +271,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
         if workers == 1:
             uvicorn.run(create_app(settings), host=host, port=port, log_config=server_log_config())
         else:
-            # Each worker process builds its own app from the environment: hand it what the command line set.
-            os.environ["NEWSDESK_DATA_DIR"] = str(settings.data_dir)
-            os.environ["NEWSDESK_INGEST_SAMPLE_IF_EMPTY"] = str(sample).lower()
-            os.environ["NEWSDESK_WORKERS"] = str(workers)
-            os.environ["NEWSDESK_UI"] = "false"
-            uvicorn.run(
-                "service.api.app:create_app",
-                factory=True,
-                host=host,
-                port=port,
-                workers=workers,
-                log_config=server_log_config(),
-            )
+            serve_workers(settings, host, port, workers)
     finally:
         lock.release()
 
