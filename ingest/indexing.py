@@ -15,15 +15,12 @@ versions are not current; re-running the ingest then writes what is missing.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
 from tqdm import tqdm
 
 from ingest.catalog import Catalog, PendingWrite, chunk_id, chunk_ids, version_key
@@ -34,6 +31,7 @@ from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
 from ingest.models import Article, Chunk, Document, InvalidDocumentError
 from ingest.vector_store import ChunkVector, VectorStore
+from ingest.write_lock import WriteLock
 
 
 def embedding_text(document: Document, chunk: Chunk) -> str:
@@ -87,7 +85,7 @@ class Indexer:
         vectors: VectorStore,
         keywords: KeywordIndex,
         embedder: Embedder,
-        lock_path: Path,
+        lock: WriteLock,
         chunk_tokens: int = 180,
         batch_documents: int = 32,
     ) -> None:
@@ -97,15 +95,11 @@ class Indexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.batch_documents = batch_documents
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        self._file_lock = FileLock(str(lock_path))
-        self._thread_lock = threading.Lock()
+        self._lock = lock
 
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Serialises writers across threads and processes; readers never wait for it."""
-        with self._thread_lock, self._file_lock:
-            yield
+    def write_lock(self) -> AbstractContextManager[None]:
+        """Serialises writers across threads and processes (re-entrant); readers never wait for it."""
+        return self._lock()
 
     # --- ingest ------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -182,37 +183,90 @@ def documents(ctx: click.Context, limit: int, offset: int) -> None:
     click.echo(f"{total} documents", err=True)
 
 
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn worker processes, each building its own app from the environment (factory mode)."""
+    import uvicorn
+
+    from service.api.logging import logging_config
+
+    # Hand the workers what the command line set; Gradio's sessions live in one process, so no UI.
+    os.environ.update(
+        {
+            "NEWSDESK_DATA_DIR": str(settings.data_dir),
+            "NEWSDESK_INGEST_SAMPLE_IF_EMPTY": str(settings.ingest_sample_if_empty).lower(),
+            "NEWSDESK_WORKERS": str(workers),
+            "NEWSDESK_UI": "false",
+        }
+    )
+    uvicorn.run(
+        "service.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=logging_config(settings.log_format),  # applied in every worker process
+    )
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1, NEWSDESK_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000, NEWSDESK_PORT).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="API worker processes (default 1, NEWSDESK_WORKERS); more than one needs a Chroma server.",
+)
 @click.option(
     "--sample/--no-sample", default=True, help="Ingest the bundled sample corpus if the index is empty."
 )
 @click.pass_context
 @friendly_errors
-def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) -> None:
-    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui)."""
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, sample: bool) -> None:
+    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui, one worker only).
+
+    Several workers (--workers or NEWSDESK_WORKERS) need a Chroma server (NEWSDESK_CHROMA_HOST); they share
+    the data directory, and so may other servers and CLI commands on the same Chroma server.
+    """
     import uvicorn
 
     from service.api import create_app
-    from service.api.logging import configure_logging
+    from service.api.logging import configure_logging, logging_config
     from service.server_lock import ServerLock
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
     host = host or settings.host
     port = port or settings.port
+    workers = workers or settings.workers
+    if workers > 1 and not settings.chroma_host:
+        raise click.ClickException(
+            f"{workers} workers need a Chroma server: the embedded vector store is single-process. Start one "
+            "(chroma run --path DIR --port 8001) and set NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT, "
+            "or serve with one worker"
+        )
     lock = ServerLock(settings.data_dir)
     if not settings.chroma_host and not lock.acquire():
         raise click.ClickException(
             f"another Newsdesk server (pid {lock.holder()}) is already serving {settings.data_dir}"
         )
+    ui = settings.ui and workers == 1
     click.echo(
-        f"Newsdesk on http://{host}:{port}  (chat: /ui, API docs: /docs, data: {settings.data_dir})", err=True
+        f"Newsdesk on http://{host}:{port}  ({'chat: /ui, ' if ui else ''}API docs: /docs, "
+        f"data: {settings.data_dir}, workers: {workers})",
+        err=True,
     )
+    if settings.ui and not ui:
+        click.echo(
+            "the chat UI is off: Gradio keeps its sessions in one process, so it cannot run on several "
+            "workers; serve it from a one-worker `newsdesk serve` on the same data dir and Chroma server",
+            err=True,
+        )
     try:
-        configure_logging(settings.log_format)
-        # log_config=None: uvicorn logs through our handlers (JSON lines with request ids).
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+        if workers == 1:
+            configure_logging(settings.log_format)
+            log_config = logging_config(settings.log_format)
+            uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config)
+        else:
+            serve_workers(settings, host, port, workers)
     finally:
         lock.release()
 
@@ -241,8 +295,24 @@ def calibrate(ctx: click.Context, dataset: Path | None, corpus: Path | None) -> 
     click.echo(f"NEWSDESK_REFUSAL_THRESHOLD={result.threshold}")
 
 
-if __name__ == "__main__":
-    main()
+@main.command()
+@click.argument("doc_ids", nargs=-1, required=True, metavar="DOC_ID...")
+@click.pass_context
+@friendly_errors
+def delete(ctx: click.Context, doc_ids: tuple[str, ...]) -> None:
+    """Remove documents from the catalog, the vector store and the keyword index.
+
+    Unknown ids are reported (exit status 1); the known ones are deleted all the same.
+    """
+    wanted = list(dict.fromkeys(doc_ids))
+    with open_engine(ctx, writing=True) as engine:
+        deleted = set(engine.delete(wanted))
+    unknown = [doc_id for doc_id in wanted if doc_id not in deleted]
+    for doc_id in unknown:
+        click.echo(f"error: doc_id: no document with id {doc_id!r}", err=True)
+    click.echo(f"{len(deleted)} deleted, {len(unknown)} unknown")
+    if unknown:
+        ctx.exit(1)
 
 
 METRIC_NAMES = (
@@ -335,3 +405,7 @@ def _threshold_problems(metrics: dict[str, Any], thresholds: dict[str, float], s
     from eval.runner import check_thresholds
 
     return check_thresholds(metrics, thresholds, system)
+
+
+if __name__ == "__main__":
+    main()

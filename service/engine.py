@@ -20,6 +20,7 @@ from ingest.keyword_index import KeywordIndex
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
 from ingest.vector_store import VectorStore, connect
+from ingest.write_lock import WriteLock
 from service.answerability import WordVectors
 from service.answering import Answer, Answerer, EvidenceJudge, ExtractiveAnswerer
 from service.cross_encoder import CrossEncoder
@@ -30,6 +31,12 @@ from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
 
+COLLECTION_ID_KEY = "chroma_collection_id"
+
+
+class VectorStoreMismatchError(ValueError):
+    """The configured vector store is not the one this data directory's catalog was indexed into."""
+
 
 def sample_corpus_path() -> Path:
     return Path(str(resources.files("ingest") / "sample_corpus"))
@@ -39,21 +46,26 @@ class Newsdesk:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.catalog_path)
+        self.write_lock = WriteLock(settings.data_dir / "write.lock")
         self.embedder = Embedder(batch_size=settings.embedding_batch_size)
-        client = (
-            connect(host=settings.chroma_host, port=settings.chroma_port)
-            if settings.chroma_host
-            else connect(path=settings.chroma_path)
-        )
-        self.vectors = VectorStore(client, settings.collection, self.embedder)
-        self.keywords = KeywordIndex(settings.keyword_index_path)
+        # Several processes may start on one empty data directory at once (API workers sharing a volume and
+        # a Chroma server): creating the catalog, the keyword index and the collection is one writer's job.
+        with self.write_lock():
+            self.catalog = Catalog(settings.catalog_path)
+            client = (
+                connect(host=settings.chroma_host, port=settings.chroma_port)
+                if settings.chroma_host
+                else connect(path=settings.chroma_path)
+            )
+            self.vectors = VectorStore(client, settings.collection, self.embedder)
+            self.keywords = KeywordIndex(settings.keyword_index_path)
+            self._bind_vector_store()
         self.indexer = Indexer(
             self.catalog,
             self.vectors,
             self.keywords,
             self.embedder,
-            lock_path=settings.data_dir / "write.lock",
+            lock=self.write_lock,
             chunk_tokens=settings.chunk_tokens,
         )
         # A previous process may have died mid-write: finish or undo that first.
@@ -167,12 +179,42 @@ class Newsdesk:
         return self.indexer.ingest(articles, progress=progress)
 
     def ingest_sample_if_empty(self, progress: bool = False) -> IngestReport | None:
-        if self.catalog.count_documents() > 0:
-            return None
-        return self.ingest_paths([sample_corpus_path()], progress=progress)
+        """The bundled sample corpus, if the index is empty; ``None`` when it is not.
+
+        Workers sharing a data directory start together: the first to take the write lock ingests, the others
+        wait for it and then find the index full.
+        """
+        with self.write_lock():
+            if self.catalog.count_documents() > 0:
+                return None
+            return self.ingest_paths([sample_corpus_path()], progress=progress)
 
     def delete(self, doc_ids: Sequence[str]) -> list[str]:
         return self.indexer.delete(doc_ids)
+
+    def _bind_vector_store(self) -> None:
+        """A catalog belongs to one Chroma collection: refuse any other, whose vectors would not match it.
+
+        Catches a data directory indexed in embedded mode and then served against a Chroma server (or a new
+        server, or a wiped store): every dense search would silently miss.
+        """
+        collection_id = str(self.vectors.collection.id)
+        bound = self.catalog.get_meta(COLLECTION_ID_KEY)
+        if bound == collection_id:
+            return
+        if bound is not None and self.catalog.count_documents() > 0:
+            where = (
+                f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
+                if self.settings.chroma_host
+                else f"the embedded store in {self.settings.chroma_path}"
+            )
+            raise VectorStoreMismatchError(
+                f"{self.settings.data_dir} was indexed into Chroma collection {bound}, but "
+                f"{where} has collection {collection_id} ({self.settings.collection!r}): point "
+                "NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT at the store it was built with, or ingest "
+                "into a new data directory"
+            )
+        self.catalog.set_meta(COLLECTION_ID_KEY, collection_id)
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first question."""

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: int = 8000
+    # API worker processes for `newsdesk serve`; more than one needs a Chroma server (the embedded store is
+    # single-process) and a data directory all of them share.
+    workers: int = Field(default=1, ge=1, le=64)
+    # The Gradio chat at /ui. Gradio keeps its queue and sessions in process, so `newsdesk serve` turns it
+    # off when it runs several workers: serve the UI from a one-worker server beside them.
+    ui: bool = True
     # `make run` and `newsdesk serve` start with the bundled sample corpus when the index is empty.
     ingest_sample_if_empty: bool = True
 

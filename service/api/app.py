@@ -20,10 +20,14 @@ log = logging.getLogger("newsdesk")
 
 
 def create_app(
-    settings: Settings | None = None, newsdesk: Newsdesk | None = None, mount_ui: bool = True
+    settings: Settings | None = None, newsdesk: Newsdesk | None = None, mount_ui: bool | None = None
 ) -> FastAPI:
-    """The app; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up."""
+    """The app; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up.
+
+    Without arguments (uvicorn's factory, one call per worker process) the settings come from the environment.
+    """
     settings = settings or get_settings()
+    mount_ui = settings.ui if mount_ui is None else mount_ui
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,14 +1,19 @@
-"""Structured logs: one JSON object a line, each carrying the id of the request it belongs to."""
+"""Structured logs: one JSON object a line, each carrying the id of the request it belongs to.
+
+``logging_config`` is a dictConfig that uvicorn applies in every worker process; ``configure_logging``
+applies the same configuration in the current process.
+"""
 
 from __future__ import annotations
 
 import logging
-import sys
-from typing import TextIO
-
-from pythonjsonlogger.json import JsonFormatter
+import logging.config
+from typing import Any, TextIO
 
 from service.api.middleware import request_id
+
+JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
+TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 
 
 class RequestIdFilter(logging.Filter):
@@ -17,22 +22,40 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(fmt: str = "json", level: int = logging.INFO, stream: TextIO | None = None) -> None:
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.addFilter(RequestIdFilter())
-    if fmt == "json":
-        handler.setFormatter(
-            JsonFormatter(
-                "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            )
-        )
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-        )
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # Our access log replaces uvicorn's (it carries the request id and the route).
-    logging.getLogger("uvicorn.access").disabled = True
+def logging_config(fmt: str = "json", level: str = "INFO") -> dict[str, Any]:
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": RequestIdFilter}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": JSON_FIELDS,
+                "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            },
+            "text": {"format": TEXT_FORMAT},
+        },
+        "handlers": {
+            "default": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": fmt,
+                "filters": ["request_id"],
+            }
+        },
+        "loggers": {
+            # Our access log (newsdesk.access) replaces uvicorn's: it carries the request id and the route.
+            "uvicorn.access": {"handlers": [], "propagate": False, "level": "WARNING"},
+            "uvicorn": {"handlers": ["default"], "propagate": False, "level": level},
+            "uvicorn.error": {"handlers": ["default"], "propagate": False, "level": level},
+        },
+        "root": {"handlers": ["default"], "level": level},
+    }
+
+
+def configure_logging(fmt: str = "json", level: str = "INFO", stream: TextIO | None = None) -> None:
+    logging.config.dictConfig(logging_config(fmt, level))
+    if stream is not None:
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(stream)
