@@ -15,6 +15,7 @@ versions are not current; re-running the ingest then writes what is missing.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -34,6 +35,8 @@ from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
 from ingest.models import Article, Chunk, Document, InvalidDocumentError
 from ingest.vector_store import ChunkVector, VectorStore
+
+log = logging.getLogger("newsdesk.ingest")
 
 
 def embedding_text(document: Document, chunk: Chunk) -> str:
@@ -127,6 +130,12 @@ class Indexer:
                 except InvalidDocumentError as error:
                     report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
                     continue
+                except Exception as error:  # one article nothing foresaw must not stop the others
+                    log.exception("could not prepare %s", item.origin or item.id)
+                    report.failed.append(
+                        LoadError(item.origin or item.id, f"could not be indexed ({type(error).__name__})")
+                    )
+                    continue
                 if any(p.document.id == prepared.document.id for p in batch):
                     self._flush(batch, report)  # the later copy of a document replaces the earlier one
                     batch = []
@@ -182,7 +191,7 @@ class Indexer:
                 )
                 self.catalog.end_writes([w.doc_id for w in pending])
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
 
     def _write_indexes(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
@@ -242,7 +251,7 @@ class Indexer:
                 self._delete_versions([(w.doc_id, w.old_version, w.old_chunk_count) for w in pending])
                 self.catalog.end_writes(list(current))
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
             return sorted(current)
 
@@ -251,9 +260,10 @@ class Indexer:
     def recover(self) -> int:
         """Finish or undo writes a crash interrupted; returns how many documents needed it."""
         with self.write_lock():
-            return self._recover_locked()
+            return self.recover_locked()
 
-    def _recover_locked(self) -> int:
+    def recover_locked(self) -> int:
+        """:meth:`recover` for a caller that already holds :meth:`write_lock`."""
         pending = self.catalog.pending_writes()
         if not pending:
             return 0

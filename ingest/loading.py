@@ -36,7 +36,13 @@ class LoadError:
     field: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
+        # A hostile file name must not reach a terminal raw (escape sequences, bidi overrides).
+        return f"{printable(self.origin)}: {self.message}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character written as its Python escape."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
@@ -90,12 +96,24 @@ def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Itera
 
 
 def read_text(path: Path, max_file_bytes: int) -> str | LoadError:
+    """The file's text; an oversized file is refused from its size alone, before a byte is read."""
     size = path.stat().st_size
-    if size == 0:
-        return LoadError(str(path), "the file is empty")
     if size > max_file_bytes:
-        return LoadError(str(path), f"the file is {size:,} bytes, over the {max_file_bytes:,}-byte limit")
-    return decode_text(path.read_bytes(), str(path))
+        return _too_big(path, size, max_file_bytes)
+    with path.open("rb") as handle:
+        data = handle.read(max_file_bytes + 1)  # bounded even if the file grew since stat()
+    if not data:
+        return LoadError(str(path), "the file is empty")
+    if len(data) > max_file_bytes:
+        return _too_big(path, path.stat().st_size, max_file_bytes)
+    return decode_text(data, str(path))
+
+
+def _too_big(path: Path, size: int, limit: int) -> LoadError:
+    return LoadError(
+        str(path),
+        f"the file is {size:,} bytes, over the {limit:,}-byte limit (NEWSDESK_MAX_FILE_MB raises it)",
+    )
 
 
 def decode_text(data: bytes, origin: str) -> str | LoadError:

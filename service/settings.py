@@ -75,6 +75,13 @@ class Settings(BaseSettings):
 
     # API limits.
     max_question_chars: int = 2000
+    # Ingestion refuses bigger files (checked before reading them): a news article is kilobytes, and a
+    # JSONL feed over this should be split.
+    max_file_mb: float = Field(default=20, gt=0, le=4096)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
 
     @property
     def chroma_path(self) -> Path:
