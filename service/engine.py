@@ -13,13 +13,10 @@ from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore
 
-from ingest.catalog import Catalog, DocumentFilter
-from ingest.embedding import Embedder
-from ingest.indexing import Indexer, IngestReport
-from ingest.keyword_index import KeywordIndex
+from ingest.catalog import DocumentFilter
+from ingest.indexing import IngestReport
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from ingest.vector_store import VectorStore, connect
 from service.answerability import WordVectors
 from service.answering import Answer, Answerer, EvidenceJudge, ExtractiveAnswerer
 from service.cross_encoder import CrossEncoder
@@ -28,6 +25,7 @@ from service.followups import Turn, rewrite_followup
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
+from service.stores import open_stores
 
 
 def sample_corpus_path() -> Path:
@@ -37,24 +35,12 @@ def sample_corpus_path() -> Path:
 class Newsdesk:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.catalog_path)
-        self.embedder = Embedder(batch_size=settings.embedding_batch_size)
-        client = (
-            connect(host=settings.chroma_host, port=settings.chroma_port)
-            if settings.chroma_host
-            else connect(path=settings.chroma_path)
-        )
-        self.vectors = VectorStore(client, settings.collection, self.embedder)
-        self.keywords = KeywordIndex(settings.keyword_index_path)
-        self.indexer = Indexer(
-            self.catalog,
-            self.vectors,
-            self.keywords,
-            self.embedder,
-            lock_path=settings.data_dir / "write.lock",
-            chunk_tokens=settings.chunk_tokens,
-        )
+        stores = open_stores(settings)
+        self.catalog = stores.catalog
+        self.embedder = stores.embedder
+        self.vectors = stores.vectors
+        self.keywords = stores.keywords
+        self.indexer = stores.indexer
         # A previous process may have died mid-write: finish or undo that first.
         self.indexer.recover()
 
@@ -146,7 +132,9 @@ class Newsdesk:
     # --- documents ---------------------------------------------------------------------------------------
 
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
-        return self.indexer.ingest(load_paths(paths), progress=progress)
+        return self.indexer.ingest(
+            load_paths(paths, max_file_bytes=self.settings.max_file_bytes), progress=progress
+        )
 
     def ingest_articles(
         self, articles: Iterable[Article | LoadError], progress: bool = False
