@@ -73,7 +73,8 @@ _PHOTO_CREDIT = re.compile(
 
 # A photo credit in parentheses closing a caption: "... of the union's members. (Karen Murphy/ Flickr)".
 _TRAILING_CREDIT = re.compile(
-    r"\s*\([\w .'’-]{0,40}/\s*(AP|AFP|Getty\s*Images|Reuters|Flickr|EPA|Bloomberg|Shutterstock|Wikimedia)\)$",
+    r"(\s*\([\w .'’-]{0,40}/\s*"
+    r"(AP|AFP|Getty\s*Images|Reuters|Flickr|EPA|Bloomberg|Shutterstock|Wikimedia)\))+$",  # one or more
     re.IGNORECASE,
 )
 
@@ -128,9 +129,10 @@ def remove_boilerplate(text: str) -> str:
     """Drop the comment/footer area and stray non-article paragraphs from normalised text."""
     kept: list[str] = []
     for paragraph in split_paragraphs(text):
+        # Credits first: "COMMENTS (Jane Doe/AP)" must be judged as the "COMMENTS" a second pass would see.
+        paragraph = _TRAILING_CREDIT.sub("", paragraph)
         if is_section_start(paragraph):
             break
-        paragraph = _TRAILING_CREDIT.sub("", paragraph)
         if paragraph and not is_stray_boilerplate(paragraph):
             kept.append(paragraph)
     return PARAGRAPH_BREAK.join(kept)
