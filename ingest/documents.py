@@ -37,5 +37,5 @@ def check_unicode(article: Article) -> None:
             json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
         except UnicodeEncodeError as error:
             raise InvalidDocumentError(
-                name, "holds invalid Unicode (a lone surrogate such as \\ud800)"
+                name, f"'{name}' holds invalid Unicode (a lone surrogate such as \\ud800)"
             ) from error

@@ -33,7 +33,7 @@ from ingest.documents import clean_document
 from ingest.embedding import Embedder
 from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
-from ingest.models import Article, Chunk, Document, InvalidDocumentError
+from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
 from ingest.vector_store import ChunkVector, VectorStore
 
 log = logging.getLogger("newsdesk.ingest")
@@ -76,6 +76,7 @@ class IngestReport:
 
 
 def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
+    validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
     document = clean_document(article)
     chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens)
     if not chunks:

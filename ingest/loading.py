@@ -6,6 +6,7 @@ article, so one bad file or JSONL line never stops the others from being ingeste
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -117,12 +118,15 @@ def _too_big(path: Path, size: int, limit: int) -> LoadError:
 
 
 def decode_text(data: bytes, origin: str) -> str | LoadError:
-    if b"\x00" in data[:8192]:
+    """UTF-8 (with or without a byte-order mark), or UTF-16 that says so with its byte-order mark."""
+    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
+    if encoding == "utf-8-sig" and b"\x00" in data[:8192]:
         return LoadError(origin, "this looks like a binary file, not text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        return LoadError(origin, f"the file is not UTF-8 text (bad byte at offset {error.start})")
+        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        return LoadError(origin, f"the file is not {name} text (bad byte at offset {error.start})")
 
 
 def parse_plain_text(text: str, doc_id: str, origin: str = "") -> Article:
