@@ -7,7 +7,9 @@ line, flushed, so the parent knows how far it got when it sends SIGKILL:
 - ``recovered``: after ``Newsdesk(settings)``, which runs ``Indexer.recover()`` like every start;
 - ``rerun``: the re-run of RERUN.jsonl finished, with the stores' consistency and each document's hash;
 - ``ready``: the ingest of NEXT.jsonl begins (the parent's kill clock starts here);
-- ``step``: the write protocol reached a step (embed, journal, indexes, switch, delete-old, end-journal);
+- ``step``: the write protocol reached a step (embed, journal, indexes, vectors, switch, delete-old,
+  end-journal);
+- ``self-kill``: with CRASH_WORKER_SELF_KILL=step:n, the worker SIGKILLs itself as that step returns;
 - ``done``: NEXT.jsonl went in completely.
 
 The steps are announced by wrapping the real methods of this process's engine, which still run unchanged.
@@ -16,6 +18,8 @@ The steps are announced by wrapping the real methods of this process's engine, w
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,10 +37,19 @@ def say(event: str, **fields: Any) -> None:
     sys.stdout.flush()
 
 
+SELF_KILL = os.environ.get("CRASH_WORKER_SELF_KILL", "")
+_calls: dict[str, int] = {}
+
+
 def announced(step: str, method: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         say("step", step=step)
-        return method(*args, **kwargs)
+        result = method(*args, **kwargs)
+        _calls[step] = _calls.get(step, 0) + 1
+        if f"{step}:{_calls[step]}" == SELF_KILL:
+            say("self-kill", step=step)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
 
     return wrapper
 
@@ -49,7 +62,10 @@ def consistency(engine_or_stores: Any) -> dict[str, Any]:
 def main(data_dir: Path, rerun: Path, following: Path | None) -> None:
     settings = Settings(data_dir=data_dir, rerank=False)
     stores = open_stores(settings)
-    say("found", report=consistency(stores))
+    versions = stores.catalog.current_versions()
+    pending = stores.catalog.pending_writes()
+    switched = sum(1 for p in pending if versions.get(p.doc_id, (None,))[0] == p.new_version)
+    say("found", report=consistency(stores), switched=switched)
     stores.close()
 
     engine = Newsdesk(settings)
@@ -73,6 +89,8 @@ def main(data_dir: Path, rerun: Path, following: Path | None) -> None:
     engine.embedder.embed_documents = announced("embed", engine.embedder.embed_documents)  # type: ignore[method-assign]
     catalog.begin_writes = announced("journal", catalog.begin_writes)  # type: ignore[method-assign]
     indexer._write_indexes = announced("indexes", indexer._write_indexes)  # type: ignore[method-assign]
+    # Inside the index writes: after the vector store's upsert, before the keyword index's commit.
+    engine.vectors.upsert = announced("vectors", engine.vectors.upsert)  # type: ignore[method-assign]
     catalog.switch_versions = announced("switch", catalog.switch_versions)  # type: ignore[method-assign]
     indexer._delete_versions = announced("delete-old", indexer._delete_versions)  # type: ignore[method-assign]
     catalog.end_writes = announced("end-journal", catalog.end_writes)  # type: ignore[method-assign]
