@@ -119,14 +119,19 @@ def _too_big(path: Path, size: int, limit: int) -> LoadError:
 
 def decode_text(data: bytes, origin: str) -> str | LoadError:
     """UTF-8 (with or without a byte-order mark), or UTF-16 that says so with its byte-order mark."""
-    encoding = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
-    if encoding == "utf-8-sig" and b"\x00" in data[:8192]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None  # only looked like UTF-16: judge it as any other file below
+        if text is not None and "\x00" not in text[:4096]:
+            return text
+    if b"\x00" in data[:8192]:
         return LoadError(origin, "this looks like a binary file, not text")
     try:
-        return data.decode(encoding)
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        return LoadError(origin, f"the file is not {name} text (bad byte at offset {error.start})")
+        return LoadError(origin, f"the file is not UTF-8 text (bad byte at offset {error.start})")
 
 
 def parse_plain_text(text: str, doc_id: str, origin: str = "") -> Article:

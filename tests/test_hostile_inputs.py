@@ -104,6 +104,11 @@ def write(path: Path, content: bytes | str) -> Path:
             "not UTF-8 text (bad byte",
         ),
         ("utf16.txt", "Headline\n\nText".encode("utf-16-le"), "looks like a binary file"),  # no BOM to say so
+        (
+            "bom-binary.txt",
+            b"\xff\xfe" + bytes(32) + b"PK\x03\x04",
+            "looks like a binary file",
+        ),  # BOM, then NULs
         ("blank.md", b"  \n\n\t\n", "the file holds no text"),
         ("only-scripts.html", b"<html><script>alert(1)</script><style>p{}</style></html>", "no article text"),
         ("boilerplate.txt", b"Headline\n\nLeave a Reply\n\nBuy now!", "no article text is left"),
