@@ -213,6 +213,13 @@ class Catalog:
             for row in self.connection.execute("SELECT id, version, chunk_count FROM documents")
         }
 
+    def chunk_row_counts(self) -> dict[str, int]:
+        """``doc_id -> number of chunk rows``; each should equal the document's recorded ``chunk_count``."""
+        return {
+            row[0]: row[1]
+            for row in self.connection.execute("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id")
+        }
+
     def chunk_records(self, ids: Sequence[str]) -> dict[str, ChunkRecord]:
         """The current chunks among ``ids``; ids of replaced or deleted versions are simply absent."""
         found: dict[str, ChunkRecord] = {}

@@ -15,6 +15,7 @@ versions are not current; re-running the ingest then writes what is missing.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
@@ -29,9 +30,11 @@ from ingest.documents import clean_document
 from ingest.embedding import Embedder
 from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
-from ingest.models import Article, Chunk, Document, InvalidDocumentError
+from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
 from ingest.vector_store import ChunkVector, VectorStore
 from ingest.write_lock import WriteLock
+
+log = logging.getLogger("newsdesk.ingest")
 
 
 def embedding_text(document: Document, chunk: Chunk) -> str:
@@ -71,6 +74,7 @@ class IngestReport:
 
 
 def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
+    validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
     document = clean_document(article)
     chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens)
     if not chunks:
@@ -127,6 +131,12 @@ class Indexer:
                     prepared = prepare_document(item, self.chunk_tokens)
                 except InvalidDocumentError as error:
                     report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
+                    continue
+                except Exception as error:  # one article nothing foresaw must not stop the others
+                    log.exception("could not prepare %s", item.origin or item.id)
+                    report.failed.append(
+                        LoadError(item.origin or item.id, f"could not be indexed ({type(error).__name__})")
+                    )
                     continue
                 if any(p.document.id == prepared.document.id for p in batch):
                     self._flush(batch, report, on_batch)  # the later copy of a document replaces the earlier
@@ -194,7 +204,7 @@ class Indexer:
                 )
                 self.catalog.end_writes([w.doc_id for w in pending])
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
 
     def _write_indexes(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
@@ -254,7 +264,7 @@ class Indexer:
                 self._delete_versions([(w.doc_id, w.old_version, w.old_chunk_count) for w in pending])
                 self.catalog.end_writes(list(current))
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
             return sorted(current)
 
@@ -263,9 +273,10 @@ class Indexer:
     def recover(self) -> int:
         """Finish or undo writes a crash interrupted; returns how many documents needed it."""
         with self.write_lock():
-            return self._recover_locked()
+            return self.recover_locked()
 
-    def _recover_locked(self) -> int:
+    def recover_locked(self) -> int:
+        """:meth:`recover` for a caller that already holds :meth:`write_lock`."""
         pending = self.catalog.pending_writes()
         if not pending:
             return 0

@@ -407,5 +407,56 @@ def _threshold_problems(metrics: dict[str, Any], thresholds: dict[str, float], s
     return check_thresholds(metrics, thresholds, system)
 
 
+@main.command()
+@click.option("--repair", is_flag=True, help="Fix the drift found: the catalog is the source of truth.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report(s) as JSON.")
+@click.pass_context
+@friendly_errors
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Compare the catalog with the vector store and the keyword index.
+
+    Reports chunks missing from an index, orphans no document owns, duplicates, unfinished journaled writes
+    and chunk counts that disagree. Exit status 0 when the stores agree (or were repaired), 1 otherwise.
+    """
+    from ingest import consistency
+    from service.server_lock import ServerLock
+    from service.stores import open_stores
+
+    settings = settings_from(ctx)
+    if repair and not settings.chroma_host and (holder := ServerLock(settings.data_dir).holder()) is not None:
+        raise click.ClickException(
+            f"a Newsdesk server (pid {holder}) is serving {settings.data_dir}: stop it before repairing "
+            "(the embedded vector store is single-process)"
+        )
+    # The stores alone, not the engine: the engine would finish journaled writes before we could see them.
+    stores = open_stores(settings)
+    try:
+        if repair:
+            result = consistency.repair(stores.indexer)
+            before, after = result.before, result.after
+        else:
+            before = after = consistency.check(stores.indexer)
+    finally:
+        stores.close()
+    if as_json:
+        payload = {"before": before.to_dict(), "after": after.to_dict()} if repair else before.to_dict()
+        click.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        click.echo(before.summary())
+        for line in before.problems():
+            click.echo(f"drift: {line}")
+        if repair and not before.consistent:
+            click.echo(result.summary())
+            click.echo(after.summary())
+            for line in after.problems():
+                click.echo(f"still: {line}")
+        if after.consistent:
+            click.echo("consistent")
+        else:
+            click.echo("NOT consistent" if repair else "NOT consistent: `newsdesk check --repair` fixes it")
+    if not after.consistent:
+        ctx.exit(1)
+
+
 if __name__ == "__main__":
     main()

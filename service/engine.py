@@ -13,14 +13,10 @@ from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore
 
-from ingest.catalog import Catalog, DocumentFilter
-from ingest.embedding import Embedder
-from ingest.indexing import Indexer, IngestReport
-from ingest.keyword_index import KeywordIndex
+from ingest.catalog import DocumentFilter
+from ingest.indexing import IngestReport
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from ingest.vector_store import VectorStore, connect
-from ingest.write_lock import WriteLock
 from service.answerability import WordVectors
 from service.answering import Answer, Answerer, EvidenceJudge, ExtractiveAnswerer
 from service.cross_encoder import CrossEncoder
@@ -30,12 +26,9 @@ from service.jobs import IngestJobs
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
+from service.stores import VectorStoreMismatchError, open_stores
 
-COLLECTION_ID_KEY = "chroma_collection_id"
-
-
-class VectorStoreMismatchError(ValueError):
-    """The configured vector store is not the one this data directory's catalog was indexed into."""
+__all__ = ["Newsdesk", "VectorStoreMismatchError", "sample_corpus_path"]
 
 
 def sample_corpus_path() -> Path:
@@ -45,29 +38,13 @@ def sample_corpus_path() -> Path:
 class Newsdesk:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.write_lock = WriteLock(settings.data_dir / "write.lock")
-        self.embedder = Embedder(batch_size=settings.embedding_batch_size)
-        # Several processes may start on one empty data directory at once (API workers sharing a volume and
-        # a Chroma server): creating the catalog, the keyword index and the collection is one writer's job.
-        with self.write_lock():
-            self.catalog = Catalog(settings.catalog_path)
-            client = (
-                connect(host=settings.chroma_host, port=settings.chroma_port)
-                if settings.chroma_host
-                else connect(path=settings.chroma_path)
-            )
-            self.vectors = VectorStore(client, settings.collection, self.embedder)
-            self.keywords = KeywordIndex(settings.keyword_index_path)
-            self._bind_vector_store()
-        self.indexer = Indexer(
-            self.catalog,
-            self.vectors,
-            self.keywords,
-            self.embedder,
-            lock=self.write_lock,
-            chunk_tokens=settings.chunk_tokens,
-        )
+        stores = open_stores(settings)
+        self.catalog = stores.catalog
+        self.embedder = stores.embedder
+        self.vectors = stores.vectors
+        self.keywords = stores.keywords
+        self.indexer = stores.indexer
+        self.write_lock = stores.write_lock
         # A previous process may have died mid-write: finish or undo that first.
         self.indexer.recover()
         self.jobs = IngestJobs(self.catalog, self.indexer.ingest)
@@ -171,7 +148,9 @@ class Newsdesk:
     # --- documents ---------------------------------------------------------------------------------------
 
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
-        return self.indexer.ingest(load_paths(paths), progress=progress)
+        return self.indexer.ingest(
+            load_paths(paths, max_file_bytes=self.settings.max_file_bytes), progress=progress
+        )
 
     def ingest_articles(
         self, articles: Iterable[Article | LoadError], progress: bool = False
@@ -191,30 +170,6 @@ class Newsdesk:
 
     def delete(self, doc_ids: Sequence[str]) -> list[str]:
         return self.indexer.delete(doc_ids)
-
-    def _bind_vector_store(self) -> None:
-        """A catalog belongs to one Chroma collection: refuse any other, whose vectors would not match it.
-
-        Catches a data directory indexed in embedded mode and then served against a Chroma server (or a new
-        server, or a wiped store): every dense search would silently miss.
-        """
-        collection_id = str(self.vectors.collection.id)
-        bound = self.catalog.get_meta(COLLECTION_ID_KEY)
-        if bound == collection_id:
-            return
-        if bound is not None and self.catalog.count_documents() > 0:
-            where = (
-                f"the Chroma server at {self.settings.chroma_host}:{self.settings.chroma_port}"
-                if self.settings.chroma_host
-                else f"the embedded store in {self.settings.chroma_path}"
-            )
-            raise VectorStoreMismatchError(
-                f"{self.settings.data_dir} was indexed into Chroma collection {bound}, but "
-                f"{where} has collection {collection_id} ({self.settings.collection!r}): point "
-                "NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT at the store it was built with, or ingest "
-                "into a new data directory"
-            )
-        self.catalog.set_meta(COLLECTION_ID_KEY, collection_id)
 
     def warm_up(self) -> None:
         """Load the models now rather than on the first question."""

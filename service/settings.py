@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     def all_keys(self) -> set[str]:
         return set(self.api_keys) | set(self.admin_keys)
 
+    # Ingestion refuses bigger files (checked before reading them): a news article is kilobytes, and a
+    # JSONL feed over this should be split.
+    max_file_mb: float = Field(default=20, gt=0, le=4096)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
     @property
     def chroma_path(self) -> Path:
         return self.data_dir / "chroma"
