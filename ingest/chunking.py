@@ -29,7 +29,8 @@ NEWS_ABBREVIATIONS = {
     "vs", "etc", "approx", "est", "fig", "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m",
     "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
     "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
-    "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
+    "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "n.y", "n.j", "n.c", "n.h", "n.m", "n.d", "s.c", "s.d",
+    "r.i", "w.va",
 }  # fmt: skip
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")

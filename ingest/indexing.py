@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from ingest.catalog import Catalog, PendingWrite, chunk_id, chunk_ids, version_key
-from ingest.chunking import chunk_article
+from ingest.catalog import Catalog, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
+from ingest.chunking import Span, chunk_article, split_sentences
 from ingest.documents import clean_document
-from ingest.embedding import Embedder
+from ingest.embedding import ChunkEmbedding, Embedder
 from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
 from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
@@ -51,6 +51,34 @@ class PreparedDocument:
     document: Document
     version: str
     chunks: list[Chunk]
+    sentences: list[Span]  # the document's sentence spans
+
+
+def chunk_sentences(prepared: PreparedDocument, chunk: Chunk) -> list[Span]:
+    """The sentences wholly inside a chunk (a sentence cut across chunks by its length is in neither)."""
+    return [(s, e) for s, e in prepared.sentences if s >= chunk.start and e <= chunk.end]
+
+
+def chunk_input(prepared: PreparedDocument, chunk: Chunk) -> tuple[str, list[Span]]:
+    """The text the encoder sees for a chunk, and its sentences' spans in that text's coordinates."""
+    text = embedding_text(prepared.document, chunk)
+    shift = len(text) - (chunk.end - chunk.start) - chunk.start
+    return text, [(s + shift, e + shift) for s, e in chunk_sentences(prepared, chunk)]
+
+
+def sentence_vectors(
+    prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]
+) -> dict[str, SentenceVectors]:
+    found: dict[str, SentenceVectors] = {}
+    row = 0
+    for p in prepared:
+        for chunk in p.chunks:
+            starts = np.array([s for s, _ in chunk_sentences(p, chunk)], dtype=np.int32)
+            found[chunk_id(p.document.id, p.version, chunk.index)] = SentenceVectors(
+                starts, embeddings[row].sentences
+            )
+            row += 1
+    return found
 
 
 @dataclass
@@ -76,10 +104,11 @@ class IngestReport:
 def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
     validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
     document = clean_document(article)
-    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens)
+    sentences = split_sentences(document.text)
+    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens, sentences=sentences)
     if not chunks:
         raise InvalidDocumentError("text", "the article has no sentences to index")
-    return PreparedDocument(document, document_version(document), chunks)
+    return PreparedDocument(document, document_version(document), chunks, sentences)
 
 
 class Indexer:
@@ -168,8 +197,13 @@ class Indexer:
             if on_batch is not None:
                 on_batch(report)
             return
-        texts = [embedding_text(p.document, chunk) for p in changed for chunk in p.chunks]
-        embeddings = self.embedder.embed_documents(texts)
+        texts, spans = [], []
+        for prepared in changed:
+            for chunk in prepared.chunks:
+                text, chunk_spans = chunk_input(prepared, chunk)
+                texts.append(text)
+                spans.append(chunk_spans)
+        embeddings = self.embedder.embed_chunks(texts, spans)
         self.write(changed, embeddings)
         for prepared in changed:
             (report.replaced if prepared.document.id in known else report.added).append(prepared.document.id)
@@ -177,7 +211,7 @@ class Indexer:
         if on_batch is not None:
             on_batch(report)
 
-    def write(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+    def write(self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]) -> None:
         """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""
         with self.write_lock():
             current = self.catalog.hashes([p.document.id for p in prepared])
@@ -194,7 +228,10 @@ class Indexer:
             self.catalog.begin_writes(pending)
             try:
                 self._write_indexes(prepared, embeddings)
-                self.catalog.switch_versions([(p.document, p.version, p.chunks) for p in prepared])
+                self.catalog.switch_versions(
+                    [(p.document, p.version, p.chunks) for p in prepared],
+                    sentence_vectors=sentence_vectors(prepared, embeddings),
+                )
                 self._delete_versions(
                     [
                         (w.doc_id, w.old_version, w.old_chunk_count)
@@ -207,7 +244,9 @@ class Indexer:
                 self.recover_locked()
                 raise
 
-    def _write_indexes(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+    def _write_indexes(
+        self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]
+    ) -> None:
         vectors: list[ChunkVector] = []
         entries: list[KeywordEntry] = []
         row = 0
@@ -215,7 +254,7 @@ class Indexer:
             doc = p.document
             for chunk in p.chunks:
                 cid = chunk_id(doc.id, p.version, chunk.index)
-                vectors.append(ChunkVector(cid, embeddings[row], doc.id, doc.source, doc.published))
+                vectors.append(ChunkVector(cid, embeddings[row].vector, doc.id, doc.source, doc.published))
                 entries.append(
                     KeywordEntry(
                         cid,

@@ -272,27 +272,59 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
 
 
 @main.command()
-@click.argument("dataset", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), help="Corpus to index first.")
+@click.argument("sets", nargs=-1, metavar="DATASET.jsonl=CORPUS ...")
 @click.pass_context
 @friendly_errors
-def calibrate(ctx: click.Context, dataset: Path | None, corpus: Path | None) -> None:
-    """Fit the refusal threshold and coverage weight on a golden set (default: the sample one)."""
-    from eval.calibration import calibrate as fit
-    from eval.calibration import collect_cases
-    from eval.datasets import load_dataset, sample_golden_path
-    from service.engine import sample_corpus_path
+def calibrate(ctx: click.Context, sets: tuple[str, ...]) -> None:
+    """Fit the refusal threshold and coverage weight on golden sets, each over its corpus.
 
-    with open_engine(ctx, writing=True) as engine:
-        engine.ingest_paths([corpus or sample_corpus_path()])
-        items = load_dataset(dataset or sample_golden_path())
-        cases = collect_cases(engine, items)
-        result = fit(cases, engine.settings.max_answer_sentences)
+    Default: the sample set over the sample corpus and the synthetic set over the synthetic corpus. Each set
+    is indexed into a fresh temporary data directory.
+    """
+    import tempfile
+
+    from eval.calibration import calibrate as fit
+    from eval.calibration import collect_cases, evaluate
+    from eval.datasets import load_dataset
+    from service.engine import Newsdesk
+
+    pairs = [_dataset_and_corpus(value) for value in sets] or default_calibration_sets()
+    base = settings_from(ctx)
+    cases_by_set = {}
+    with tempfile.TemporaryDirectory(prefix="newsdesk-calibrate-") as scratch:
+        for number, (dataset, corpus) in enumerate(pairs):
+            engine = Newsdesk(base.model_copy(update={"data_dir": Path(scratch) / str(number)}))
+            try:
+                engine.ingest_paths([corpus])
+                cases_by_set[dataset.name] = collect_cases(engine, load_dataset(dataset))
+            finally:
+                engine.close()
+    every = [case for cases in cases_by_set.values() for case in cases]
+    result = fit(every, base.max_answer_sentences)
     click.echo(f"{result.correct}/{result.total} right ({result.accuracy:.1%}), margin {result.margin}")
-    if result.failures:
-        click.echo("wrong: " + ", ".join(result.failures))
+    for name, cases in cases_by_set.items():
+        wrong = evaluate(cases, result.coverage_weight, result.threshold, base.max_answer_sentences)
+        click.echo(f"  {name}: {len(cases) - len(wrong)}/{len(cases)}; wrong: {', '.join(wrong) or 'none'}")
     click.echo(f"NEWSDESK_COVERAGE_WEIGHT={result.coverage_weight}")
     click.echo(f"NEWSDESK_REFUSAL_THRESHOLD={result.threshold}")
+
+
+def default_calibration_sets() -> list[tuple[Path, Path]]:
+    from eval.datasets import sample_golden_path
+    from service.engine import sample_corpus_path
+
+    datasets = sample_golden_path().parent
+    return [
+        (sample_golden_path(), sample_corpus_path()),
+        (datasets / "synthetic_golden.jsonl", datasets / "synthetic_corpus.jsonl"),
+    ]
+
+
+def _dataset_and_corpus(value: str) -> tuple[Path, Path]:
+    dataset, separator, corpus = value.partition("=")
+    if not separator or not Path(dataset).is_file() or not Path(corpus).exists():
+        raise click.BadParameter(f"{value!r}: give DATASET.jsonl=CORPUS with both paths existing")
+    return Path(dataset), Path(corpus)
 
 
 @main.command()

@@ -61,17 +61,6 @@ class Newsdesk:
             rrf_k=settings.rrf_k,
             k=settings.candidates,
         )
-        self.reranker = (
-            CrossEncoderReranker(
-                self.cross_encoder,
-                self.splits,
-                self.term_weights,
-                candidates=settings.rerank_candidates,
-                sentences_per_chunk=settings.rerank_sentences,
-            )
-            if settings.rerank
-            else None
-        )
         self.word_vectors = WordVectors(self.embedder)
         self.judge = EvidenceJudge(
             self.cross_encoder,
@@ -80,6 +69,17 @@ class Newsdesk:
             self.word_vectors,
             coverage_weight=settings.coverage_weight,
             candidates=settings.answer_candidates,
+            embedder=self.embedder,
+            name_weight=settings.name_weight,
+        )
+        self.reranker = (
+            CrossEncoderReranker(
+                self.judge,
+                candidates=settings.rerank_candidates,
+                sentences_per_chunk=settings.rerank_sentences,
+            )
+            if settings.rerank
+            else None
         )
         self.answerer: Answerer = ExtractiveAnswerer(
             self.judge, threshold=settings.refusal_threshold, max_passages=settings.max_answer_sentences

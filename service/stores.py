@@ -39,7 +39,12 @@ class Stores:
 def open_stores(settings: Settings) -> Stores:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     write_lock = WriteLock(settings.data_dir / "write.lock")
-    embedder = Embedder(batch_size=settings.embedding_batch_size)
+    embedder = Embedder(
+        batch_size=settings.embedding_batch_size,
+        backend=settings.embedding_backend,
+        cache_dir=settings.model_cache_dir,
+        threads=settings.onnx_threads,
+    )
     # Several processes may start on one empty data directory at once (API workers sharing a volume and a
     # Chroma server): creating the catalog, the keyword index and the collection is one writer's job.
     with write_lock():
