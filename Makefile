@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCAL_LLM_STAMP := $(VENV)/.local-llm-installed
+E2E_STAMP := $(VENV)/.installed-e2e
 
 # This machine has no model hub: nothing may phone home or download at run time.
 export GRADIO_ANALYTICS_ENABLED := False
@@ -12,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-local-llm run test test-slow test-e2e lint format eval bench clean
+.PHONY: install install-local-llm run test test-slow test-e2e chromium lint format eval bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,13 +36,29 @@ install-local-llm: $(LOCAL_LLM_STAMP)
 run: install
 	$(BIN)/newsdesk serve
 
+# The default suite, then the chat UI in a real browser (it fits CI's time; skipped with a message when
+# Chromium cannot be installed).
 test: install
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-e2e
 
 test-slow: install-local-llm
 	$(BIN)/python -m pytest -m slow
 
-test-e2e: install
+$(E2E_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,e2e]"
+	touch $@
+
+# Debian's Chromium for the browser test: Playwright drives it and never downloads a browser of its own.
+# Without root (or with apt failing) the install is skipped and so, with a message saying why, is the test.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-liberation >/dev/null) || echo "test-e2e: could not install chromium"; \
+	else echo "test-e2e: /usr/bin/chromium is missing and only root can apt-get install it"; fi
+
+test-e2e: $(E2E_STAMP) chromium
 	$(BIN)/python -m pytest -m e2e
 
 lint: install

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ingest.models import Chunk, Document
 
@@ -55,6 +57,12 @@ CREATE TABLE IF NOT EXISTS pending_writes (
     started_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- A vector per sentence of each chunk (late chunking): int32 start offsets and float16 vectors, in order.
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    chunk_id TEXT PRIMARY KEY REFERENCES chunks (id) ON DELETE CASCADE,
+    starts BLOB NOT NULL,
+    vectors BLOB NOT NULL
+);
 """
 
 
@@ -99,6 +107,17 @@ class ChunkRecord:
     text: str
     published: date | None
     source: str | None
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """The vectors of a chunk's sentences, keyed by each sentence's start offset in the document."""
+
+    starts: np.ndarray  # int32
+    vectors: np.ndarray  # float16, one row per start
+
+    def by_start(self) -> dict[int, np.ndarray]:
+        return {int(s): self.vectors[i] for i, s in enumerate(self.starts)}
 
 
 @dataclass(frozen=True)
@@ -213,6 +232,13 @@ class Catalog:
             for row in self.connection.execute("SELECT id, version, chunk_count FROM documents")
         }
 
+    def chunk_row_counts(self) -> dict[str, int]:
+        """``doc_id -> number of chunk rows``; each should equal the document's recorded ``chunk_count``."""
+        return {
+            row[0]: row[1]
+            for row in self.connection.execute("SELECT doc_id, count(*) FROM chunks GROUP BY doc_id")
+        }
+
     def chunk_records(self, ids: Sequence[str]) -> dict[str, ChunkRecord]:
         """The current chunks among ``ids``; ids of replaced or deleted versions are simply absent."""
         found: dict[str, ChunkRecord] = {}
@@ -236,6 +262,19 @@ class Catalog:
                     published=_to_date(row["published"]),
                     source=row["source"],
                 )
+        return found
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
+        """Sentence vectors of these chunks (chunks indexed before they existed have none)."""
+        found: dict[str, SentenceVectors] = {}
+        for batch in _batches(list(chunk_ids), 500):
+            marks = ",".join("?" * len(batch))
+            for row in self.connection.execute(
+                f"SELECT chunk_id, starts, vectors FROM sentence_vectors WHERE chunk_id IN ({marks})", batch
+            ):
+                starts = np.frombuffer(row[1], dtype=np.int32)
+                vectors = np.frombuffer(row[2], dtype=np.float16).reshape(len(starts), -1)
+                found[row[0]] = SentenceVectors(starts, vectors)
         return found
 
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -285,9 +324,16 @@ class Catalog:
             )
 
     def switch_versions(
-        self, documents: Sequence[tuple[Document, str, Sequence[Chunk]]], deleted: Sequence[str] = ()
+        self,
+        documents: Sequence[tuple[Document, str, Sequence[Chunk]]],
+        deleted: Sequence[str] = (),
+        sentence_vectors: Mapping[str, SentenceVectors] | None = None,
     ) -> None:
-        """Make the new versions current (and remove ``deleted``) in one transaction."""
+        """Make the new versions current (and remove ``deleted``) in one transaction.
+
+        ``sentence_vectors`` (by chunk id) go in with the chunks they belong to; deleting a chunk row deletes
+        them.
+        """
         now = datetime.now(UTC).isoformat()
         with self.transaction() as connection:
             for doc_id in deleted:
@@ -321,6 +367,16 @@ class Catalog:
                         for c in chunks
                     ],
                 )
+                rows = [
+                    (
+                        cid,
+                        vectors.starts.astype(np.int32).tobytes(),
+                        vectors.vectors.astype(np.float16).tobytes(),
+                    )
+                    for cid in (chunk_id(document.id, version, c.index) for c in chunks)
+                    if sentence_vectors and (vectors := sentence_vectors.get(cid)) is not None
+                ]
+                connection.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)", rows)
 
     def end_writes(self, doc_ids: Sequence[str]) -> None:
         with self.transaction() as connection:

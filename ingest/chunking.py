@@ -11,6 +11,7 @@ import copy
 import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import islice
 
 from ingest.models import Chunk
 
@@ -28,11 +29,13 @@ NEWS_ABBREVIATIONS = {
     "vs", "etc", "approx", "est", "fig", "u.s", "u.k", "u.n", "e.u", "d.c", "a.m", "p.m",
     "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky",
     "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa",
-    "tenn", "tex", "va", "vt", "wash", "wis", "wyo",
+    "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "n.y", "n.j", "n.c", "n.h", "n.m", "n.d", "s.c", "s.d",
+    "r.i", "w.va",
 }  # fmt: skip
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_NON_SPACE = re.compile(r"\S+")
 
 
 @lru_cache(maxsize=1)
@@ -106,16 +109,18 @@ def split_long_span(text: str, span: Span, max_tokens: int, count: TokenCounter)
     start, end = span
     pieces: list[Span] = []
     while start < end:
-        words = [m.end() for m in re.finditer(r"\S+", text[start:end])]
+        # A word is at least one word piece, so a piece that fits holds at most ``max_tokens`` words: looking
+        # no further keeps the cost linear in the sentence's length (a megabyte with no full stop included).
+        words = [m.end() for m in islice(_NON_SPACE.finditer(text, start, end), max_tokens)]
         lo, hi = 1, len(words)
         # Binary search for the longest run of words that fits.
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if count([text[start : start + words[mid - 1]]])[0] <= max_tokens:
+            if count([text[start : words[mid - 1]]])[0] <= max_tokens:
                 lo = mid
             else:
                 hi = mid - 1
-        piece_end = start + words[lo - 1]
+        piece_end = words[lo - 1]
         pieces.append((start, piece_end))
         start, end = _strip_span(text, (piece_end, end))
     return pieces

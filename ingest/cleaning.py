@@ -13,9 +13,11 @@ import unicodedata
 
 PARAGRAPH_BREAK = "\n\n"
 
-# Control characters other than newline and tab, zero-width characters and the byte-order mark.
+# Control characters other than newline and tab, zero-width characters, the byte-order mark, and lone
+# surrogates (JSON's "\ud800" decodes to one; it is not Unicode text and no encoder or tokenizer takes it).
 _INVISIBLE = re.compile(
-    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u2060\ufeff]"
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u2060\ufeff"
+    r"\ud800-\udfff]"
 )
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -71,7 +73,8 @@ _PHOTO_CREDIT = re.compile(
 
 # A photo credit in parentheses closing a caption: "... of the union's members. (Karen Murphy/ Flickr)".
 _TRAILING_CREDIT = re.compile(
-    r"\s*\([\w .'’-]{0,40}/\s*(AP|AFP|Getty\s*Images|Reuters|Flickr|EPA|Bloomberg|Shutterstock|Wikimedia)\)$",
+    r"(\s*\([\w .'’-]{0,40}/\s*"
+    r"(AP|AFP|Getty\s*Images|Reuters|Flickr|EPA|Bloomberg|Shutterstock|Wikimedia)\))+$",  # one or more
     re.IGNORECASE,
 )
 
@@ -82,9 +85,9 @@ def normalize_text(text: str) -> str:
     A block of consecutive lines is either hard-wrapped prose (joined into one paragraph) or a stack of
     short separate lines such as subtitle / photo credit / dateline (each its own paragraph).
     """
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _INVISIBLE.sub("", text)
+    # Invisible characters out before composing: "e", zero-width space, combining acute must become "é".
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     paragraphs: list[str] = []
     for block in _BLANK_LINES.split("\n".join(lines)):
@@ -126,9 +129,10 @@ def remove_boilerplate(text: str) -> str:
     """Drop the comment/footer area and stray non-article paragraphs from normalised text."""
     kept: list[str] = []
     for paragraph in split_paragraphs(text):
+        # Credits first: "COMMENTS (Jane Doe/AP)" must be judged as the "COMMENTS" a second pass would see.
+        paragraph = _TRAILING_CREDIT.sub("", paragraph)
         if is_section_start(paragraph):
             break
-        paragraph = _TRAILING_CREDIT.sub("", paragraph)
         if paragraph and not is_stray_boilerplate(paragraph):
             kept.append(paragraph)
     return PARAGRAPH_BREAK.join(kept)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ingest.cleaning import PARAGRAPH_BREAK, clean_article, normalize_text
 from ingest.metadata import find_byline, find_published_date
 from ingest.models import Article, Document, InvalidDocumentError
@@ -9,6 +11,7 @@ from ingest.models import Article, Document, InvalidDocumentError
 
 def clean_document(article: Article) -> Document:
     """The headline opens the reference text, so answers (and citations) can come from it too."""
+    check_unicode(article)
     body = clean_article(article.body)
     if not body:
         raise InvalidDocumentError("text", "no article text is left after removing boilerplate")
@@ -24,3 +27,15 @@ def clean_document(article: Article) -> Document:
         byline=article.byline or find_byline(text, title),
         metadata=dict(article.metadata),
     )
+
+
+def check_unicode(article: Article) -> None:
+    """Fields kept verbatim must be real Unicode: a lone surrogate (JSON ``"\\ud800"``) cannot be stored."""
+    verbatim = {"url": article.url, "source": article.source, "byline": article.byline}
+    for name, value in [*verbatim.items(), ("metadata", article.metadata)]:
+        try:
+            json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise InvalidDocumentError(
+                name, f"'{name}' holds invalid Unicode (a lone surrogate such as \\ud800)"
+            ) from error

@@ -15,25 +15,26 @@ versions are not current; re-running the ingest then writes what is missing.
 
 from __future__ import annotations
 
-import threading
+import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-from filelock import FileLock
 from tqdm import tqdm
 
-from ingest.catalog import Catalog, PendingWrite, chunk_id, chunk_ids, version_key
-from ingest.chunking import chunk_article
+from ingest.catalog import Catalog, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
+from ingest.chunking import Span, chunk_article, split_sentences
 from ingest.documents import clean_document
-from ingest.embedding import Embedder
+from ingest.embedding import ChunkEmbedding, Embedder
 from ingest.keyword_index import KeywordEntry, KeywordIndex
 from ingest.loading import LoadError
-from ingest.models import Article, Chunk, Document, InvalidDocumentError
+from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
 from ingest.vector_store import ChunkVector, VectorStore
+from ingest.write_lock import WriteLock
+
+log = logging.getLogger("newsdesk.ingest")
 
 
 def embedding_text(document: Document, chunk: Chunk) -> str:
@@ -50,6 +51,34 @@ class PreparedDocument:
     document: Document
     version: str
     chunks: list[Chunk]
+    sentences: list[Span]  # the document's sentence spans
+
+
+def chunk_sentences(prepared: PreparedDocument, chunk: Chunk) -> list[Span]:
+    """The sentences wholly inside a chunk (a sentence cut across chunks by its length is in neither)."""
+    return [(s, e) for s, e in prepared.sentences if s >= chunk.start and e <= chunk.end]
+
+
+def chunk_input(prepared: PreparedDocument, chunk: Chunk) -> tuple[str, list[Span]]:
+    """The text the encoder sees for a chunk, and its sentences' spans in that text's coordinates."""
+    text = embedding_text(prepared.document, chunk)
+    shift = len(text) - (chunk.end - chunk.start) - chunk.start
+    return text, [(s + shift, e + shift) for s, e in chunk_sentences(prepared, chunk)]
+
+
+def sentence_vectors(
+    prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]
+) -> dict[str, SentenceVectors]:
+    found: dict[str, SentenceVectors] = {}
+    row = 0
+    for p in prepared:
+        for chunk in p.chunks:
+            starts = np.array([s for s, _ in chunk_sentences(p, chunk)], dtype=np.int32)
+            found[chunk_id(p.document.id, p.version, chunk.index)] = SentenceVectors(
+                starts, embeddings[row].sentences
+            )
+            row += 1
+    return found
 
 
 @dataclass
@@ -73,11 +102,13 @@ class IngestReport:
 
 
 def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
+    validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
     document = clean_document(article)
-    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens)
+    sentences = split_sentences(document.text)
+    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens, sentences=sentences)
     if not chunks:
         raise InvalidDocumentError("text", "the article has no sentences to index")
-    return PreparedDocument(document, document_version(document), chunks)
+    return PreparedDocument(document, document_version(document), chunks, sentences)
 
 
 class Indexer:
@@ -87,7 +118,7 @@ class Indexer:
         vectors: VectorStore,
         keywords: KeywordIndex,
         embedder: Embedder,
-        lock_path: Path,
+        lock: WriteLock,
         chunk_tokens: int = 180,
         batch_documents: int = 32,
     ) -> None:
@@ -97,22 +128,25 @@ class Indexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.batch_documents = batch_documents
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        self._file_lock = FileLock(str(lock_path))
-        self._thread_lock = threading.Lock()
+        self._lock = lock
 
-    @contextmanager
-    def write_lock(self) -> Iterator[None]:
-        """Serialises writers across threads and processes; readers never wait for it."""
-        with self._thread_lock, self._file_lock:
-            yield
+    def write_lock(self) -> AbstractContextManager[None]:
+        """Serialises writers across threads and processes (re-entrant); readers never wait for it."""
+        return self._lock()
 
     # --- ingest ------------------------------------------------------------------------------------------
 
     def ingest(
-        self, items: Iterable[Article | LoadError], progress: bool = False, total: int | None = None
+        self,
+        items: Iterable[Article | LoadError],
+        progress: bool = False,
+        total: int | None = None,
+        on_batch: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
-        """Index articles; unchanged ones cost a hash, bad ones are reported and skipped."""
+        """Index articles; unchanged ones cost a hash, bad ones are reported and skipped.
+
+        ``on_batch`` sees the running report after every written batch (the job API reports progress with it).
+        """
         started = time.perf_counter()
         report = IngestReport()
         batch: list[PreparedDocument] = []
@@ -127,19 +161,32 @@ class Indexer:
                 except InvalidDocumentError as error:
                     report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
                     continue
+                except Exception as error:  # one article nothing foresaw must not stop the others
+                    log.exception("could not prepare %s", item.origin or item.id)
+                    report.failed.append(
+                        LoadError(item.origin or item.id, f"could not be indexed ({type(error).__name__})")
+                    )
+                    continue
                 if any(p.document.id == prepared.document.id for p in batch):
-                    self._flush(batch, report)  # the later copy of a document replaces the earlier one
+                    self._flush(batch, report, on_batch)  # the later copy of a document replaces the earlier
                     batch = []
                 batch.append(prepared)
                 if len(batch) >= self.batch_documents:
-                    self._flush(batch, report)
+                    self._flush(batch, report, on_batch)
                     batch = []
-            self._flush(batch, report)
+            self._flush(batch, report, on_batch)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: Sequence[PreparedDocument], report: IngestReport) -> None:
+    def _flush(
+        self,
+        batch: Sequence[PreparedDocument],
+        report: IngestReport,
+        on_batch: Callable[[IngestReport], None] | None = None,
+    ) -> None:
         if not batch:
+            if on_batch is not None:
+                on_batch(report)
             return
         known = self.catalog.hashes([p.document.id for p in batch])
         changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
@@ -147,15 +194,24 @@ class Indexer:
             p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash
         )
         if not changed:
+            if on_batch is not None:
+                on_batch(report)
             return
-        texts = [embedding_text(p.document, chunk) for p in changed for chunk in p.chunks]
-        embeddings = self.embedder.embed_documents(texts)
+        texts, spans = [], []
+        for prepared in changed:
+            for chunk in prepared.chunks:
+                text, chunk_spans = chunk_input(prepared, chunk)
+                texts.append(text)
+                spans.append(chunk_spans)
+        embeddings = self.embedder.embed_chunks(texts, spans)
         self.write(changed, embeddings)
         for prepared in changed:
             (report.replaced if prepared.document.id in known else report.added).append(prepared.document.id)
         report.chunks += len(texts)
+        if on_batch is not None:
+            on_batch(report)
 
-    def write(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+    def write(self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]) -> None:
         """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""
         with self.write_lock():
             current = self.catalog.hashes([p.document.id for p in prepared])
@@ -172,7 +228,10 @@ class Indexer:
             self.catalog.begin_writes(pending)
             try:
                 self._write_indexes(prepared, embeddings)
-                self.catalog.switch_versions([(p.document, p.version, p.chunks) for p in prepared])
+                self.catalog.switch_versions(
+                    [(p.document, p.version, p.chunks) for p in prepared],
+                    sentence_vectors=sentence_vectors(prepared, embeddings),
+                )
                 self._delete_versions(
                     [
                         (w.doc_id, w.old_version, w.old_chunk_count)
@@ -182,10 +241,12 @@ class Indexer:
                 )
                 self.catalog.end_writes([w.doc_id for w in pending])
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
 
-    def _write_indexes(self, prepared: Sequence[PreparedDocument], embeddings: np.ndarray) -> None:
+    def _write_indexes(
+        self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]
+    ) -> None:
         vectors: list[ChunkVector] = []
         entries: list[KeywordEntry] = []
         row = 0
@@ -193,7 +254,7 @@ class Indexer:
             doc = p.document
             for chunk in p.chunks:
                 cid = chunk_id(doc.id, p.version, chunk.index)
-                vectors.append(ChunkVector(cid, embeddings[row], doc.id, doc.source, doc.published))
+                vectors.append(ChunkVector(cid, embeddings[row].vector, doc.id, doc.source, doc.published))
                 entries.append(
                     KeywordEntry(
                         cid,
@@ -242,7 +303,7 @@ class Indexer:
                 self._delete_versions([(w.doc_id, w.old_version, w.old_chunk_count) for w in pending])
                 self.catalog.end_writes(list(current))
             except BaseException:
-                self._recover_locked()
+                self.recover_locked()
                 raise
             return sorted(current)
 
@@ -251,9 +312,10 @@ class Indexer:
     def recover(self) -> int:
         """Finish or undo writes a crash interrupted; returns how many documents needed it."""
         with self.write_lock():
-            return self._recover_locked()
+            return self.recover_locked()
 
-    def _recover_locked(self) -> int:
+    def recover_locked(self) -> int:
+        """:meth:`recover` for a caller that already holds :meth:`write_lock`."""
         pending = self.catalog.pending_writes()
         if not pending:
             return 0

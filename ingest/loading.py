@@ -6,6 +6,7 @@ article, so one bad file or JSONL line never stops the others from being ingeste
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -36,7 +37,13 @@ class LoadError:
     field: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
+        # A hostile file name must not reach a terminal raw (escape sequences, bidi overrides).
+        return f"{printable(self.origin)}: {self.message}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character written as its Python escape."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
@@ -74,31 +81,80 @@ def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Itera
     if isinstance(text, LoadError):
         yield text
         return
+    yield from parse_text(text, path.name, origin=str(path))
+
+
+def load_bytes(
+    data: bytes, filename: str, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> Iterator[Article | LoadError]:
+    """Articles from an uploaded file's bytes; ``filename`` gives the type and, for one article, the id."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield LoadError(
+            filename, f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl"
+        )
+        return
+    if not data:
+        yield LoadError(filename, "the file is empty")
+        return
+    if len(data) > max_file_bytes:
+        yield LoadError(filename, f"the file is {len(data):,} bytes, over the {max_file_bytes:,}-byte limit")
+        return
+    text = decode_text(data, filename)
+    if isinstance(text, LoadError):
+        yield text
+        return
+    yield from parse_text(text, filename, origin=filename)
+
+
+def parse_text(text: str, filename: str, origin: str) -> Iterator[Article | LoadError]:
+    """Decoded file content, parsed by the file's type."""
+    suffix = Path(filename).suffix.lower()
     if suffix in JSONL_SUFFIXES:
-        yield from parse_jsonl(text, origin=str(path))
+        yield from parse_jsonl(text, origin=origin)
         return
     try:
-        doc_id = validate_doc_id(path.stem)
+        doc_id = validate_doc_id(Path(filename).stem)
         if suffix in HTML_SUFFIXES:
-            yield parse_html(text, doc_id, origin=str(path))
+            yield parse_html(text, doc_id, origin=origin)
         elif suffix in MARKDOWN_SUFFIXES:
-            yield parse_markdown(text, doc_id, origin=str(path))
+            yield parse_markdown(text, doc_id, origin=origin)
         else:
-            yield parse_plain_text(text, doc_id, origin=str(path))
+            yield parse_plain_text(text, doc_id, origin=origin)
     except InvalidDocumentError as error:
-        yield LoadError(str(path), error.message, error.field)
+        yield LoadError(origin, error.message, error.field)
 
 
 def read_text(path: Path, max_file_bytes: int) -> str | LoadError:
+    """The file's text; an oversized file is refused from its size alone, before a byte is read."""
     size = path.stat().st_size
-    if size == 0:
-        return LoadError(str(path), "the file is empty")
     if size > max_file_bytes:
-        return LoadError(str(path), f"the file is {size:,} bytes, over the {max_file_bytes:,}-byte limit")
-    return decode_text(path.read_bytes(), str(path))
+        return _too_big(path, size, max_file_bytes)
+    with path.open("rb") as handle:
+        data = handle.read(max_file_bytes + 1)  # bounded even if the file grew since stat()
+    if not data:
+        return LoadError(str(path), "the file is empty")
+    if len(data) > max_file_bytes:
+        return _too_big(path, path.stat().st_size, max_file_bytes)
+    return decode_text(data, str(path))
+
+
+def _too_big(path: Path, size: int, limit: int) -> LoadError:
+    return LoadError(
+        str(path),
+        f"the file is {size:,} bytes, over the {limit:,}-byte limit (NEWSDESK_MAX_FILE_MB raises it)",
+    )
 
 
 def decode_text(data: bytes, origin: str) -> str | LoadError:
+    """UTF-8 (with or without a byte-order mark), or UTF-16 that says so with its byte-order mark."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None  # only looked like UTF-16: judge it as any other file below
+        if text is not None and "\x00" not in text[:4096]:
+            return text
     if b"\x00" in data[:8192]:
         return LoadError(origin, "this looks like a binary file, not text")
     try:

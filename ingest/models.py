@@ -23,7 +23,8 @@ class InvalidDocumentError(ValueError):
 
 
 def validate_doc_id(doc_id: str) -> str:
-    if not isinstance(doc_id, str) or not DOC_ID_PATTERN.match(doc_id):
+    # fullmatch: with match(), "$" would also accept the id followed by a newline.
+    if not isinstance(doc_id, str) or not DOC_ID_PATTERN.fullmatch(doc_id):
         raise InvalidDocumentError(
             "id",
             f"{doc_id!r} is not a valid document id: use 1-200 letters, digits, '.', '_', '~' or '-', "

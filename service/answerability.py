@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -102,11 +103,23 @@ class WordVectors:
             return np.stack([self._cache[w] for w in words])
 
 
+def _literally_present(word: str, present: set[str]) -> bool:
+    """Same stem, or one stem extending the other ("membership" / "member"): the stemmer keeps both."""
+    for stem in analyze(word) or [word]:
+        if stem in present:
+            continue
+        if not any(
+            len(p) >= 5 and (stem.startswith(p) or p.startswith(stem)) for p in present if len(stem) >= 5
+        ):
+            return False
+    return True
+
+
 def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
     """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
     # Stems for content words; the plain words too, for "before", "after" and the like.
     present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
-    coverage = [1.0 if set(analyze(w) or [w]) <= present else 0.0 for w in words]
+    coverage = [1.0 if _literally_present(w, present) else 0.0 for w in words]
     unmatched = [i for i, c in enumerate(coverage) if c == 0.0]
     window_words = [w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS]
     if unmatched and window_words and vectors is not None:
@@ -160,3 +173,150 @@ def attribution_penalty(question: str, passage: str) -> float:
             return 0.0
         speaker_in_previous = names_speaker
     return ATTRIBUTION_PENALTY
+
+
+# A passage from an article that never names who or where the question is about answers another story:
+# "Property owners will pay 77 cents" from the wrong city's budget. Names are checked against the whole
+# article, since news names its subject up top and says "the council" after.
+NAME_MISSING_PENALTY = 4.0
+_CALENDAR = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionName:
+    text: str
+    person: bool
+    place: str | None  # for "Wick Springs City Council": "Wick Springs", which the article must name
+
+
+_ORG_HEADS = re.compile(
+    r"\s+(City Council|Council|County Commission|School (District|Board)|Board of \w+|Police Department|"
+    r"Department|Commission|Federation|Association|Union|University|Hospital|Authority)\b.*$"
+)
+
+
+def question_names(question: str) -> list[QuestionName]:
+    """The names a question is about ("Wick Springs", "Fulton County", "Arkansas"), dates left out."""
+    from service.followups import find_entities
+
+    names: dict[str, QuestionName] = {}
+    for entity in find_entities(question):
+        name = entity.text.removeprefix("the ").strip()
+        if not name or name.lower() in _CALENDAR or name.isdigit():
+            continue
+        place = _ORG_HEADS.sub("", name) if entity.kind == "group" else None
+        names.setdefault(name, QuestionName(name, entity.kind == "person", place if place != name else None))
+    return list(names.values())
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"\s+", name.replace("’", "'"))]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", re.IGNORECASE)
+
+
+def _mentions(text: str, name: QuestionName) -> bool:
+    if _name_pattern(name.text).search(text):
+        return True
+    if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
+        return bool(_name_pattern(name.place).search(text))
+    surname = name.text.split()[-1]
+    # A person is "Trumka" after the first mention of "Richard Trumka".
+    return (
+        name.person
+        and len(name.text.split()) > 1
+        and len(surname) >= 4
+        and bool(_name_pattern(surname).search(text))
+    )
+
+
+def missing_names_share(names: Sequence[QuestionName], document: str) -> float:
+    """How far the article is from naming what the question is about: 0 all named; 1 when half or more are
+    missing (one place of two missing is already the wrong story)."""
+    if not names or not document:
+        return 0.0
+    text = document.replace("’", "'")
+    missing = sum(1 for name in names if not _mentions(text, name))
+    return min(1.0, 2 * missing / len(names))
+
+
+# What kind of thing answers the question. A passage without one cannot answer it, however relevant it
+# reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
+ANSWER_TYPE_PENALTY = 3.0
+AnswerType = Literal["time", "number", "person"]
+_TIME_QUESTION = re.compile(
+    r"^\s*(when|until when|since when|on what (date|day)|(in |by )?what (date|day|month|year|time)|"
+    r"how long ago)\b",
+    re.IGNORECASE,
+)
+_NUMBER_QUESTION = re.compile(
+    r"^\s*(how (many|much|big|large|far|close|long|old|high|low|often)|by (how much|what margin|how many)|"
+    r"what (share|percentage|percent|proportion|fraction|rate|number|amount|total|price|cost|margin|sum|"
+    r"score|tally|count)|what was the (total|number|amount|share|rate|margin|cost|score))\b",
+    re.IGNORECASE,
+)
+_PERSON_QUESTION = re.compile(
+    r"^\s*(who|whom|whose|which (player|person|official|coach|scientist|researcher|lawyer|judge|candidate|"
+    r"man|woman|executive|leader|member|reporter|writer|author|spokesman|spokeswoman|policy advisor|"
+    r"advisor|adviser|aide|director|manager|president|chair|mayor|senator|governor))\b",
+    re.IGNORECASE,
+)
+_TIME_WORDS = re.compile(
+    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tonight|last (week|month|year)|next (week|month|year)|spring|summer|fall|autumn|winter|"
+    r"weeks?|months?|years?|days?|decades?|quarter|half)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|dozen|half|third|quarter|thirds|percent|majority|unanimous(ly)?)\b",
+    re.IGNORECASE,
+)
+# A capitalised word that does not open a sentence: a full name, or a surname on its second mention.
+_PERSON_NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]+)*")
+
+
+def answer_type(question: str) -> AnswerType | None:
+    if _TIME_QUESTION.match(question):
+        return "time"
+    if _NUMBER_QUESTION.match(question):
+        return "number"
+    if _PERSON_QUESTION.match(question):
+        return "person"
+    return None
+
+
+def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> bool:
+    """Whether the passage holds something of the kind the question asks for."""
+    if kind is None:
+        return True
+    if kind == "time":
+        return bool(_TIME_WORDS.search(passage))
+    if kind == "number":
+        return bool(_NUMBER_WORDS.search(passage))
+    asked = question.lower()
+    return any(
+        name.lower() not in asked and name.lower() not in _CALENDAR for name in _PERSON_NAME.findall(passage)
+    )
+
+
+# "On Monday" answers "when?" less well than "on May 14, 2024": prefer the passage with the date.
+VAGUE_DATE_PENALTY = 1.0
+_SPECIFIC_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?)\b|\bMay\b|\d{1,2}/\d{1,2}",
+    re.IGNORECASE,
+)
+
+
+def answer_type_penalty(question: str, passage: str) -> float:
+    """No answer of the asked kind at all; or, for a date question, only a weekday or a "last week"."""
+    kind = answer_type(question)
+    if not has_answer_type(kind, passage, question):
+        return ANSWER_TYPE_PENALTY
+    if kind == "time" and not _SPECIFIC_DATE.search(passage):
+        return VAGUE_DATE_PENALTY
+    return 0.0

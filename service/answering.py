@@ -14,8 +14,20 @@ from typing import Protocol
 
 from llama_index.core.schema import NodeWithScore
 
+from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
-from service.answerability import WordVectors, attribution_penalty, question_focus, uncovered_share
+from service.answerability import (
+    NAME_MISSING_PENALTY,
+    WordVectors,
+    answer_type,
+    answer_type_penalty,
+    attribution_penalty,
+    has_answer_type,
+    missing_names_share,
+    question_focus,
+    question_names,
+    uncovered_share,
+)
 from service.cross_encoder import CrossEncoder, sigmoid
 from service.evidence import EvidenceSentence, SentenceSplitCache, TermWeights, evidence_sentences, preselect
 from service.temporal import date_mismatch_penalty
@@ -136,7 +148,9 @@ class EvidenceJudge:
         weights: TermWeights,
         word_vectors: WordVectors | None,
         coverage_weight: float,
-        candidates: int = 10,
+        candidates: int = 8,
+        embedder: Embedder | None = None,
+        name_weight: float = NAME_MISSING_PENALTY,
     ) -> None:
         self.scorer = scorer
         self.splits = splits
@@ -144,30 +158,71 @@ class EvidenceJudge:
         self.word_vectors = word_vectors
         self.coverage_weight = coverage_weight
         self.candidates = candidates
+        self.embedder = embedder
+        self.name_weight = name_weight
 
-    def judge(self, question: str, nodes: Sequence[NodeWithScore]) -> list[JudgedPassage]:
+    def judge(
+        self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
+    ) -> list[JudgedPassage]:
         """Best first; each sentence once, in its better-scored reading."""
-        return best_variant_only(self.judge_all_readings(question, nodes))
+        return best_variant_only(self.judge_all_readings(question, nodes, per_chunk))
 
-    def judge_all_readings(self, question: str, nodes: Sequence[NodeWithScore]) -> list[JudgedPassage]:
-        """Best first; a sentence that leans on its predecessor appears twice, alone and with it."""
+    def judge_all_readings(
+        self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
+    ) -> list[JudgedPassage]:
+        """Best first; a sentence that leans on its predecessor appears twice, alone and with it.
+
+        With ``per_chunk``, up to that many sentences of every chunk are judged (the reranker's use);
+        otherwise the ``candidates`` best-looking sentences wherever they are.
+        """
         sentences = evidence_sentences(nodes, self.splits)
         if not sentences:
             return []
         terms = self.weights.idf(list(dict.fromkeys(analyze(question))))
-        picked = [v for s in preselect(sentences, terms, self.candidates) for v in s.variants()]
-        logits = self.scorer.score(question, [s.passage for s in picked])
+        vector = self.embedder.embed_query(question) if self.embedder is not None else None
+        limit = len(nodes) * per_chunk if per_chunk else self.candidates
+        kind = answer_type(question)
+        chosen = preselect(
+            sentences, terms, vector, limit, per_chunk=per_chunk,
+            typed=lambda s: has_answer_type(kind, s.passage, question),
+        )  # fmt: skip
+        picked = [v for s in chosen for v in s.variants()]
+        names = question_names(question)
+        logits = self.scorer.score(question, [scored_text(s, names) for s in picked])
         focus = question_focus(question)
+        gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
+        article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         judged = []
         for sentence, logit in zip(picked, logits, strict=True):
-            penalty = date_mismatch_penalty(
-                question, sentence.passage, sentence.window, sentence.published
-            ) + attribution_penalty(question, sentence.passage)
-            uncovered = uncovered_share(focus, sentence.window, self.word_vectors)
+            penalty = (
+                date_mismatch_penalty(
+                    question, sentence.passage, sentence.window, sentence.published, sentence.document
+                )
+                + attribution_penalty(question, sentence.passage)
+                + answer_type_penalty(question, sentence.passage)
+                + self.name_weight * gaps[sentence.doc_id]
+            )
+            # The passage's neighbourhood (near-synonyms count) and, literally, its whole article: the
+            # sentence holding a date rarely repeats the lawsuit it is the date of.
+            uncovered = (
+                0.5 * uncovered_share(focus, sentence.window, self.word_vectors)
+                + 0.5 * article_gaps[sentence.doc_id]
+            )
             score = logit - penalty - self.coverage_weight * uncovered
             judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score))
         judged.sort(key=lambda j: j.score, reverse=True)
         return judged
+
+
+def scored_text(sentence: EvidenceSentence, names: Sequence[str]) -> str:
+    """What the cross-encoder reads: the passage, after the headline when the passage never names what the
+    question asks about ("The county's vaccination rate stood at 59.6 percent": which county?).
+
+    The citation still quotes the passage alone.
+    """
+    if names and sentence.title and missing_names_share(names, sentence.passage) > 0:
+        return f"{sentence.title}. {sentence.passage}"
+    return sentence.passage
 
 
 def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -188,19 +189,54 @@ def documents(ctx: click.Context, limit: int, offset: int) -> None:
     click.echo(f"{total} documents", err=True)
 
 
+def serve_workers(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Several uvicorn worker processes, each building its own app from the environment (factory mode)."""
+    import uvicorn
+
+    from service.api.logging import logging_config
+
+    # Hand the workers what the command line set; Gradio's sessions live in one process, so no UI.
+    os.environ.update(
+        {
+            "NEWSDESK_DATA_DIR": str(settings.data_dir),
+            "NEWSDESK_INGEST_SAMPLE_IF_EMPTY": str(settings.ingest_sample_if_empty).lower(),
+            "NEWSDESK_WORKERS": str(workers),
+            "NEWSDESK_UI": "false",
+        }
+    )
+    uvicorn.run(
+        "service.api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=logging_config(settings.log_format),  # applied in every worker process
+    )
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1, NEWSDESK_HOST).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default 8000, NEWSDESK_PORT).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="API worker processes (default 1, NEWSDESK_WORKERS); more than one needs a Chroma server.",
+)
 @click.option(
     "--sample/--no-sample", default=True, help="Ingest the bundled sample corpus if the index is empty."
 )
 @click.pass_context
 @friendly_errors
-def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) -> None:
-    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui)."""
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, sample: bool) -> None:
+    """Serve the HTTP API (docs at /docs) and the chat UI (at /ui, one worker only).
+
+    Several workers (--workers or NEWSDESK_WORKERS) need a Chroma server (NEWSDESK_CHROMA_HOST); they share
+    the data directory, and so may other servers and CLI commands on the same Chroma server.
+    """
     import uvicorn
 
     from service.api import create_app
+    from service.api.logging import configure_logging, logging_config
     from service.server_lock import ServerLock
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
@@ -212,42 +248,258 @@ def serve(ctx: click.Context, host: str | None, port: int | None, sample: bool) 
         )  # a missing extra or model file: one line now, not a traceback later
     host = host or settings.host
     port = port or settings.port
+    workers = workers or settings.workers
+    if workers > 1 and not settings.chroma_host:
+        raise click.ClickException(
+            f"{workers} workers need a Chroma server: the embedded vector store is single-process. Start one "
+            "(chroma run --path DIR --port 8001) and set NEWSDESK_CHROMA_HOST and NEWSDESK_CHROMA_PORT, "
+            "or serve with one worker"
+        )
     lock = ServerLock(settings.data_dir)
     if not settings.chroma_host and not lock.acquire():
         raise click.ClickException(
             f"another Newsdesk server (pid {lock.holder()}) is already serving {settings.data_dir}"
         )
+    ui = settings.ui and workers == 1
     click.echo(
-        f"Newsdesk on http://{host}:{port}  (chat: /ui, API docs: /docs, data: {settings.data_dir})", err=True
+        f"Newsdesk on http://{host}:{port}  ({'chat: /ui, ' if ui else ''}API docs: /docs, "
+        f"data: {settings.data_dir}, workers: {workers})",
+        err=True,
     )
+    if settings.ui and not ui:
+        click.echo(
+            "the chat UI is off: Gradio keeps its sessions in one process, so it cannot run on several "
+            "workers; serve it from a one-worker `newsdesk serve` on the same data dir and Chroma server",
+            err=True,
+        )
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        if workers == 1:
+            configure_logging(settings.log_format)
+            log_config = logging_config(settings.log_format)
+            uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config)
+        else:
+            serve_workers(settings, host, port, workers)
     finally:
         lock.release()
 
 
 @main.command()
-@click.argument("dataset", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--corpus", type=click.Path(exists=True, path_type=Path), help="Corpus to index first.")
+@click.argument("sets", nargs=-1, metavar="DATASET.jsonl=CORPUS ...")
 @click.pass_context
 @friendly_errors
-def calibrate(ctx: click.Context, dataset: Path | None, corpus: Path | None) -> None:
-    """Fit the refusal threshold and coverage weight on a golden set (default: the sample one)."""
-    from eval.calibration import calibrate as fit
-    from eval.calibration import collect_cases
-    from eval.datasets import load_dataset, sample_golden_path
-    from service.engine import sample_corpus_path
+def calibrate(ctx: click.Context, sets: tuple[str, ...]) -> None:
+    """Fit the refusal threshold and coverage weight on golden sets, each over its corpus.
 
-    with open_engine(ctx, writing=True) as engine:
-        engine.ingest_paths([corpus or sample_corpus_path()])
-        items = load_dataset(dataset or sample_golden_path())
-        cases = collect_cases(engine, items)
-        result = fit(cases, engine.settings.max_answer_sentences)
+    Default: the sample set over the sample corpus and the synthetic set over the synthetic corpus. Each set
+    is indexed into a fresh temporary data directory.
+    """
+    import tempfile
+
+    from eval.calibration import calibrate as fit
+    from eval.calibration import collect_cases, evaluate
+    from eval.datasets import load_dataset
+    from service.engine import Newsdesk
+
+    pairs = [_dataset_and_corpus(value) for value in sets] or default_calibration_sets()
+    base = settings_from(ctx)
+    cases_by_set = {}
+    with tempfile.TemporaryDirectory(prefix="newsdesk-calibrate-") as scratch:
+        for number, (dataset, corpus) in enumerate(pairs):
+            engine = Newsdesk(base.model_copy(update={"data_dir": Path(scratch) / str(number)}))
+            try:
+                engine.ingest_paths([corpus])
+                cases_by_set[dataset.name] = collect_cases(engine, load_dataset(dataset))
+            finally:
+                engine.close()
+    every = [case for cases in cases_by_set.values() for case in cases]
+    result = fit(every, base.max_answer_sentences)
     click.echo(f"{result.correct}/{result.total} right ({result.accuracy:.1%}), margin {result.margin}")
-    if result.failures:
-        click.echo("wrong: " + ", ".join(result.failures))
+    for name, cases in cases_by_set.items():
+        wrong = evaluate(cases, result.coverage_weight, result.threshold, base.max_answer_sentences)
+        click.echo(f"  {name}: {len(cases) - len(wrong)}/{len(cases)}; wrong: {', '.join(wrong) or 'none'}")
     click.echo(f"NEWSDESK_COVERAGE_WEIGHT={result.coverage_weight}")
     click.echo(f"NEWSDESK_REFUSAL_THRESHOLD={result.threshold}")
+
+
+def default_calibration_sets() -> list[tuple[Path, Path]]:
+    from eval.datasets import sample_golden_path
+    from service.engine import sample_corpus_path
+
+    datasets = sample_golden_path().parent
+    return [
+        (sample_golden_path(), sample_corpus_path()),
+        (datasets / "synthetic_golden.jsonl", datasets / "synthetic_corpus.jsonl"),
+    ]
+
+
+def _dataset_and_corpus(value: str) -> tuple[Path, Path]:
+    dataset, separator, corpus = value.partition("=")
+    if not separator or not Path(dataset).is_file() or not Path(corpus).exists():
+        raise click.BadParameter(f"{value!r}: give DATASET.jsonl=CORPUS with both paths existing")
+    return Path(dataset), Path(corpus)
+
+
+@main.command()
+@click.argument("doc_ids", nargs=-1, required=True, metavar="DOC_ID...")
+@click.pass_context
+@friendly_errors
+def delete(ctx: click.Context, doc_ids: tuple[str, ...]) -> None:
+    """Remove documents from the catalog, the vector store and the keyword index.
+
+    Unknown ids are reported (exit status 1); the known ones are deleted all the same.
+    """
+    wanted = list(dict.fromkeys(doc_ids))
+    with open_engine(ctx, writing=True) as engine:
+        deleted = set(engine.delete(wanted))
+    unknown = [doc_id for doc_id in wanted if doc_id not in deleted]
+    for doc_id in unknown:
+        click.echo(f"error: doc_id: no document with id {doc_id!r}", err=True)
+    click.echo(f"{len(deleted)} deleted, {len(unknown)} unknown")
+    if unknown:
+        ctx.exit(1)
+
+
+METRIC_NAMES = (
+    "hit@1", "hit@5", "mrr", "ndcg@10", "answer_accuracy", "answer_accuracy_cited", "overall_accuracy",
+    "token_f1", "citation_precision", "citation_validity", "refusal_precision", "refusal_recall",
+)  # fmt: skip
+
+
+def _parse_thresholds(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, float]:
+    thresholds: dict[str, float] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if name not in METRIC_NAMES:
+            raise click.BadParameter(f"unknown metric {name!r}; use one of {', '.join(METRIC_NAMES)}")
+        try:
+            thresholds[name] = float(number)
+        except ValueError as error:
+            raise click.BadParameter(f"{value!r} is not METRIC=NUMBER") from error
+    return thresholds
+
+
+@main.command("eval")
+@click.argument("dataset", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--corpus", type=click.Path(exists=True, path_type=Path), help="Articles to index (default: sample)."
+)
+@click.option("--answerer", help="Answerer to evaluate (default: NEWSDESK_ANSWERER).")
+@click.option(
+    "--baseline", type=click.Choice(["textbook"]), help="Run the textbook llama-index pipeline beside."
+)
+@click.option(
+    "--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Report folder."
+)
+@click.option(
+    "--fail-under",
+    "thresholds",
+    multiple=True,
+    callback=_parse_thresholds,
+    metavar="METRIC=VALUE",
+    help="Exit 1 when Newsdesk scores under VALUE (repeatable), e.g. --fail-under hit@5=0.95.",
+)
+@click.option("--url", help="Evaluate a running service instead of a fresh in-process index.")
+@click.option("--api-key", envvar="NEWSDESK_EVAL_API_KEY", help="Bearer key for --url.")
+@click.option("--variants/--no-variants", default=True, help="Also rank with dense, BM25 and hybrid alone.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.pass_context
+@friendly_errors
+def evaluate(
+    ctx: click.Context,
+    dataset: Path,
+    corpus: Path | None,
+    answerer: str | None,
+    baseline: str | None,
+    report_dir: Path | None,
+    thresholds: dict[str, float],
+    url: str | None,
+    api_key: str | None,
+    variants: bool,
+    progress: bool | None,
+) -> None:
+    """Evaluate answers and retrieval on DATASET.jsonl and write report.md, report.html and metrics.json."""
+    from eval.evaluation import EvaluationOptions, evaluate_dataset
+
+    options = EvaluationOptions(
+        dataset=dataset,
+        corpus=corpus,
+        answerer=answerer,
+        baseline=baseline,
+        report_dir=report_dir,
+        url=url,
+        api_key=api_key,
+        variants=variants,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+    outcome = evaluate_dataset(settings_from(ctx), options)
+    click.echo(outcome.summary_text)
+    click.echo(f"report: {outcome.paths['markdown']} (also report.html, metrics.json)")
+    problems = [
+        f"{problem}" for problem in _threshold_problems(outcome.metrics, thresholds, outcome.primary_system)
+    ]
+    if problems:
+        for problem in problems:
+            click.echo(f"fail-under: {problem}", err=True)
+        ctx.exit(1)
+
+
+def _threshold_problems(metrics: dict[str, Any], thresholds: dict[str, float], system: str) -> list[str]:
+    from eval.runner import check_thresholds
+
+    return check_thresholds(metrics, thresholds, system)
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Fix the drift found: the catalog is the source of truth.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report(s) as JSON.")
+@click.pass_context
+@friendly_errors
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Compare the catalog with the vector store and the keyword index.
+
+    Reports chunks missing from an index, orphans no document owns, duplicates, unfinished journaled writes
+    and chunk counts that disagree. Exit status 0 when the stores agree (or were repaired), 1 otherwise.
+    """
+    from ingest import consistency
+    from service.server_lock import ServerLock
+    from service.stores import open_stores
+
+    settings = settings_from(ctx)
+    if repair and not settings.chroma_host and (holder := ServerLock(settings.data_dir).holder()) is not None:
+        raise click.ClickException(
+            f"a Newsdesk server (pid {holder}) is serving {settings.data_dir}: stop it before repairing "
+            "(the embedded vector store is single-process)"
+        )
+    # The stores alone, not the engine: the engine would finish journaled writes before we could see them.
+    stores = open_stores(settings)
+    try:
+        if repair:
+            result = consistency.repair(stores.indexer)
+            before, after = result.before, result.after
+        else:
+            before = after = consistency.check(stores.indexer)
+    finally:
+        stores.close()
+    if as_json:
+        payload = {"before": before.to_dict(), "after": after.to_dict()} if repair else before.to_dict()
+        click.echo(json.dumps(payload, indent=2, default=str))
+    else:
+        click.echo(before.summary())
+        for line in before.problems():
+            click.echo(f"drift: {line}")
+        if repair and not before.consistent:
+            click.echo(result.summary())
+            click.echo(after.summary())
+            for line in after.problems():
+                click.echo(f"still: {line}")
+        if after.consistent:
+            click.echo("consistent")
+        else:
+            click.echo("NOT consistent" if repair else "NOT consistent: `newsdesk check --repair` fixes it")
+    if not after.consistent:
+        ctx.exit(1)
 
 
 if __name__ == "__main__":

@@ -13,22 +13,23 @@ from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore
 
-from ingest.catalog import Catalog, DocumentFilter
-from ingest.embedding import Embedder
-from ingest.indexing import Indexer, IngestReport
-from ingest.keyword_index import KeywordIndex
+from ingest.catalog import DocumentFilter
+from ingest.indexing import IngestReport
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from ingest.vector_store import VectorStore, connect
 from service.answerability import WordVectors
 from service.answering import Answer, Answerer, AnswerEvent, EvidenceJudge, ExtractiveAnswerer, Final
 from service.cross_encoder import CrossEncoder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
+from service.jobs import IngestJobs
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
+from service.stores import VectorStoreMismatchError, open_stores
 from service.verification import SupportScorer
+
+__all__ = ["Newsdesk", "VectorStoreMismatchError", "sample_corpus_path"]
 
 
 def sample_corpus_path() -> Path:
@@ -38,26 +39,16 @@ def sample_corpus_path() -> Path:
 class Newsdesk:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(settings.catalog_path)
-        self.embedder = Embedder(batch_size=settings.embedding_batch_size)
-        client = (
-            connect(host=settings.chroma_host, port=settings.chroma_port)
-            if settings.chroma_host
-            else connect(path=settings.chroma_path)
-        )
-        self.vectors = VectorStore(client, settings.collection, self.embedder)
-        self.keywords = KeywordIndex(settings.keyword_index_path)
-        self.indexer = Indexer(
-            self.catalog,
-            self.vectors,
-            self.keywords,
-            self.embedder,
-            lock_path=settings.data_dir / "write.lock",
-            chunk_tokens=settings.chunk_tokens,
-        )
+        stores = open_stores(settings)
+        self.catalog = stores.catalog
+        self.embedder = stores.embedder
+        self.vectors = stores.vectors
+        self.keywords = stores.keywords
+        self.indexer = stores.indexer
+        self.write_lock = stores.write_lock
         # A previous process may have died mid-write: finish or undo that first.
         self.indexer.recover()
+        self.jobs = IngestJobs(self.catalog, self.indexer.ingest)
 
         self.splits = SentenceSplitCache(self.catalog)
         self.term_weights = TermWeights(self.keywords)
@@ -71,17 +62,6 @@ class Newsdesk:
             rrf_k=settings.rrf_k,
             k=settings.candidates,
         )
-        self.reranker = (
-            CrossEncoderReranker(
-                self.cross_encoder,
-                self.splits,
-                self.term_weights,
-                candidates=settings.rerank_candidates,
-                sentences_per_chunk=settings.rerank_sentences,
-            )
-            if settings.rerank
-            else None
-        )
         self.word_vectors = WordVectors(self.embedder)
         self.judge = EvidenceJudge(
             self.cross_encoder,
@@ -90,6 +70,17 @@ class Newsdesk:
             self.word_vectors,
             coverage_weight=settings.coverage_weight,
             candidates=settings.answer_candidates,
+            embedder=self.embedder,
+            name_weight=settings.name_weight,
+        )
+        self.reranker = (
+            CrossEncoderReranker(
+                self.judge,
+                candidates=settings.rerank_candidates,
+                sentences_per_chunk=settings.rerank_sentences,
+            )
+            if settings.rerank
+            else None
         )
         self.support = SupportScorer(self.word_vectors, threshold=settings.support_threshold)
         self.answerer: Answerer = self._build_answerer()
@@ -143,11 +134,22 @@ class Newsdesk:
         filters: DocumentFilter | None = None,
         recency: float = 0.0,
     ) -> Answer:
+        return self.ask_traced(question, top_k, history, filters, recency)[0]
+
+    def ask_traced(
+        self,
+        question: str,
+        top_k: int | None = None,
+        history: Sequence[Turn | dict[str, str]] = (),
+        filters: DocumentFilter | None = None,
+        recency: float = 0.0,
+    ) -> tuple[Answer, list[NodeWithScore]]:
+        """The answer and the ranked chunks it was drawn from (the evaluation runner scores both)."""
         started = time.perf_counter()
-        query, nodes, timings = self.gather_evidence(question, top_k, history, filters, recency)
+        query, nodes, timings = self.gather_evidence(question, history, filters, recency)
         mark = time.perf_counter()
-        answer = self.answerer.answer(query, nodes)
-        return self._finish(answer, query, timings, mark, started)
+        answer = self.answerer.answer(query, nodes[: top_k or self.settings.top_k])
+        return self._finish(answer, query, timings, mark, started), nodes
 
     def ask_stream(
         self,
@@ -159,9 +161,9 @@ class Newsdesk:
     ) -> Iterator[AnswerEvent]:
         """As :meth:`ask`, as it is written: ``Draft`` and ``Verified`` text, then one ``Final`` answer."""
         started = time.perf_counter()
-        query, nodes, timings = self.gather_evidence(question, top_k, history, filters, recency)
+        query, nodes, timings = self.gather_evidence(question, history, filters, recency)
         mark = time.perf_counter()
-        for event in self.answerer.stream(query, nodes):
+        for event in self.answerer.stream(query, nodes[: top_k or self.settings.top_k]):
             if isinstance(event, Final):
                 event = Final(self._finish(event.answer, query, timings, mark, started))
             yield event
@@ -169,12 +171,11 @@ class Newsdesk:
     def gather_evidence(
         self,
         question: str,
-        top_k: int | None,
-        history: Sequence[Turn | dict[str, str]],
-        filters: DocumentFilter | None,
-        recency: float,
+        history: Sequence[Turn | dict[str, str]] = (),
+        filters: DocumentFilter | None = None,
+        recency: float = 0.0,
     ) -> tuple[str, list[NodeWithScore], dict[str, float]]:
-        """The standalone query and the chunks an answerer draws on, with the time each step took."""
+        """The standalone query and every ranked chunk (best first), with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
         query = rewrite_followup(question, history)
@@ -189,7 +190,7 @@ class Newsdesk:
         if self.reranker is not None:
             nodes = self.reranker.postprocess_nodes(nodes, bundle)
         timings["rerank"] = _elapsed_ms(mark)
-        return query, nodes[: top_k or self.settings.top_k], timings
+        return query, nodes, timings
 
     @staticmethod
     def _finish(
@@ -204,7 +205,9 @@ class Newsdesk:
     # --- documents ---------------------------------------------------------------------------------------
 
     def ingest_paths(self, paths: Iterable[Path], progress: bool = False) -> IngestReport:
-        return self.indexer.ingest(load_paths(paths), progress=progress)
+        return self.indexer.ingest(
+            load_paths(paths, max_file_bytes=self.settings.max_file_bytes), progress=progress
+        )
 
     def ingest_articles(
         self, articles: Iterable[Article | LoadError], progress: bool = False
@@ -212,9 +215,15 @@ class Newsdesk:
         return self.indexer.ingest(articles, progress=progress)
 
     def ingest_sample_if_empty(self, progress: bool = False) -> IngestReport | None:
-        if self.catalog.count_documents() > 0:
-            return None
-        return self.ingest_paths([sample_corpus_path()], progress=progress)
+        """The bundled sample corpus, if the index is empty; ``None`` when it is not.
+
+        Workers sharing a data directory start together: the first to take the write lock ingests, the others
+        wait for it and then find the index full.
+        """
+        with self.write_lock():
+            if self.catalog.count_documents() > 0:
+                return None
+            return self.ingest_paths([sample_corpus_path()], progress=progress)
 
     def delete(self, doc_ids: Sequence[str]) -> list[str]:
         return self.indexer.delete(doc_ids)
@@ -228,6 +237,7 @@ class Newsdesk:
             generator.warm_up()
 
     def close(self) -> None:
+        self.jobs.shutdown()
         self.catalog.close()
 
 

@@ -11,10 +11,12 @@ import math
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import zip_longest
 
+import numpy as np
 from llama_index.core.schema import NodeWithScore
 
 from ingest.catalog import Catalog
@@ -49,6 +51,8 @@ class EvidenceSentence:
     sentence: str  # the sentence alone
     window: str  # the sentences before and after too: where the question's terms may be found
     published: date | None = None
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # late-chunked, from ingest
+    document: str = field(default="", repr=False, compare=False)  # the whole cleaned text
 
     @property
     def has_context(self) -> bool:
@@ -104,6 +108,7 @@ class SentenceSplitCache:
 def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCache) -> list[EvidenceSentence]:
     """The sentences of the given chunks, in rank order, each with its context passage."""
     docs = splits.texts_and_spans([n.node.metadata["doc_id"] for n in nodes])
+    vectors = splits.catalog.sentence_vectors([n.node.node_id for n in nodes])
     found: list[EvidenceSentence] = []
     seen: set[tuple[str, int]] = set()
     for rank, hit in enumerate(nodes):
@@ -112,6 +117,7 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
             continue
         text, spans = docs[doc_id]
         chunk_start, chunk_end = hit.node.start_char_idx or 0, hit.node.end_char_idx or len(text)
+        chunk_vectors = vectors[hit.node.node_id].by_start() if hit.node.node_id in vectors else {}
         for i, (start, end) in enumerate(spans):
             if start < chunk_start or end > chunk_end or (doc_id, start) in seen:
                 continue
@@ -133,6 +139,8 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
                     sentence=text[start:end],
                     window=text[window_start:window_end],
                     published=_to_date(hit.node.metadata.get("published")),
+                    vector=chunk_vectors.get(start),
+                    document=text,
                 )
             )
     return found
@@ -161,30 +169,48 @@ def lexical_overlap(question_terms: dict[str, float], passage: str) -> float:
 def preselect(
     sentences: Sequence[EvidenceSentence],
     question_terms: dict[str, float],
+    question_vector: np.ndarray | None,
     limit: int,
     per_chunk: int | None = None,
+    typed: Callable[[EvidenceSentence], bool] = lambda s: True,
 ) -> list[EvidenceSentence]:
-    """The sentences most worth a cross-encoder call, by IDF-weighted overlap with the question.
+    """The sentences most worth a cross-encoder call.
 
-    With ``per_chunk``, at most that many from each chunk (the reranker wants every candidate chunk judged);
-    without it, the best ``limit`` overall, the chunk's rank breaking ties (the answerer wants the best
-    sentences wherever they are).
+    Two cheap rankings, taken together: cosine similarity of the sentence's late-chunked vector to the
+    question (finds paraphrases: "in charge on the sidelines" ~ "coach") and IDF-weighted word overlap (finds
+    the rare names and numbers embeddings blur). Their union, alternating between them, up to ``limit``; with
+    ``per_chunk``, at most that many from each chunk (the reranker wants every candidate chunk judged).
+    Sentences holding the kind of thing the question asks for (``typed``: a date, a number, a person) go
+    first in both rankings.
     """
-    scored = sorted(
-        (
-            (lexical_overlap(question_terms, s.passage) - 0.02 * s.chunk_rank, -i, s)
-            for i, s in enumerate(sentences)
-        ),
-        key=lambda item: (item[0], item[1]),
-        reverse=True,
+    has_type = [typed(s) for s in sentences]
+    lexical = [lexical_overlap(question_terms, s.passage) - 0.02 * s.chunk_rank for s in sentences]
+    by_lexical = sorted(range(len(sentences)), key=lambda i: (not has_type[i], -lexical[i], i))
+    dense = [
+        float(np.dot(s.vector.astype(np.float32), question_vector))
+        if s.vector is not None and question_vector is not None
+        else float("-inf")
+        for s in sentences
+    ]
+    by_dense = sorted(
+        (i for i in range(len(sentences)) if dense[i] > float("-inf")),
+        key=lambda i: (not has_type[i], -dense[i], i),
     )
-    picked: list[EvidenceSentence] = []
+    picked: list[int] = []
     taken: dict[int, int] = {}
-    for _, _, sentence in scored:
+    for i in _alternate(by_dense, by_lexical):
         if len(picked) >= limit:
             break
-        if per_chunk is not None and taken.get(sentence.chunk_rank, 0) >= per_chunk:
+        rank = sentences[i].chunk_rank
+        if i in picked or (per_chunk is not None and taken.get(rank, 0) >= per_chunk):
             continue
-        taken[sentence.chunk_rank] = taken.get(sentence.chunk_rank, 0) + 1
-        picked.append(sentence)
-    return picked
+        taken[rank] = taken.get(rank, 0) + 1
+        picked.append(i)
+    return [sentences[i] for i in picked]
+
+
+def _alternate(first: Sequence[int], second: Sequence[int]) -> Iterator[int]:
+    for pair in zip_longest(first, second):
+        for item in pair:
+            if item is not None:
+                yield item

@@ -24,8 +24,10 @@ _ORG_WORDS = {
     "partnership", "wikileaks", "convention", "caucus", "caucuses", "primary", "primaries",
 }  # fmt: skip
 _NOT_NAMES = {
-    "what", "when", "where", "who", "whom", "why", "how", "which", "did", "does", "do", "is", "are", "was",
-    "were", "and", "but", "or", "the", "a", "an", "in", "on", "at", "of", "to", "for", "by", "with", "about",
+    "what", "when", "where", "who", "whom", "whose", "why", "how", "which", "until", "since", "during",
+    "after", "before", "if", "according", "under", "over", "from", "as", "compared", "besides", "did",
+    "does", "do", "is", "are", "was", "were", "and", "but", "or", "the", "a", "an", "in", "on", "at", "of",
+    "to", "for", "by", "with", "about",
     "can", "could", "would", "should", "will", "has", "have", "had", "i", "tell", "me", "please", "so",
     "then", "also", "mr", "ms", "mrs", "dr", "yes", "no", "ok", "okay",
 }  # fmt: skip

@@ -1,8 +1,9 @@
 """Cross-encoder reranking of fused candidates, as a llama-index node postprocessor.
 
-Scoring a whole 180-token chunk costs ~20 ms a pair on two cores; scoring its best two sentences (picked by
-IDF-weighted overlap) costs a few ms each and is what the answerer needs anyway. A chunk's rerank score
-is the best logit among its scored sentences (the "MaxP" rule), and those logits stay in the
+Scoring a whole 180-token chunk costs ~20 ms a pair on two cores; scoring its most promising sentence costs a
+few ms and is what the answerer needs anyway. So a chunk's rerank score is the answer score of its best
+sentence (the "MaxP" rule): the cross-encoder's logit with the same penalties the answerer applies, above
+all the one for an article that never names what the question is about. The scores stay in the
 cross-encoder's cache for the answerer.
 """
 
@@ -12,9 +13,7 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from pydantic import PrivateAttr
 
-from ingest.keyword_index import analyze
-from service.cross_encoder import CrossEncoder
-from service.evidence import SentenceSplitCache, TermWeights, evidence_sentences, preselect
+from service.answering import EvidenceJudge
 
 SENTENCES_PER_CHUNK = 1
 
@@ -23,22 +22,13 @@ class CrossEncoderReranker(BaseNodePostprocessor):
     candidates: int = 8
     sentences_per_chunk: int = SENTENCES_PER_CHUNK
 
-    _scorer: CrossEncoder = PrivateAttr()
-    _splits: SentenceSplitCache = PrivateAttr()
-    _weights: TermWeights = PrivateAttr()
+    _judge: EvidenceJudge = PrivateAttr()
 
     def __init__(
-        self,
-        scorer: CrossEncoder,
-        splits: SentenceSplitCache,
-        weights: TermWeights,
-        candidates: int = 8,
-        sentences_per_chunk: int = SENTENCES_PER_CHUNK,
+        self, judge: EvidenceJudge, candidates: int = 8, sentences_per_chunk: int = SENTENCES_PER_CHUNK
     ) -> None:
         super().__init__(candidates=candidates, sentences_per_chunk=sentences_per_chunk)
-        self._scorer = scorer
-        self._splits = splits
-        self._weights = weights
+        self._judge = judge
 
     @classmethod
     def class_name(cls) -> str:
@@ -49,17 +39,11 @@ class CrossEncoderReranker(BaseNodePostprocessor):
     ) -> list[NodeWithScore]:
         if query_bundle is None or not nodes:
             return nodes
-        question = query_bundle.query_str
         head, tail = nodes[: self.candidates], nodes[self.candidates :]
-        terms = self._weights.idf(list(dict.fromkeys(analyze(question))))
-        sentences = evidence_sentences(head, self._splits)
-        picked = preselect(
-            sentences, terms, len(head) * self.sentences_per_chunk, per_chunk=self.sentences_per_chunk
-        )
-        logits = self._scorer.score(question, [s.passage for s in picked]) if picked else []
+        judged = self._judge.judge(query_bundle.query_str, head, per_chunk=self.sentences_per_chunk)
         best: dict[int, float] = {}
-        for sentence, logit in zip(picked, logits, strict=True):
-            best[sentence.chunk_rank] = max(best.get(sentence.chunk_rank, float("-inf")), logit)
+        for passage in judged:  # best first: the first score seen for a chunk is its best
+            best.setdefault(passage.sentence.chunk_rank, passage.score)
         floor = min(best.values(), default=0.0) - 1.0
         rescored = [
             NodeWithScore(node=node.node, score=best.get(rank, floor)) for rank, node in enumerate(head)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -55,7 +55,12 @@ class AskRequest(SearchFilters):
         json_schema_extra={"examples": [{"question": "When did the AFL-CIO endorse Hillary Clinton?"}]},
     )
 
-    question: str = Field(description="the question, at most 2,000 characters")
+    question: str = Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        json_schema_extra={"pattern": r"\S"},  # documented here, enforced (with a clearer message) below
+        description="the question, at most 2,000 characters",
+    )
     top_k: int | None = Field(default=None, ge=1, le=50, description="how many chunks the answer may draw on")
     history: list[Message] = Field(
         default_factory=list, max_length=MAX_HISTORY_TURNS, description="earlier turns, oldest first"
@@ -64,11 +69,50 @@ class AskRequest(SearchFilters):
     @field_validator("question")
     @classmethod
     def question_is_usable(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty or only whitespace")
-        if len(value) > MAX_QUESTION_CHARS:
-            raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters (got {len(value)})")
-        return value.strip()
+        return usable_text(value)
+
+
+def usable_text(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters (got {len(value)})")
+    return value.strip()
+
+
+class SearchRequest(SearchFilters):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        json_schema_extra={"pattern": r"\S"},
+        description="what to look for, at most 2,000 characters",
+    )
+    top_k: int = Field(default=10, ge=1, le=50, description="how many chunks to return")
+    rerank: bool | None = Field(default=None, description="cross-encoder reranking (default: the setting)")
+
+    @field_validator("query")
+    @classmethod
+    def query_is_usable(cls, value: str) -> str:
+        return usable_text(value)
+
+
+class SearchHit(BaseModel):
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str = Field(description="exactly the document's text between start and end")
+    start: int
+    end: int
+    score: float = Field(description="fusion score, or the cross-encoder's logit when reranked")
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]
+    timings_ms: dict[str, float]
 
 
 class CitationOut(BaseModel):
@@ -166,6 +210,102 @@ class DocumentList(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class DocumentIn(BaseModel):
+    """A document to index: the same fields as a JSONL line; unknown keys belong in ``metadata``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "council-budget-2016",
+                    "title": "Council approves transit budget",
+                    "text": "The council voted 7 to 2 on Tuesday to approve a $12 million transit budget.",
+                    "source": "Springfield Herald",
+                    "published": "2016-11-01",
+                }
+            ]
+        },
+    )
+
+    id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
+    title: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1, max_length=20_000_000)
+    url: str | None = Field(default=None, max_length=2000)
+    source: str | None = Field(default=None, max_length=200)
+    published: date | None = None
+    byline: str | None = Field(default=None, max_length=300)
+    metadata: dict[str, Any] = Field(default_factory=dict, max_length=100)
+
+    @field_validator("title", "text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty or only whitespace")
+        return value
+
+    def record(self) -> dict[str, Any]:
+        """As a JSONL-style record for the loader (which validates and names fields the same way)."""
+        record = {k: v for k, v in self.model_dump(exclude={"metadata"}).items() if v is not None}
+        if self.published:
+            record["published"] = self.published.isoformat()
+        return {**self.metadata, **record}
+
+
+class DocumentWriteResult(BaseModel):
+    id: str
+    status: Literal["added", "replaced", "unchanged"]
+    chunk_count: int
+    content_hash: str
+
+
+class IngestRequest(BaseModel):
+    """Many documents, or one folder or file on the server (under NEWSDESK_INGEST_ROOTS)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Typed loosely on purpose: each document is validated on its own in the job, so one bad document fails
+    # alone instead of the whole request.
+    documents: list[DocumentIn | dict[str, Any]] | None = Field(default=None, max_length=100_000)
+    path: str | None = Field(default=None, max_length=4096, description="a file or folder on the server")
+
+    @model_validator(mode="after")
+    def one_source(self) -> IngestRequest:
+        if (self.documents is None) == (self.path is None):
+            raise ValueError("give exactly one of 'documents' or 'path'")
+        if self.documents is not None and not self.documents:
+            raise ValueError("'documents' must not be empty")
+        return self
+
+
+class JobError(BaseModel):
+    origin: str
+    field: str | None = None
+    message: str
+
+
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "succeeded", "failed", "interrupted"]
+    source: str
+    total: int | None = Field(description="documents to process, when known in advance")
+    processed: int
+    added: int
+    replaced: int
+    unchanged: int
+    failed: int
+    errors: list[JobError]
+    message: str | None = None
+    created_at: str
+    started_at: str | None = None
+    finished_at: str | None = None
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status_url: str
 
 
 class Health(BaseModel):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def quiet_offline_environment() -> None:
@@ -23,6 +23,7 @@ def quiet_offline_environment() -> None:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
+        "RAGAS_DO_NOT_TRACK": "true",
     }.items():
         os.environ.setdefault(key, value)
 
@@ -37,6 +38,12 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     host: str = "127.0.0.1"
     port: int = 8000
+    # API worker processes for `newsdesk serve`; more than one needs a Chroma server (the embedded store is
+    # single-process) and a data directory all of them share.
+    workers: int = Field(default=1, ge=1, le=64)
+    # The Gradio chat at /ui. Gradio keeps its queue and sessions in process, so `newsdesk serve` turns it
+    # off when it runs several workers: serve the UI from a one-worker server beside them.
+    ui: bool = True
     # `make run` and `newsdesk serve` start with the bundled sample corpus when the index is empty.
     ingest_sample_if_empty: bool = True
 
@@ -49,6 +56,10 @@ class Settings(BaseSettings):
     # embedding model truncates at 256, so chunks stay under it.
     chunk_tokens: int = Field(default=180, ge=32, le=256)
     embedding_batch_size: int = Field(default=32, ge=1, le=512)
+    # torch (sentence-transformers), onnx (the same weights exported, ~2x faster) or onnx-int8 (~4x).
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
+    # Where the exported ONNX models are cached (made once, shared by every data directory).
+    model_cache_dir: Path | None = None
 
     # Retrieval.
     top_k: int = Field(default=5, ge=1, le=50, description="chunks handed to the answerer")
@@ -61,7 +72,7 @@ class Settings(BaseSettings):
     # each of the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k.
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
-    answer_candidates: int = Field(default=6, ge=1, le=50)
+    answer_candidates: int = Field(default=10, ge=1, le=50)
     onnx_threads: int = Field(default=0, ge=0, le=64, description="0: onnxruntime's default (all cores)")
 
     # Answering: "extractive" quotes the evidence (offline, no model); "llama-cpp" runs a local GGUF model
@@ -71,8 +82,10 @@ class Settings(BaseSettings):
     # The answer score of the best evidence passage (cross-encoder logit, minus penalties for wrong dates and
     # for question words the passage does not speak to) under which the answerer refuses. Both numbers are
     # calibrated on eval/datasets/sample_golden.jsonl: see eval/calibration.md and `newsdesk calibrate`.
-    refusal_threshold: float = 2.33
-    coverage_weight: float = 5.5
+    refusal_threshold: float = 2.48
+    coverage_weight: float = 5.0
+    # Subtracted (times the share of the question's names the article never mentions) from a passage's score.
+    name_weight: float = 6.0
     max_answer_sentences: int = Field(default=2, ge=1, le=5)
 
     # Generative answerers (llama-cpp, openai): how many judged passages the prompt shows, and generation.
@@ -97,8 +110,45 @@ class Settings(BaseSettings):
     openai_timeout_s: float = Field(default=60.0, gt=0, le=3600)
     openai_max_retries: int = Field(default=2, ge=0, le=10)
 
-    # API limits.
+    # API limits: every one is named, with its value, in the error a client gets.
     max_question_chars: int = 2000
+    max_body_mb: float = Field(default=20.0, gt=0, description="largest request body accepted")
+    max_page_size: int = Field(default=1000, ge=1)
+    max_bulk_documents: int = Field(default=10_000, ge=1)
+
+    # Auth: Bearer keys (comma-separated). With none set, the API is open and binds to loopback by default.
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Keys allowed to write (documents, ingest). Empty: every API key may write.
+    admin_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Folders `POST /v1/ingest` may read server-side paths from (comma-separated). Default: none.
+    ingest_roots: Annotated[list[Path], NoDecode] = Field(default_factory=list)
+
+    # Logs: "json" (one object a line, with the request id) or "text".
+    log_format: Literal["json", "text"] = "json"
+
+    # An OpenAI-compatible judge model for RAGAS metrics in `newsdesk eval` (optional).
+    judge_base_url: str | None = None
+    judge_model: str | None = None
+    judge_api_key: str | None = None
+
+    @field_validator("api_keys", "admin_keys", "ingest_roots", mode="before")
+    @classmethod
+    def comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @property
+    def all_keys(self) -> set[str]:
+        return set(self.api_keys) | set(self.admin_keys)
+
+    # Ingestion refuses bigger files (checked before reading them): a news article is kilobytes, and a
+    # JSONL feed over this should be split.
+    max_file_mb: float = Field(default=20, gt=0, le=4096)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
 
     @property
     def chroma_path(self) -> Path:

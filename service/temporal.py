@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 # The passage states another year than the one asked about: almost certainly the wrong event.
-YEAR_CONFLICT_PENALTY = 6.0
+YEAR_CONFLICT_PENALTY = 10.0
 # Neither the passage, its neighbours nor the article's date mention the asked year: unconfirmed.
 YEAR_ABSENT_PENALTY = 3.0
 MONTH_CONFLICT_PENALTY = 2.0
@@ -41,21 +41,30 @@ def months(text: str) -> set[int]:
     return found
 
 
+LEDE_CHARS = 400
+
+
 def date_mismatch_penalty(
-    question: str, passage: str, window: str = "", published: date | None = None
+    question: str, passage: str, window: str = "", published: date | None = None, document: str = ""
 ) -> float:
     """How much less to trust ``passage`` as an answer, given the dates the question names.
 
-    ``window`` is the passage with its neighbouring sentences; ``published`` the article's date.
+    ``window`` is the passage with its neighbouring sentences, ``published`` the article's date and
+    ``document`` its whole text (headline first). A passage that states no year takes its year from its
+    article: an article whose headline and lede are about another year is about another event.
     """
     penalty = 0.0
     asked_years = years(question)
     if asked_years:
         stated_years = years(passage)
-        nearby_years = years(window) | ({published.year} if published else set())
-        if stated_years and not asked_years & stated_years:
+        nearby_years = years(window)
+        lede_years = years(document[:LEDE_CHARS])
+        anywhere = nearby_years | years(document) | ({published.year} if published else set())
+        states_other = bool(stated_years) and not asked_years & stated_years
+        lede_other = not stated_years and bool(lede_years) and not asked_years & (lede_years | nearby_years)
+        if states_other or lede_other:
             penalty += YEAR_CONFLICT_PENALTY
-        elif not asked_years & (stated_years | nearby_years):
+        elif not asked_years & (stated_years | anywhere):
             penalty += YEAR_ABSENT_PENALTY
     asked_months = months(question)
     stated_months = months(passage)

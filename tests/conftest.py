@@ -47,3 +47,19 @@ def fresh_engine(tmp_path: Path) -> Iterator[Newsdesk]:
 @pytest.fixture
 def sample_dir() -> Path:
     return sample_corpus_path()
+
+
+@pytest.fixture(scope="module")
+def writable_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
+    """An engine with the sample corpus that tests in one module may write to."""
+    engine = Newsdesk(Settings(data_dir=tmp_path_factory.mktemp("writable")))
+    engine.ingest_paths([sample_corpus_path()])
+    yield engine
+    engine.close()
+
+
+def app_client(engine: Newsdesk, **settings: object) -> TestClient:
+    """A TestClient over the app serving ``engine``, with these settings overridden (auth, limits)."""
+    from service.api import create_app
+
+    return TestClient(create_app(engine.settings.model_copy(update=settings), newsdesk=engine, mount_ui=True))

@@ -49,7 +49,8 @@ def answerer_for(engine, generator):
 
 
 def ask(engine, generator, question=QUESTION):
-    query, nodes, _ = engine.gather_evidence(question, None, (), None, 0.0)
+    query, nodes, _ = engine.gather_evidence(question)
+    nodes = nodes[: engine.settings.top_k]
     events = list(answerer_for(engine, generator).stream(query, nodes))
     return events, events[-1].answer
 

@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
+from service.api import metrics
 from service.api.errors import install_error_handlers
-from service.api.routes import ask, chat, documents, health
+from service.api.middleware import ApiKeyGuard, BodySizeLimit, RequestContext
+from service.api.routes import ask, chat, documents, ingest, observability, search
 from service.engine import Newsdesk
 from service.settings import Settings, get_settings
 
@@ -18,20 +20,29 @@ log = logging.getLogger("newsdesk")
 
 
 def create_app(
-    settings: Settings | None = None, newsdesk: Newsdesk | None = None, mount_ui: bool = True
+    settings: Settings | None = None, newsdesk: Newsdesk | None = None, mount_ui: bool | None = None
 ) -> FastAPI:
-    """The app; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up."""
+    """The app; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up.
+
+    Without arguments (uvicorn's factory, one call per worker process) the settings come from the environment.
+    """
     settings = settings or get_settings()
+    mount_ui = settings.ui if mount_ui is None else mount_ui
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = newsdesk or Newsdesk(settings)
+        announce_access(settings)
+        interrupted = engine.jobs.mark_interrupted()
+        if interrupted:
+            log.warning("%d ingest jobs were interrupted by an earlier stop", interrupted)
         if newsdesk is None and settings.ingest_sample_if_empty:
             report = engine.ingest_sample_if_empty(progress=True)
             if report is not None:
                 log.info("index was empty: ingested the sample corpus (%s)", report.summary())
         engine.warm_up()
         app.state.newsdesk = engine
+        metrics.track_index_size(engine.catalog.count_documents, engine.catalog.count_chunks)
         yield
         if newsdesk is None:
             engine.close()
@@ -42,13 +53,16 @@ def create_app(
         summary="Grounded, cited answers from a corpus of news articles.",
         lifespan=lifespan,
     )
+    app.state.settings = settings  # the HTTP layer's limits and roots; the engine has its own settings
     if newsdesk is not None:
         app.state.newsdesk = newsdesk
     install_error_handlers(app)
-    app.include_router(health.router)
+    app.include_router(observability.router)
     app.include_router(ask.router)
+    app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(chat.router)
+    app.include_router(ingest.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
@@ -58,4 +72,25 @@ def create_app(
         from ui.chat import mount_chat
 
         app = mount_chat(app)
+    # Added last = outermost: the request id and access log see every response, 401s and 413s included.
+    app.add_middleware(BodySizeLimit, max_mb=settings.max_body_mb)
+    app.add_middleware(ApiKeyGuard, keys=set(settings.api_keys), admin_keys=set(settings.admin_keys))
+    app.add_middleware(RequestContext)
     return app
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def announce_access(settings: Settings) -> None:
+    """Say at start who can reach the API: keys, or open on loopback, or (loudly) open to the network."""
+    if settings.all_keys:
+        writers = "admin keys only" if settings.admin_keys else "every key"
+        log.info("API keys required on every route but /healthz; writes: %s", writers)
+    elif settings.host in LOOPBACK:
+        log.warning("no API keys set (NEWSDESK_API_KEYS): the API is open, bound to %s only", settings.host)
+    else:
+        log.warning(
+            "no API keys set (NEWSDESK_API_KEYS) and bound to %s: anyone who can reach it can read and write",
+            settings.host,
+        )

@@ -17,9 +17,13 @@ log = logging.getLogger("newsdesk.api")
 
 def field_name(location: tuple[object, ...] | list[object]) -> str:
     """``("body", "history", 0, "role")`` -> ``history[0].role``; the body itself is ``body``."""
-    parts = [p for p in location if p not in ("body", "query", "path")]
+    parts = list(location)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        if len(parts) == 1:
+            return str(parts[0])
+        parts = parts[1:]  # where the value came from, not part of its name
     if not parts:
-        return str(location[0]) if location else "request"
+        return "request"
     name = ""
     for part in parts:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
 from service.answering import AnswerEvent, Draft, Final
+from service.api import metrics
 from service.api.deps import get_newsdesk
 from service.api.errors import llm_error_body
 from service.api.streaming import started_stream
@@ -34,6 +35,7 @@ def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskR
         filters=request.document_filter(),
         recency=request.recency,
     )
+    metrics.observe_answer(answer.timings_ms, answer.grounded)
     return AskResponse.of(answer)
 
 

@@ -1,0 +1,1 @@
+"""The synthetic news corpus generator; the public entry point is :mod:`eval.synthetic`."""

@@ -1,0 +1,125 @@
+"""`newsdesk eval`: the runner, its metrics and report, and the CI gate on the sample golden set."""
+
+import json
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eval.datasets import DatasetError, GoldenItem, load_dataset
+from eval.runner import run_evaluation, score_outcome
+from eval.systems import CitedSnippet, SystemAnswer
+from service.cli import main
+
+GOLD = GoldenItem("q1", "When?", ("October 2015",), ("doc-a",))
+UNANSWERABLE = GoldenItem("u1", "Who won?", unanswerable=True)
+
+
+def answer(text="It was in October 2015. [1]", grounded=True, docs=("doc-a",), ranked=("doc-b", "doc-a")):
+    citations = [CitedSnippet(i + 1, d, "snippet", 0, 7, True) for i, d in enumerate(docs)]
+    return SystemAnswer(text, grounded, citations, list(ranked), {"total": 10.0})
+
+
+def test_a_correct_cited_answer():
+    outcome = score_outcome(GOLD, "s", answer())
+    assert outcome["correct"] and outcome["answer_correct"]
+    assert outcome["first_relevant_rank"] == 2 and outcome["citation_precision"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("result", "failure"),
+    [
+        (answer(grounded=False, docs=()), "refused an answerable question"),
+        (answer(text="Some other date. [1]"), "answer lacks an accepted string"),
+        (answer(docs=("doc-z",)), "no citation of a gold document"),
+    ],
+)
+def test_failures_say_why(result, failure):
+    outcome = score_outcome(GOLD, "s", result)
+    assert not outcome["correct"] and outcome["failure"] == failure
+
+
+def test_unanswerable_is_right_only_when_refused():
+    assert score_outcome(UNANSWERABLE, "s", answer(grounded=False, docs=()))["correct"]
+    assert not score_outcome(UNANSWERABLE, "s", answer())["correct"]
+
+
+def test_dataset_errors_name_the_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "question": "q", "answers": ["x"], "doc_ids": ["d"]}\n{"id": "b"}\n')
+    with pytest.raises(DatasetError, match=r"bad\.jsonl:2: 'question'"):
+        load_dataset(path)
+
+
+class BulkySystem:
+    """Answers with 200 kB each time: holding every answer would take ~200 MB for 1,000 questions."""
+
+    name = "bulky"
+
+    def answer(self, question):
+        return SystemAnswer("x " * 100_000, True, [], ["doc-a"], {"total": 1.0})
+
+
+def test_a_thousand_questions_stream_through_constant_memory(tmp_path):
+    dataset = tmp_path / "big.jsonl"
+    record = {"question": "q?", "answers": ["x"], "doc_ids": ["doc-a"]}
+    dataset.write_text("".join(json.dumps({"id": f"q{i}", **record}) + "\n" for i in range(1000)))
+    tracemalloc.start()
+    run = run_evaluation(dataset, [BulkySystem()], tmp_path / "out", progress=False)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert run.metrics()["systems"]["bulky"]["answer_accuracy"] == 1.0
+    assert peak < 10_000_000, f"peak {peak / 1e6:.1f} MB: answers are being held"
+
+
+def test_eval_gate_on_the_sample_golden_set(tmp_path):
+    """The CI gate: thresholds just under today's figures, so a regression fails the build."""
+    report = tmp_path / "report"
+    result = CliRunner().invoke(
+        main,
+        [
+            "eval", "eval/datasets/sample_golden.jsonl", "--baseline", "textbook", "--report", str(report),
+            "--no-progress",
+            "--fail-under", "hit@1=0.98", "--fail-under", "hit@5=0.98", "--fail-under", "mrr=0.98",
+            "--fail-under", "answer_accuracy=0.92", "--fail-under", "citation_precision=0.98",
+            "--fail-under", "citation_validity=1.0", "--fail-under", "refusal_recall=1.0",
+            "--fail-under", "refusal_precision=0.8", "--fail-under", "overall_accuracy=0.94",
+        ],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((report / "metrics.json").read_text())
+    ours, baseline = metrics["systems"]["newsdesk"], metrics["systems"]["textbook"]
+    assert ours["hit@5"] > baseline["hit@5"] and ours["mrr"] > baseline["mrr"]
+    assert set(metrics["retrieval"]) == {"dense", "bm25", "hybrid", "hybrid+rerank"}
+    assert "not computed: no OpenAI-compatible judge" in metrics["ragas"]["note"]
+    markdown = (report / "report.md").read_text()
+    assert "| textbook |" in markdown and "![hit@k](hit_at_k.png)" in markdown
+    # Failures first: the first question row of our table is a failure.
+    ours_table = markdown.split("## Questions: newsdesk (failures first)")[1]
+    first_row = next(line for line in ours_table.splitlines() if line.startswith(("| q", "| u")))
+    assert "✘" in first_row
+    for name in ("report.html", "hit_at_k.png", "latency.png", "outcomes.jsonl"):
+        assert (report / name).stat().st_size > 0
+
+
+def test_fail_under_fails_the_run(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        ["eval", "eval/datasets/sample_golden.jsonl", "--no-variants", "--no-progress",
+         "--report", str(tmp_path / "r"), "--fail-under", "answer_accuracy=0.999"],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "answer_accuracy = 0.94 is under 0.999" in result.output
+
+
+def test_unknown_metric_is_a_usage_error():
+    result = CliRunner().invoke(
+        main, ["eval", "eval/datasets/sample_golden.jsonl", "--fail-under", "speed=1"]
+    )
+    assert result.exit_code == 2 and "unknown metric 'speed'" in result.output
+
+
+def test_report_paths_exist_for_the_documented_layout():
+    assert Path("eval/datasets/sample_golden.jsonl").exists()
