@@ -275,6 +275,32 @@ _NUMBER_WORDS = re.compile(
     r"thousand|million|billion|dozen|half|third|quarter|thirds|percent|majority|unanimous(ly)?)\b",
     re.IGNORECASE,
 )
+# "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
+_COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
+_COUNT = re.compile(
+    r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)(?![\d,]*(?:\.\d)?\s*(?:%|percent|per cent|percentage))|"
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|majority)\b(?!\s*(?:%|percent|per cent))",
+    re.IGNORECASE,
+)
+_MONTH_BEFORE = re.compile(
+    r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def has_count(passage: str) -> bool:
+    for match in _COUNT.finditer(passage):
+        digits = match.group(1)
+        if digits is None:
+            return True
+        if re.fullmatch(r"(1[89]|20)\d\d", digits) or _MONTH_BEFORE.search(passage[: match.start()]):
+            continue  # a year, or the day in "October 12"
+        return True
+    return False
+
+
 # A capitalised word that does not open a sentence: a full name, or a surname on its second mention.
 _PERSON_NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]+)*")
 
@@ -296,6 +322,8 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind == "time":
         return bool(_TIME_WORDS.search(passage))
     if kind == "number":
+        if _COUNT_QUESTION.match(question):
+            return has_count(passage)
         return bool(_NUMBER_WORDS.search(passage))
     asked = question.lower()
     return any(

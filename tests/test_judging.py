@@ -2,10 +2,10 @@
 
 import pytest
 
-from service.answerability import attribution_penalty, question_focus, uncovered_share
+from service.answerability import answer_type_penalty, attribution_penalty, question_focus, uncovered_share
 from service.answering import JudgedPassage, choose_passages
 from service.evidence import EvidenceSentence, leans_on_previous
-from service.temporal import date_mismatch_penalty, months, years
+from service.temporal import YEAR_CONFLICT_PENALTY, date_mismatch_penalty, months, years
 
 
 def test_years_and_months():
@@ -16,7 +16,12 @@ def test_years_and_months():
 @pytest.mark.parametrize(
     ("question", "passage", "window", "expected"),
     [
-        ("When did the NEA endorse Clinton in 2016?", "The NEA endorsed Clinton in October 2015.", "", 6.0),
+        (
+            "When did the NEA endorse Clinton in 2016?",
+            "The NEA endorsed Clinton in October 2015.",
+            "",
+            YEAR_CONFLICT_PENALTY,
+        ),
         ("When did the NEA endorse Clinton in 2015?", "The NEA endorsed Clinton in October 2015.", "", 0.0),
         ("Who won in 2008?", "Obama won the election.", "Obama won the election.", 3.0),
         ("Who won in 2008?", "Obama won the election.", "In 2008, Obama won the election.", 0.0),
@@ -88,3 +93,18 @@ def test_choose_passages_adds_only_close_runners_up():
     assert choose_passages([best, close, far], threshold=2.0, limit=3) == [best, close]
     overlapping = _judged("a", 5, 20, 8.5)
     assert choose_passages([best, overlapping], threshold=2.0, limit=3) == [best]
+
+
+@pytest.mark.parametrize(
+    ("passage", "counts"),
+    [
+        ("An internal poll of nearly 2,000 of the union's members.", True),
+        ("Three people died.", True),
+        ("Before the New Hampshire primary in October 2015.", False),  # a year is no count
+        ("They pushed for a 50 percent threshold.", False),  # nor a share
+        ("The vote was held on May 14.", False),  # nor a day of the month
+    ],
+)
+def test_how_many_questions_want_a_count(passage, counts):
+    penalty = answer_type_penalty("How many votes did she get?", passage)
+    assert (penalty == 0.0) is counts
