@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
@@ -128,11 +129,11 @@ class Indexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.batch_documents = batch_documents
-        self._lock = lock
+        self.lock = lock
 
     def write_lock(self) -> AbstractContextManager[None]:
         """Serialises writers across threads and processes (re-entrant); readers never wait for it."""
-        return self._lock()
+        return self.lock()
 
     # --- ingest ------------------------------------------------------------------------------------------
 
@@ -150,7 +151,13 @@ class Indexer:
         started = time.perf_counter()
         report = IngestReport()
         batch: list[PreparedDocument] = []
-        with tqdm(total=total, unit="doc", desc="ingest", disable=not progress) as bar:
+        # One batch is written (Chroma, tantivy, SQLite) on a writer thread while the next is prepared and
+        # embedded: onnxruntime releases the GIL, so the encoder never waits for the stores. One write in
+        # flight at most, in order, each under the write protocol as before.
+        with (
+            tqdm(total=total, unit="doc", desc="ingest", disable=not progress) as bar,
+            _BatchWriter(self, report, on_batch) as writer,
+        ):
             for item in items:
                 bar.update(1)
                 if isinstance(item, LoadError):
@@ -168,48 +175,33 @@ class Indexer:
                     )
                     continue
                 if any(p.document.id == prepared.document.id for p in batch):
-                    self._flush(batch, report, on_batch)  # the later copy of a document replaces the earlier
+                    self._flush(batch, writer)  # the later copy of a document replaces the earlier
                     batch = []
                 batch.append(prepared)
                 if len(batch) >= self.batch_documents:
-                    self._flush(batch, report, on_batch)
+                    self._flush(batch, writer)
                     batch = []
-            self._flush(batch, report, on_batch)
+            self._flush(batch, writer)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(
-        self,
-        batch: Sequence[PreparedDocument],
-        report: IngestReport,
-        on_batch: Callable[[IngestReport], None] | None = None,
-    ) -> None:
-        if not batch:
-            if on_batch is not None:
-                on_batch(report)
-            return
+    def _flush(self, batch: Sequence[PreparedDocument], writer: _BatchWriter) -> None:
+        """Embed the documents of a batch that changed, and hand them to the writer."""
+        if writer.touches(batch):
+            writer.wait()  # the hashes below must see the earlier copy of a document written
         known = self.catalog.hashes([p.document.id for p in batch])
         changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
-        report.unchanged.extend(
+        writer.report.unchanged.extend(
             p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash
         )
-        if not changed:
-            if on_batch is not None:
-                on_batch(report)
-            return
         texts, spans = [], []
         for prepared in changed:
             for chunk in prepared.chunks:
                 text, chunk_spans = chunk_input(prepared, chunk)
                 texts.append(text)
                 spans.append(chunk_spans)
-        embeddings = self.embedder.embed_chunks(texts, spans)
-        self.write(changed, embeddings)
-        for prepared in changed:
-            (report.replaced if prepared.document.id in known else report.added).append(prepared.document.id)
-        report.chunks += len(texts)
-        if on_batch is not None:
-            on_batch(report)
+        embeddings = self.embedder.embed_chunks(texts, spans) if texts else []
+        writer.submit(changed, embeddings, {p.document.id for p in changed if p.document.id in known})
 
     def write(self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]) -> None:
         """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""
@@ -329,3 +321,68 @@ class Indexer:
         self._delete_versions(stale)
         self.catalog.end_writes([p.doc_id for p in pending])
         return len(pending)
+
+
+class _BatchWriter:
+    """Writes embedded batches on one background thread, one at a time, reporting each on the caller's."""
+
+    def __init__(
+        self, indexer: Indexer, report: IngestReport, on_batch: Callable[[IngestReport], None] | None
+    ) -> None:
+        self.indexer = indexer
+        self.report = report
+        self.on_batch = on_batch
+        # A caller already holding the write lock (ingest_sample_if_empty) would deadlock a writer thread:
+        # its batches are written in place.
+        self._executor = (
+            None
+            if indexer.lock.held_here()
+            else ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-writer")
+        )
+        self._in_flight: Future[None] | None = None
+        self._batch: Sequence[PreparedDocument] = ()
+        self._replaced: set[str] = set()
+
+    def __enter__(self) -> _BatchWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+
+    def touches(self, batch: Sequence[PreparedDocument]) -> bool:
+        ids = {p.document.id for p in self._batch}
+        return any(p.document.id in ids for p in batch)
+
+    def submit(
+        self, batch: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding], replaced: set[str]
+    ) -> None:
+        self.wait()
+        if not batch:
+            if self.on_batch is not None:
+                self.on_batch(self.report)
+            return
+        self._batch, self._replaced = batch, replaced
+        if self._executor is None:
+            self.indexer.write(batch, embeddings)
+            self._in_flight = Future()
+            self._in_flight.set_result(None)
+        else:
+            self._in_flight = self._executor.submit(self.indexer.write, batch, embeddings)
+
+    def wait(self) -> None:
+        """Finish the write in flight (re-raising its error) and count its documents."""
+        if self._in_flight is None:
+            return
+        future, self._in_flight = self._in_flight, None
+        future.result()
+        for prepared in self._batch:
+            doc_id = prepared.document.id
+            (self.report.replaced if doc_id in self._replaced else self.report.added).append(doc_id)
+            self.report.chunks += len(prepared.chunks)
+        self._batch = ()
+        if self.on_batch is not None:
+            self.on_batch(self.report)

@@ -25,8 +25,17 @@ class WriteLock:
         # process's other threads wait on a condition instead of polling the lock file.
         self._thread_lock = threading.RLock()
         self._file_lock = FileLock(str(path))
+        self._depth = threading.local()
 
     @contextmanager
     def __call__(self) -> Iterator[None]:
         with self._thread_lock, self._file_lock:
-            yield
+            self._depth.value = getattr(self._depth, "value", 0) + 1
+            try:
+                yield
+            finally:
+                self._depth.value -= 1
+
+    def held_here(self) -> bool:
+        """Whether the calling thread holds the lock (another thread taking it now would wait for it)."""
+        return getattr(self._depth, "value", 0) > 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from llama_index.core.schema import NodeWithScore
 
 from ingest.catalog import DocumentFilter
+from ingest.chunking import split_sentences
 from ingest.indexing import IngestReport
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
@@ -229,7 +230,8 @@ class Newsdesk:
         return self.indexer.delete(doc_ids)
 
     def warm_up(self) -> None:
-        """Load the models now rather than on the first question."""
+        """Load the models (and the sentence splitter, seconds of imports) now rather than on first use."""
+        split_sentences("Warm up. Then go.")
         self.embedder.embed_query("warm up")
         self.cross_encoder.warm_up()
         generator = getattr(self.answerer, "generator", None)

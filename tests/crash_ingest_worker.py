@@ -86,7 +86,7 @@ def main(data_dir: Path, rerun: Path, following: Path | None) -> None:
 
     engine.embedder.embed_query("warm up")  # the model loads before the kill clock starts
     indexer, catalog = engine.indexer, engine.catalog
-    engine.embedder.embed_documents = announced("embed", engine.embedder.embed_documents)  # type: ignore[method-assign]
+    engine.embedder.embed_chunks = announced("embed", engine.embedder.embed_chunks)  # type: ignore[method-assign]
     catalog.begin_writes = announced("journal", catalog.begin_writes)  # type: ignore[method-assign]
     indexer._write_indexes = announced("indexes", indexer._write_indexes)  # type: ignore[method-assign]
     # Inside the index writes: after the vector store's upsert, before the keyword index's commit.

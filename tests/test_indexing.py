@@ -84,3 +84,34 @@ def test_bad_documents_fail_alone(fresh_engine, tmp_path):
     report = fresh_engine.ingest_paths([tmp_path])
     assert report.added == ["good"]
     assert sorted(f.origin.rsplit("/", 1)[-1] for f in report.failed) == ["boiler.txt", "empty.txt"]
+
+
+def test_batches_written_in_the_background_keep_order_and_counts(fresh_engine, monkeypatch):
+    """Batch n is written while batch n+1 embeds; a document in both ends as its later copy, counted right."""
+    monkeypatch.setattr(fresh_engine.indexer, "batch_documents", 2)
+    seen = []
+    articles = [article(f"a{i}", f"Story number {i} happened.") for i in range(5)]
+    articles.append(article("a1", "Story one was corrected."))  # a1's first copy is in an earlier batch
+    report = fresh_engine.indexer.ingest(articles, on_batch=lambda r: seen.append(len(r.added)))
+    assert sorted(report.added) == [f"a{i}" for i in range(5)] and report.replaced == ["a1"]
+    assert "corrected" in fresh_engine.catalog.get_document("a1").text
+    assert seen == sorted(seen) and seen[-1] == 5
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 5 and chunks == vectors == keywords == 5
+
+
+def test_a_failed_background_write_fails_the_ingest_and_leaves_no_half_batch(fresh_engine, monkeypatch):
+    def broken_upsert(vectors):
+        raise OSError("disk full")
+
+    fresh_engine.ingest_articles([article("kept", "This one went in.")])
+    monkeypatch.setattr(fresh_engine.vectors, "upsert", broken_upsert)
+    try:
+        fresh_engine.ingest_articles([article("lost", "This one cannot be written.")])
+    except OSError as error:
+        assert "disk full" in str(error)
+    else:
+        raise AssertionError("the write error was swallowed")
+    assert fresh_engine.catalog.get_document("lost") is None
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 1 and chunks == vectors == keywords == 1
