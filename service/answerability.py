@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -115,13 +115,31 @@ def _literally_present(word: str, present: set[str]) -> bool:
     return True
 
 
-def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
-    """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
+def _literal_coverage(words: Sequence[str], window: str) -> tuple[list[float], list[int], list[str]]:
+    """Per word 1 or 0 by stem; the indexes of the unmatched words; the window's own content words."""
     # Stems for content words; the plain words too, for "before", "after" and the like.
     present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
     coverage = [1.0 if _literally_present(w, present) else 0.0 for w in words]
     unmatched = [i for i, c in enumerate(coverage) if c == 0.0]
     window_words = [w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS]
+    return coverage, unmatched, window_words
+
+
+def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
+    """Every word :func:`word_coverage` will want a vector for over these windows: fetched in one batch,
+    they cost one encoder call per question instead of one per window."""
+    wanted: dict[str, None] = {}
+    for window in windows:
+        _, unmatched, window_words = _literal_coverage(words, window)
+        if unmatched and window_words:
+            wanted.update(dict.fromkeys(words[i] for i in unmatched))
+            wanted.update(dict.fromkeys(window_words))
+    return list(wanted)
+
+
+def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
+    """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
+    coverage, unmatched, window_words = _literal_coverage(words, window)
     if unmatched and window_words and vectors is not None:
         similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T
         best = similarity.max(axis=1)

@@ -27,6 +27,7 @@ from service.answerability import (
     question_focus,
     question_names,
     uncovered_share,
+    words_to_embed,
 )
 from service.cross_encoder import CrossEncoder, sigmoid
 from service.evidence import EvidenceSentence, SentenceSplitCache, TermWeights, evidence_sentences, preselect
@@ -190,6 +191,9 @@ class EvidenceJudge:
         names = question_names(question)
         logits = self.scorer.score(question, [scored_text(s, names) for s in picked])
         focus = question_focus(question)
+        wanted = words_to_embed(focus.words, {s.window for s in picked})
+        if self.word_vectors is not None and wanted:
+            self.word_vectors.vectors(wanted)
         gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         judged = []
