@@ -88,6 +88,8 @@ class TorchEncoder:
 
 @lru_cache(maxsize=4)
 def load_onnx_session(path: str, threads: int) -> Any:
+    """One onnxruntime session per model file and thread setting per process (the embedder's and the
+    cross-encoder's)."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()

