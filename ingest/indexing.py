@@ -16,8 +16,10 @@ versions are not current; re-running the ingest then writes what is missing.
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -112,6 +114,68 @@ def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
     return PreparedDocument(document, document_version(document), chunks, sentences)
 
 
+def prepare_or_error(item: Article | LoadError, chunk_tokens: int) -> PreparedDocument | LoadError:
+    """The prepared article, or why it cannot be indexed (an error here must not stop the others)."""
+    if isinstance(item, LoadError):
+        return item
+    try:
+        return prepare_document(item, chunk_tokens)
+    except InvalidDocumentError as error:
+        return LoadError(item.origin or item.id, error.message, error.field)
+    except Exception as error:  # one article nothing foresaw must not stop the others
+        log.exception("could not prepare %s", item.origin or item.id)
+        return LoadError(item.origin or item.id, f"could not be indexed ({type(error).__name__})")
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+
+
+_DONE = object()
+
+
+def prepare_ahead(
+    items: Iterable[Article | LoadError], chunk_tokens: int, lookahead: int = 64
+) -> Iterator[PreparedDocument | LoadError]:
+    """:func:`prepare_or_error` over ``items`` (loading included) on a background thread, in order, at most
+    ``lookahead`` articles ahead of the consumer. An error from ``items`` itself is re-raised here."""
+    ready: queue.Queue[object] = queue.Queue(maxsize=lookahead)
+    stop = threading.Event()
+
+    def put(value: object) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(value, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(prepare_or_error(item, chunk_tokens)):
+                    return
+            put(_DONE)
+        except BaseException as error:  # handed to the consumer, which raises it
+            put(_Raised(error))
+
+    thread = threading.Thread(target=produce, name="newsdesk-prepare", daemon=True)
+    thread.start()
+    try:
+        while True:
+            value = ready.get()
+            if value is _DONE:
+                return
+            if isinstance(value, _Raised):
+                raise value.error
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
+
+
 class Indexer:
     def __init__(
         self,
@@ -151,28 +215,18 @@ class Indexer:
         started = time.perf_counter()
         report = IngestReport()
         batch: list[PreparedDocument] = []
-        # One batch is written (Chroma, tantivy, SQLite) on a writer thread while the next is prepared and
-        # embedded: onnxruntime releases the GIL, so the encoder never waits for the stores. One write in
-        # flight at most, in order, each under the write protocol as before.
+        # Three stages overlap: articles are loaded and prepared on one thread, embedded on this one, and
+        # written (Chroma, tantivy, SQLite) on a third. onnxruntime releases the GIL, so the encoder waits
+        # neither for Punkt nor for the stores. One write in flight at most, in order, each under the write
+        # protocol as before; the preparation runs a bounded number of articles ahead (memory stays flat).
         with (
             tqdm(total=total, unit="doc", desc="ingest", disable=not progress) as bar,
             _BatchWriter(self, report, on_batch) as writer,
         ):
-            for item in items:
+            for prepared in prepare_ahead(items, self.chunk_tokens, lookahead=2 * self.batch_documents):
                 bar.update(1)
-                if isinstance(item, LoadError):
-                    report.failed.append(item)
-                    continue
-                try:
-                    prepared = prepare_document(item, self.chunk_tokens)
-                except InvalidDocumentError as error:
-                    report.failed.append(LoadError(item.origin or item.id, error.message, error.field))
-                    continue
-                except Exception as error:  # one article nothing foresaw must not stop the others
-                    log.exception("could not prepare %s", item.origin or item.id)
-                    report.failed.append(
-                        LoadError(item.origin or item.id, f"could not be indexed ({type(error).__name__})")
-                    )
+                if isinstance(prepared, LoadError):
+                    report.failed.append(prepared)
                     continue
                 if any(p.document.id == prepared.document.id for p in batch):
                     self._flush(batch, writer)  # the later copy of a document replaces the earlier

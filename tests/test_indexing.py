@@ -115,3 +115,42 @@ def test_a_failed_background_write_fails_the_ingest_and_leaves_no_half_batch(fre
     assert fresh_engine.catalog.get_document("lost") is None
     docs, chunks, vectors, keywords = store_counts(fresh_engine)
     assert docs == 1 and chunks == vectors == keywords == 1
+
+
+def test_articles_are_prepared_ahead_in_order_with_bad_ones_reported():
+    from ingest.indexing import prepare_ahead
+    from ingest.loading import LoadError
+
+    items = [article(f"p{i}", f"Story {i} happened.") for i in range(50)]
+    items[7] = article("empty", "   ")
+    items[9] = LoadError("broken.txt", "not UTF-8")
+    out = list(prepare_ahead(items, chunk_tokens=180, lookahead=4))
+    assert len(out) == 50
+    assert isinstance(out[7], LoadError) and out[7].field == "text"
+    assert out[9] is items[9]
+    assert [o.document.id for i, o in enumerate(out) if i not in (7, 9)] == [
+        f"p{i}" for i in range(50) if i not in (7, 9)
+    ]
+
+
+def test_an_error_from_the_article_source_reaches_the_caller_and_stops_the_thread():
+    import threading
+
+    from ingest.indexing import prepare_ahead
+
+    def source():
+        yield article("ok", "Fine.")
+        raise OSError("the feed broke")
+
+    prepared = prepare_ahead(source(), chunk_tokens=180)
+    assert next(prepared).document.id == "ok"
+    try:
+        next(prepared)
+    except OSError as error:
+        assert "feed broke" in str(error)
+    else:
+        raise AssertionError("the source's error was swallowed")
+    endless = prepare_ahead((article(f"e{i}", "Again.") for i in range(10**9)), chunk_tokens=180, lookahead=2)
+    next(endless)
+    endless.close()  # a consumer that stops early stops the producer too
+    assert not any(t.name == "newsdesk-prepare" for t in threading.enumerate())
