@@ -36,6 +36,10 @@ install-local-llm: $(LOCAL_LLM_STAMP)
 run: install
 	$(BIN)/newsdesk serve
 
+# Throughput, latency and memory figures (minutes to an hour on two cores; see `newsdesk bench --help`).
+bench: install
+	$(BIN)/newsdesk bench
+
 # The default suite, then the chat UI in a real browser (it fits CI's time; skipped with a message when
 # Chromium cannot be installed).
 test: install

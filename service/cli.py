@@ -502,5 +502,87 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
         ctx.exit(1)
 
 
+def _positive_list(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    try:
+        numbers = tuple(int(part.replace("_", "")) for part in value.split(",") if part.strip())
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of whole numbers") from error
+    if not numbers or min(numbers) < 1:
+        raise click.BadParameter(f"{value!r}: give one or more numbers, each at least 1")
+    return numbers
+
+
+def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
+    from eval.bench import SECTIONS
+
+    if value is None:
+        return None
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown or not chosen:
+        raise click.BadParameter(f"{value!r}: choose from {','.join(SECTIONS)}")
+    return chosen
+
+
+@main.command()
+@click.option("--articles", type=click.IntRange(1), help="Benchmark articles (default 1000).")
+@click.option(
+    "--ingest-articles",
+    type=click.IntRange(1),
+    help="Articles for the peak-memory ingest, if not --articles (the issue's target: 10000).",
+)
+@click.option("--ask-chunks", type=click.IntRange(1), help="Chunks in the /v1/ask index (default 100000).")
+@click.option(
+    "--scale",
+    callback=_positive_list,
+    help="Index sizes for retrieval latency (default 10000,100000,1000000).",
+)
+@click.option("--concurrency", callback=_positive_list, help="HTTP client concurrencies (default 1,4,16).")
+@click.option("--requests", type=click.IntRange(1), help="/v1/ask requests per concurrency (default 64).")
+@click.option("--queries", type=click.IntRange(1), help="Retrieval queries per scale point (default 50).")
+@click.option("--sections", callback=_sections, help="Only these: encoder,ingest,textbook,http,scale.")
+@click.option(
+    "--scale-build-limit",
+    type=click.FloatRange(1),
+    help="Seconds a scale index may take to build; past it the point is reported incomplete.",
+)
+@click.option("--quick", is_flag=True, help="Tiny sizes: a smoke run of every section in about a minute.")
+@click.option("--json-only", is_flag=True, help="Print only the JSON document.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the JSON here (kept current).",
+)
+@click.option(
+    "--work-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Scratch folder for the indexes, kept afterwards (default: a temporary one, removed).",
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bars (default: on a terminal).")
+@click.pass_context
+@friendly_errors
+def bench(ctx: click.Context, **given: Any) -> None:
+    """Measure ingest throughput, /v1/ask latency over HTTP and retrieval at scale; print one JSON document.
+
+    Filler chunks (synthetic vectors, sentences drawn from the benchmark articles) make up the big indexes;
+    the JSON says where. Numbers are only comparable between runs on the same, otherwise idle, machine.
+    """
+    from eval.bench import BenchOptions, format_table, run_bench, with_quick
+
+    quick, json_only = given.pop("quick"), given.pop("json_only")
+    progress = given.pop("progress")
+    renames = {"scale_build_limit": "scale_build_limit_s"}
+    explicit = {renames.get(k, k): v for k, v in given.items() if v is not None}
+    options = BenchOptions(**explicit, progress=sys.stderr.isatty() if progress is None else progress)
+    if quick:
+        options = with_quick(options, set(explicit))
+    result = run_bench(settings_from(ctx), options, log=lambda line: click.echo(line, err=True))
+    if not json_only:
+        click.echo(format_table(result), err=True)
+    click.echo(json.dumps(result, indent=2, default=str))
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,134 @@
+"""`newsdesk bench`: the corpus is deterministic, a quick run reports every section, bad options fail cleanly.
+
+No timing assertions: speed and memory targets are the benchmark's output, never a test's pass condition.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eval.bench import BenchOptions, bench_records, format_table, latency_summary, targets, with_quick
+from service.cli import main
+
+DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
+
+
+def test_corpus_is_deterministic_and_is_the_committed_synthetic_corpus():
+    first, again = bench_records(12, 2026), bench_records(12, 2026)
+    assert first == again
+    committed = [json.loads(line) for line in (DATASETS / "synthetic_corpus.jsonl").open()][:12]
+    assert first == committed  # the golden questions' articles open the benchmark corpus
+    assert bench_records(3, 7) != first[:3]
+    assert len({r["id"] for r in bench_records(40, 2026)}) == 40
+
+
+def test_latency_summary_percentiles():
+    summary = latency_summary([i / 1000 for i in range(1, 101)])  # 1..100 ms
+    assert summary["p50_ms"] == pytest.approx(50.5)
+    assert summary["p95_ms"] == pytest.approx(95.05)
+    assert summary["max_ms"] == 100
+    assert math.isnan(latency_summary([])["p50_ms"])
+
+
+def test_targets_below_target_size_are_partial_and_missing_ones_not_run():
+    result = {
+        "http": {"index_chunks": 500, "levels": [{"concurrency": 4, "p95_ms": 100.0}]},
+        "ingest": {"articles": 10, "peak_rss_mib": 900.0},
+    }
+    by_name = {t.name: t for t in targets(result, BenchOptions())}
+    assert by_name["/v1/ask p95 ms at concurrency 4"].status == "partial"
+    assert by_name["ingest peak RSS MiB"].status == "partial"
+    assert by_name["retrieval latency growth"].status == "not-run"
+    assert by_name["ingest articles/s vs the textbook pipeline"].status == "not-run"
+
+
+def test_quick_keeps_what_the_command_line_set():
+    options = with_quick(BenchOptions(articles=20), {"articles"})
+    assert options.articles == 20
+    assert options.ask_chunks < 1000 and max(options.scale) < 1000
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--scale", "10000,abc"], "comma-separated list"),
+        (["--scale", "0"], "at least 1"),
+        (["--concurrency", ""], "at least 1"),
+        (["--sections", "encoder,warp"], "choose from"),
+        (["--articles", "0"], "--articles"),
+        (["--requests", "-3"], "--requests"),
+    ],
+)
+def test_bad_options_fail_with_a_clear_message(arguments, message):
+    result = CliRunner().invoke(main, ["bench", *arguments])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_options_are_validated_outside_the_cli_too():
+    with pytest.raises(ValueError, match="sections"):
+        BenchOptions(sections=("nope",))
+    with pytest.raises(ValueError, match="scale"):
+        BenchOptions(scale=())
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("bench")
+    env = {**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "service.cli", "bench", "--quick", "--json-only", "--output", "out.json"],
+        cwd=scratch,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return completed, scratch
+
+
+def test_quick_run_prints_one_json_document_with_every_section(quick_run):
+    completed, scratch = quick_run
+    result = json.loads(completed.stdout)  # --json-only: nothing else on stdout
+    assert json.loads((scratch / "out.json").read_text()) == result
+    for section in ("machine", "settings", "corpus", "encoder", "ingest", "textbook", "http", "scale"):
+        assert section in result, section
+    assert result["machine"]["cpus"] >= 1
+    encoder = result["encoder"]
+    for key in ("raw_encoder", "embedder", "sentence_transformers_torch_fp32"):
+        assert encoder[key]["chunks"] == result["corpus"]["chunks"] > 0
+        assert encoder[key]["chunks_per_s"] > 0
+    ingest = result["ingest"]
+    assert ingest["chunks"] == result["corpus"]["chunks"] and ingest["failed"] == 0
+    assert ingest["peak_rss_mib"] > 0 and ingest["pipeline_efficiency"] > 0
+    assert result["textbook"]["ingest_speedup"] > 0
+
+
+def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick_run):
+    result = json.loads(quick_run[0].stdout)
+    http = result["http"]
+    assert [level["concurrency"] for level in http["levels"]] == [1, 4, 16]
+    for level in http["levels"]:
+        assert level["ok"] == level["requests"] and level["errors"] == 0
+        assert level["p50_ms"] <= level["p95_ms"] <= level["p99_ms"]
+    assert http["index_chunks"] >= 400 and http["index"]["filler_chunks"] > 0
+    assert "synthetic vectors" in http["index"]["vectors"]
+    points = result["scale"]["points"]
+    assert [p["target_chunks"] for p in points] == [200, 400]
+    for point in points:
+        assert point["retrieval"]["chunks"] >= point["target_chunks"]
+        assert point["retrieval"]["mean_hits"] > 0 and point["retrieval"]["rss_mib"] > 0
+        assert "synthetic vectors" in point["vectors"]
+    statuses = {t["name"]: t["status"] for t in result["targets"]}
+    assert len(statuses) == 6 and "not-run" not in statuses.values()
+    assert "Targets" in format_table(result)
