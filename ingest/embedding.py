@@ -96,6 +96,9 @@ def load_onnx_session(path: str, threads: int) -> Any:
     if threads:
         options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    # Idle intra-op threads would otherwise spin for work: with requests in parallel on two cores, that
+    # spinning takes the CPU the other requests need.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
