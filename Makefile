@@ -36,6 +36,10 @@ install-local-llm: $(LOCAL_LLM_STAMP)
 run: install
 	$(BIN)/newsdesk serve
 
+# Answer quality on the golden set beside the textbook pipeline: eval-report/report.md, .html, metrics.json.
+eval: install
+	$(BIN)/newsdesk eval eval/datasets/sample_golden.jsonl --baseline textbook --report eval-report
+
 # Throughput, latency and memory figures (minutes to an hour on two cores; see `newsdesk bench --help`).
 bench: install
 	$(BIN)/newsdesk bench
