@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -115,13 +116,20 @@ def _literally_present(word: str, present: set[str]) -> bool:
     return True
 
 
-def _literal_coverage(words: Sequence[str], window: str) -> tuple[list[float], list[int], list[str]]:
-    """Per word 1 or 0 by stem; the indexes of the unmatched words; the window's own content words."""
+@lru_cache(maxsize=512)
+def _literal_coverage(
+    words: tuple[str, ...], window: str
+) -> tuple[tuple[float, ...], tuple[int, ...], tuple[str, ...]]:
+    """Per word 1 or 0 by stem; the indexes of the unmatched words; the window's own content words.
+
+    Memoised: a question's windows are checked when their word vectors are fetched, again when scored, and
+    again by the answerer after the reranker (articles are among the windows, hence the small bound).
+    """
     # Stems for content words; the plain words too, for "before", "after" and the like.
     present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
-    coverage = [1.0 if _literally_present(w, present) else 0.0 for w in words]
-    unmatched = [i for i, c in enumerate(coverage) if c == 0.0]
-    window_words = [w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS]
+    coverage = tuple(1.0 if _literally_present(w, present) else 0.0 for w in words)
+    unmatched = tuple(i for i, c in enumerate(coverage) if c == 0.0)
+    window_words = tuple(w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS)
     return coverage, unmatched, window_words
 
 
@@ -130,7 +138,7 @@ def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
     they cost one encoder call per question instead of one per window."""
     wanted: dict[str, None] = {}
     for window in windows:
-        _, unmatched, window_words = _literal_coverage(words, window)
+        _, unmatched, window_words = _literal_coverage(tuple(words), window)
         if unmatched and window_words:
             wanted.update(dict.fromkeys(words[i] for i in unmatched))
             wanted.update(dict.fromkeys(window_words))
@@ -139,7 +147,8 @@ def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
 
 def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
     """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
-    coverage, unmatched, window_words = _literal_coverage(words, window)
+    literal, unmatched, window_words = _literal_coverage(tuple(words), window)
+    coverage = list(literal)
     if unmatched and window_words and vectors is not None:
         similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T
         best = similarity.max(axis=1)
