@@ -244,10 +244,12 @@ class Indexer:
         if writer.touches(batch):
             writer.wait()  # the hashes below must see the earlier copy of a document written
         known = self.catalog.hashes([p.document.id for p in batch])
-        changed = [p for p in batch if known.get(p.document.id, ("",))[0] != p.document.content_hash]
-        writer.report.unchanged.extend(
-            p.document.id for p in batch if known.get(p.document.id, ("",))[0] == p.document.content_hash
-        )
+        changed = []
+        for p in batch:
+            if known.get(p.document.id, ("",))[0] == p.document.content_hash:
+                writer.report.unchanged.append(p.document.id)
+            else:
+                changed.append(p)
         texts, spans = [], []
         for prepared in changed:
             for chunk in prepared.chunks:
