@@ -30,7 +30,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from typing import Any
 
 import numpy as np
 
+from eval.loopback import free_port
 from ingest.models import Article
 from service.settings import Settings
 
@@ -511,12 +511,6 @@ def read_chunk_vectors(settings: Settings, limit: int = 20_000) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------- HTTP
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from eval.loopback import free_port
 from service.healthcheck import healthz_url
 from service.warm_up import warm_up
 
@@ -140,11 +141,7 @@ def test_the_image_gets_every_package_and_nothing_else() -> None:
 
 
 def test_healthcheck_fails_when_no_server_answers(monkeypatch) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     monkeypatch.setenv("NEWSDESK_PORT", str(port))
     assert healthz_url() == f"http://127.0.0.1:{port}/healthz"
     result = subprocess.run(

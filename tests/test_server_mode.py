@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from eval.loopback import free_port
 from service.cli import main
 from service.engine import Newsdesk, VectorStoreMismatchError
 from service.settings import Settings
@@ -37,12 +37,6 @@ QUESTIONS = {
 }
 START_TIMEOUT_S = 180  # two servers load torch, the models and Gradio at once on a small shared machine
 REQUEST_TIMEOUT_S = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Process:

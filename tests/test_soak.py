@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import statistics
 import threading
 import time
@@ -28,6 +27,7 @@ import pytest
 import uvicorn
 
 from eval.datasets import load_dataset, sample_golden_path
+from eval.loopback import free_port
 from ingest.consistency import check
 from ingest.models import Article
 from service.api import create_app
@@ -61,12 +61,6 @@ class Tally:
             if problem or response is None or response.status_code != 200:
                 status = response.status_code if response is not None else "no response"
                 self.errors.append(f"{label}: {status} {problem}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,8 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+
+from eval.loopback import free_port
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]
 
@@ -36,12 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 QUESTION = "Who offered a jet to get Clinton to the endorsement dinner?"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
