@@ -53,7 +53,7 @@ class Newsdesk:
 
         self.splits = SentenceSplitCache(self.catalog)
         self.term_weights = TermWeights(self.keywords)
-        self.cross_encoder = CrossEncoder(threads=settings.onnx_threads)
+        self.cross_encoder = CrossEncoder(workers=settings.onnx_threads)
         self.dense_retriever = DenseRetriever(
             self.vectors, self.catalog, self.embedder, k=settings.candidates
         )

@@ -43,7 +43,7 @@ def open_stores(settings: Settings) -> Stores:
         batch_size=settings.embedding_batch_size,
         backend=settings.embedding_backend,
         cache_dir=settings.model_cache_dir,
-        threads=settings.onnx_threads,
+        workers=settings.onnx_threads,
     )
     # Several processes may start on one empty data directory at once (API workers sharing a volume and a
     # Chroma server): creating the catalog, the keyword index and the collection is one writer's job.
@@ -58,7 +58,13 @@ def open_stores(settings: Settings) -> Stores:
         keywords = KeywordIndex(settings.keyword_index_path)
         bind_vector_store(catalog, vectors, settings)
     indexer = Indexer(
-        catalog, vectors, keywords, embedder, lock=write_lock, chunk_tokens=settings.chunk_tokens
+        catalog,
+        vectors,
+        keywords,
+        embedder,
+        lock=write_lock,
+        chunk_tokens=settings.chunk_tokens,
+        batch_documents=settings.ingest_batch_documents,
     )
     return Stores(catalog, embedder, vectors, keywords, indexer, write_lock)
 

@@ -1,0 +1,63 @@
+"""Model runs spread over the cores: batches cover every row once, results come back in order, and the
+parallel paths give the serial paths' answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ingest.onnx_session import available_cores, balanced_batches
+
+
+@pytest.mark.parametrize(
+    ("count", "size", "workers"),
+    [(1, 32, 2), (7, 32, 2), (64, 32, 2), (73, 32, 2), (290, 32, 2), (100, 8, 3)],
+)
+def test_balanced_batches_cover_every_row_once_in_order_and_keep_the_workers_busy(count, size, workers):
+    batches = balanced_batches(count, size, workers)
+    assert [i for b in batches for i in b] == list(range(count))
+    assert all(0 < len(b) <= size for b in batches)
+    assert max(len(b) for b in batches) - min(len(b) for b in batches) <= len(batches)
+    if count >= workers:
+        assert len(batches) % workers == 0 or len(batches) == count
+
+
+def test_balanced_batches_of_nothing_is_nothing():
+    assert balanced_batches(0, 32, 2) == []
+
+
+def test_available_cores_is_at_least_one():
+    assert available_cores() >= 1
+
+
+def test_chunk_and_sentence_vectors_are_the_same_embedded_in_parallel_or_on_one_thread():
+    from ingest.embedding import Embedder
+
+    embedder = Embedder(backend="onnx-int8", batch_size=4, workers=2)
+    texts = [
+        f"Headline {i}\nThe council met on Monday. It voted {i} to {i + 1} for the budget." for i in range(9)
+    ]
+    spans = [[(len(f"Headline {i}\n"), len(f"Headline {i}\nThe council met on Monday."))] for i in range(9)]
+    parallel = embedder.embed_chunks(texts, spans, parallel=True)
+    serial = embedder.embed_chunks(texts, spans, parallel=False)
+    for a, b in zip(parallel, serial, strict=True):
+        # int8 activations are quantised per batch, so batch composition moves vectors a little, no more.
+        assert float(a.vector @ b.vector) > 0.98
+        assert a.sentences.shape == (1, 384) and float(a.sentences[0] @ b.sentences[0]) > 0.98
+
+
+def test_cross_encoder_scores_come_back_in_passage_order_whatever_the_batching():
+    from service.cross_encoder import CrossEncoder
+
+    question = "When did the council approve the budget?"
+    passages = [
+        "The council approved the budget on Monday.",
+        "Rain fell in the north.",
+        "A long unrelated passage about football, transfer fees and the weather in the league's cities.",
+        "The budget was approved by the council on Monday after a long debate about schools and roads.",
+        "Shares fell.",
+    ]
+    one_by_one = [CrossEncoder(workers=1, cache_size=0).score(question, [p])[0] for p in passages]
+    together = CrossEncoder(workers=2, cache_size=0).score(question, passages)
+    assert np.allclose(one_by_one, together, atol=0.5)
+    assert together[0] > 0 and together[3] > 0 and max(together[1], together[2], together[4]) < 0
