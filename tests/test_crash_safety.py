@@ -37,7 +37,7 @@ PLACES = ["Springfield", "Riverton", "Lakeside", "Hillcrest", "Fairview", "Oakda
 # Where kills aim: mostly inside a batch's write (journal -> indexes -> switch -> delete-old -> end-journal),
 # sometimes in the embedding before it, where no write is in flight.
 STEPS = ["embed", "journal", "indexes", "indexes", "switch", "delete-old", "end-journal"]
-BATCH = 32  # the indexer's batch_documents
+BATCH = 32  # the workers' NEWSDESK_INGEST_BATCH_DOCUMENTS: several batches, so kills land between them
 TOPICS = ["budget", "school board", "bridge repair", "water rates", "library hours", "bus routes"]
 
 
@@ -111,7 +111,12 @@ class Worker:
         args = [sys.executable, str(WORKER), str(data_dir), str(rerun)]
         if following is not None:
             args.append(str(following))
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TOKENIZERS_PARALLELISM": "false"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "TOKENIZERS_PARALLELISM": "false",
+            "NEWSDESK_INGEST_BATCH_DOCUMENTS": str(BATCH),
+        }
         if kill is not None and kill.delay is None:
             env["CRASH_WORKER_SELF_KILL"] = f"{kill.step}:{kill.occurrence}"
         self.process = subprocess.Popen(

@@ -117,6 +117,37 @@ def test_a_failed_background_write_fails_the_ingest_and_leaves_no_half_batch(fre
     assert docs == 1 and chunks == vectors == keywords == 1
 
 
+def test_a_failed_embedding_of_a_batch_in_flight_fails_the_ingest_and_writes_no_part_of_it(
+    fresh_engine, monkeypatch
+):
+    """Two batches embed at once: the one that fails is not written, nor any after it; earlier ones are."""
+    import threading
+
+    monkeypatch.setattr(fresh_engine.indexer, "batch_documents", 2)
+    real = fresh_engine.embedder.embed_chunks
+
+    def embed_chunks(texts, spans, parallel=True):
+        if any("poison" in t for t in texts):
+            raise RuntimeError("the encoder failed")
+        return real(texts, spans, parallel)
+
+    monkeypatch.setattr(fresh_engine.embedder, "embed_chunks", embed_chunks)
+    articles = [article(f"b{i}", f"Story number {i} happened.") for i in range(6)]
+    articles[3] = article("b3", "A poison story.")  # the second batch
+    try:
+        fresh_engine.ingest_articles(articles)
+    except RuntimeError as error:
+        assert "encoder failed" in str(error)
+    else:
+        raise AssertionError("the embedding error was swallowed")
+    assert [d for d in ("b0", "b1") if fresh_engine.catalog.get_document(d) is None] == []
+    assert all(fresh_engine.catalog.get_document(f"b{i}") is None for i in (2, 3, 4, 5))
+    docs, chunks, vectors, keywords = store_counts(fresh_engine)
+    assert docs == 2 and chunks == vectors == keywords == 2
+    assert fresh_engine.catalog.pending_writes() == []
+    assert not any(t.name.startswith("newsdesk-embed") for t in threading.enumerate())
+
+
 def test_articles_are_prepared_ahead_in_order_with_bad_ones_reported():
     from ingest.indexing import prepare_ahead
     from ingest.loading import LoadError
