@@ -236,7 +236,7 @@ def _readd(
             )
             for r in vector_records
         ]
-        embeddings = indexer.embedder.embed_documents(texts)
+        embeddings = indexer.embedder.embed_documents(texts, parallel=True)
         indexer.vectors.upsert(
             [
                 ChunkVector(r.id, embedding, r.doc_id, r.source, r.published)

@@ -242,10 +242,14 @@ class Embedder:
                 results[i] = (np.asarray(hidden[row, :n], dtype=np.float32), list(encodings[i].offsets))
         return [r for r in results if r is not None]
 
-    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_documents(self, texts: Sequence[str], parallel: bool = False) -> np.ndarray:
+        """One vector per text, on the calling thread unless ``parallel``: query-time callers (the question,
+        its words) must not queue behind an ingest's batches on the shared model threads."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([_normalise(tokens.mean(axis=0)) for tokens, _ in self._token_embeddings(texts)])
+        return np.stack(
+            [_normalise(tokens.mean(axis=0)) for tokens, _ in self._token_embeddings(texts, parallel)]
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

@@ -24,9 +24,12 @@ def bulk_documents(count):
     ]
 
 
-def test_asks_during_a_bulk_ingest(fresh_engine, sample_dir):
+def test_asks_during_a_bulk_ingest(fresh_engine, sample_dir, monkeypatch):
     fresh_engine.ingest_paths([sample_dir])
-    documents = bulk_documents(150)
+    fresh_engine.warm_up()  # model loading is start-up, not what this test is about
+    # Small write steps, so the ingest lasts long enough (seconds) for the askers to overlap many of them.
+    monkeypatch.setattr(fresh_engine.indexer, "batch_documents", 8)
+    documents = bulk_documents(400)
     errors: list[str] = []
     answered = 0
     with serve_in_thread(create_app(fresh_engine.settings, newsdesk=fresh_engine, mount_ui=False)) as url:
@@ -55,12 +58,12 @@ def test_asks_during_a_bulk_ingest(fresh_engine, sample_dir):
             asker.join()
         job = client.get(f"/v1/jobs/{job_id}").json()
 
-    assert job["status"] == "succeeded" and job["added"] == 150 and job["failed"] == 0
-    assert answered > 3 and errors == []
+    assert job["status"] == "succeeded" and job["added"] == 400 and job["failed"] == 0
+    assert answered > 10 and errors == []  # about 30 on an idle 2-core machine
     catalog_ids = fresh_engine.catalog.current_chunk_ids()
     vector_ids = list(fresh_engine.vectors.iter_ids())
     keyword_ids = list(fresh_engine.keywords.iter_ids())
     assert len(vector_ids) == len(set(vector_ids)) and len(keyword_ids) == len(set(keyword_ids))
     assert catalog_ids == set(vector_ids) == set(keyword_ids)
-    assert fresh_engine.catalog.count_documents() == 155
-    assert {f"wire-{i:04d}" for i in range(150)} <= set(fresh_engine.catalog.iter_document_ids())
+    assert fresh_engine.catalog.count_documents() == 405
+    assert {f"wire-{i:04d}" for i in range(400)} <= set(fresh_engine.catalog.iter_document_ids())

@@ -46,7 +46,7 @@ def test_chunk_and_sentence_vectors_are_the_same_embedded_in_parallel_or_on_one_
         assert a.sentences.shape == (1, 384) and float(a.sentences[0] @ b.sentences[0]) > 0.98
 
 
-def test_cross_encoder_scores_come_back_in_passage_order_whatever_the_batching():
+def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
     from service.cross_encoder import CrossEncoder
 
     question = "When did the council approve the budget?"
@@ -59,5 +59,5 @@ def test_cross_encoder_scores_come_back_in_passage_order_whatever_the_batching()
     ]
     one_by_one = [CrossEncoder(workers=1, cache_size=0).score(question, [p])[0] for p in passages]
     together = CrossEncoder(workers=2, cache_size=0).score(question, passages)
-    assert np.allclose(one_by_one, together, atol=0.5)
+    assert np.allclose(one_by_one, together, atol=1e-5)  # in order, and no batch-mate moves a logit
     assert together[0] > 0 and together[3] > 0 and max(together[1], together[2], together[4]) < 0
