@@ -54,6 +54,7 @@ class CrossEncoder:
 
             tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
             tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+            tokenizer.no_padding()  # tokenizer.json pads every input to a fixed 512 tokens
             self._tokenizer = tokenizer
             self._session = parallel_session(str(self.model_dir / "model.onnx"), self.workers)
 

@@ -91,8 +91,8 @@ class Settings(BaseSettings):
     # The answer score of the best evidence passage (cross-encoder logit, minus penalties for wrong dates and
     # for question words the passage does not speak to) under which the answerer refuses. Both numbers are
     # calibrated on eval/datasets/sample_golden.jsonl: see eval/calibration.md and `newsdesk calibrate`.
-    refusal_threshold: float = 2.50
-    coverage_weight: float = 5.0
+    refusal_threshold: float = 1.68
+    coverage_weight: float = 6.0
     # Subtracted (times the share of the question's names the article never mentions) from a passage's score.
     name_weight: float = 6.0
     max_answer_sentences: int = Field(default=2, ge=1, le=5)

@@ -61,3 +61,12 @@ def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
     together = CrossEncoder(workers=2, cache_size=0).score(question, passages)
     assert np.allclose(one_by_one, together, atol=1e-5)  # in order, and no batch-mate moves a logit
     assert together[0] > 0 and together[3] > 0 and max(together[1], together[2], together[4]) < 0
+
+
+def test_cross_encoder_pairs_are_not_padded_to_the_tokenizer_files_fixed_length():
+    """The reranker's tokenizer.json pads to 512 tokens: ten times the work for a sentence-long pair."""
+    from service.cross_encoder import CrossEncoder
+
+    encoder = CrossEncoder(workers=1)
+    encoder.warm_up()
+    assert len(encoder._tokenizer.encode("When?", "On Monday.").ids) < 16
