@@ -269,27 +269,35 @@ class Embedder:
     ) -> list[ChunkEmbedding]:
         """Chunk vectors, and a vector per sentence span (character offsets into that chunk's text).
 
-        ``parallel=False`` keeps the work on the calling thread (ingest embeds several batches at once).
+        With ``parallel`` the forward passes spread over the model's threads; without, they stay on the
+        calling thread.
         """
-        embedded = []
-        for (tokens, offsets), spans in zip(
-            self._token_embeddings(texts, parallel), sentence_spans, strict=True
-        ):
-            bounds = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
-            real = bounds[:, 1] > bounds[:, 0]  # special tokens have empty spans
-            sentences = []
-            for start, end in spans:
-                inside = real & (bounds[:, 0] >= start) & (bounds[:, 1] <= end)
-                # A sentence cut off by truncation falls back to the whole chunk's vector.
-                pooled = tokens[inside] if inside.any() else tokens
-                sentences.append(_normalise(pooled.mean(axis=0)))
-            embedded.append(
-                ChunkEmbedding(
-                    _normalise(tokens.mean(axis=0)),
-                    np.stack(sentences) if sentences else np.zeros((0, self.dimension), dtype=np.float32),
-                )
+        return [
+            ChunkEmbedding(_normalise(tokens.mean(axis=0)), pool_sentences(tokens, offsets, spans))
+            for (tokens, offsets), spans in zip(
+                self._token_embeddings(texts, parallel), sentence_spans, strict=True
             )
-        return embedded
+        ]
+
+
+def pool_sentences(tokens: np.ndarray, offsets: Sequence[CharSpan], spans: Sequence[CharSpan]) -> np.ndarray:
+    """The normalised mean of each span's tokens (one matrix product for all of a chunk's sentences); a span
+    with no whole token left after truncation gets the whole chunk's mean."""
+    if not spans:
+        return np.zeros((0, tokens.shape[1]), dtype=np.float32)
+    bounds = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    wanted = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    real = bounds[:, 1] > bounds[:, 0]  # special tokens have empty spans
+    inside = (
+        real[None, :]
+        & (bounds[None, :, 0] >= wanted[:, 0, None])
+        & (bounds[None, :, 1] <= wanted[:, 1, None])
+    )
+    counts = inside.sum(axis=1)
+    inside[counts == 0] = True
+    means = (inside.astype(np.float32) @ tokens) / np.where(counts == 0, len(tokens), counts)[:, None]
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return (means / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 def _normalise(vector: np.ndarray) -> np.ndarray:

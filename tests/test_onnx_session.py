@@ -70,3 +70,21 @@ def test_cross_encoder_pairs_are_not_padded_to_the_tokenizer_files_fixed_length(
     encoder = CrossEncoder(workers=1)
     encoder.warm_up()
     assert len(encoder._tokenizer.encode("When?", "On Monday.").ids) < 16
+
+
+def test_sentence_pooling_is_the_mean_of_each_sentences_tokens():
+    from ingest.embedding import pool_sentences
+
+    rng = np.random.default_rng(7)
+    tokens = rng.normal(size=(7, 4)).astype(np.float32)
+    # [CLS], four words over "Aa bb. Cc dd.", [SEP], and a padding-like empty span
+    offsets = [(0, 0), (0, 2), (3, 6), (7, 9), (10, 13), (0, 0), (0, 0)]
+    pooled = pool_sentences(tokens, offsets, [(0, 6), (7, 13), (20, 30)])
+
+    def unit(v):
+        return v / np.linalg.norm(v)
+
+    assert np.allclose(pooled[0], unit(tokens[1:3].mean(axis=0)), atol=1e-6)
+    assert np.allclose(pooled[1], unit(tokens[3:5].mean(axis=0)), atol=1e-6)
+    assert np.allclose(pooled[2], unit(tokens.mean(axis=0)), atol=1e-6)  # truncated away: the whole chunk
+    assert pool_sentences(tokens, offsets, []).shape == (0, 4)
