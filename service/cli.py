@@ -541,7 +541,11 @@ def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 )
 @click.option("--concurrency", callback=_positive_list, help="HTTP client concurrencies (default 1,4,16).")
 @click.option("--requests", type=click.IntRange(1), help="/v1/ask requests per concurrency (default 64).")
-@click.option("--queries", type=click.IntRange(1), help="Retrieval queries per scale point (default 50).")
+@click.option(
+    "--queries",
+    type=click.IntRange(1),
+    help="Retrieval queries per retriever, scale point (default 50).",
+)
 @click.option("--sections", callback=_sections, help="Only these: encoder,ingest,textbook,http,scale.")
 @click.option(
     "--scale-build-limit",
