@@ -128,6 +128,8 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
     for point in points:
         assert point["retrieval"]["chunks"] >= point["target_chunks"]
         assert point["retrieval"]["mean_hits"] > 0 and point["retrieval"]["rss_mib"] > 0
+        # Each retriever is timed on its own questions (--queries 5 in a quick run).
+        assert point["retrieval"]["queries"] == {"hybrid": 5, "dense": 5, "keyword": 5}
         assert "synthetic vectors" in point["vectors"]
     statuses = {t["name"]: t["status"] for t in result["targets"]}
     assert len(statuses) == 6 and "not-run" not in statuses.values()
