@@ -1,6 +1,7 @@
 """`newsdesk eval`: the runner, its metrics and report, and the CI gate on the sample golden set."""
 
 import json
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -82,9 +83,9 @@ def test_eval_gate_on_the_sample_golden_set(tmp_path):
             "eval", "eval/datasets/sample_golden.jsonl", "--baseline", "textbook", "--report", str(report),
             "--no-progress",
             "--fail-under", "hit@1=0.98", "--fail-under", "hit@5=0.98", "--fail-under", "mrr=0.98",
-            "--fail-under", "answer_accuracy=0.9", "--fail-under", "citation_precision=0.98",
+            "--fail-under", "answer_accuracy=0.92", "--fail-under", "citation_precision=0.98",
             "--fail-under", "citation_validity=1.0", "--fail-under", "refusal_recall=1.0",
-            "--fail-under", "refusal_precision=0.8", "--fail-under", "overall_accuracy=0.92",
+            "--fail-under", "refusal_precision=0.8", "--fail-under", "overall_accuracy=0.94",
         ],
         catch_exceptions=False,
     )  # fmt: skip
@@ -111,7 +112,7 @@ def test_fail_under_fails_the_run(tmp_path):
          "--report", str(tmp_path / "r"), "--fail-under", "answer_accuracy=0.999"],
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "answer_accuracy = 0.92 is under 0.999" in result.output
+    assert re.search(r"answer_accuracy = 0\.9\d* is under 0\.999", result.output), result.output
 
 
 def test_unknown_metric_is_a_usage_error():

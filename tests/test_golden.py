@@ -16,8 +16,6 @@ KNOWN_MISSES: dict[str, str] = {
     "no focus word is matched, so the passage's score falls under the refusal threshold",
     "q28": "paraphrase: 'knew about the plan to hold the vote early' vs 'are aware of this' after "
     "'will be moving his board to take a endorsement vote'; 'plan' and 'early' go unmatched",
-    "q35": "'moved up' the vote: the cross-encoder prefers the sentences about the poll and the email to the "
-    "one saying the leader moved the vote forward, which names neither 'help' nor 'early'",
     "q37": "the cross-encoder scores the TPP sentences low (about 2) for 'which trade agreement'; the "
     "answer is an acronym the question never names",
 }
