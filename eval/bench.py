@@ -666,6 +666,11 @@ def _fill_child(
     return result
 
 
+# Questions for the scale bench: a few to warm up, then each retriever's own.
+SCALE_WARM_UP_QUESTIONS = 4
+SCALE_RETRIEVERS = ("hybrid", "dense", "keyword")
+
+
 def _retrieval_child(settings: Settings, questions: Sequence[str]) -> dict[str, Any]:
     from service.engine import Newsdesk
     from service.retrieval import NewsQuery
@@ -683,20 +688,22 @@ def _retrieval_child(settings: Settings, questions: Sequence[str]) -> dict[str, 
             return time.perf_counter() - started, len(hits)
 
         first_query_s, _ = timed(engine.retriever, 0)  # Chroma loads its HNSW index on the first query
-        for n in range(1, min(4, len(questions))):
+        for n in range(1, min(SCALE_WARM_UP_QUESTIONS, len(questions))):
             timed(engine.retriever, n)
         # Each retriever gets its own questions, none asked before: a question's first search pulls its
         # postings, vectors and catalog rows into the caches, and a retriever timed on a question another
         # one had just searched would look faster than it is.
-        retrievers = {
-            "hybrid": engine.retriever,
-            "dense": engine.dense_retriever,
-            "keyword": engine.keyword_retriever,
-        }
-        runs: dict[str, list[float]] = {name: [] for name in retrievers}
+        retrievers = dict(
+            zip(
+                SCALE_RETRIEVERS,
+                (engine.retriever, engine.dense_retriever, engine.keyword_retriever),
+                strict=True,
+            )
+        )
+        runs: dict[str, list[float]] = {name: [] for name in SCALE_RETRIEVERS}
         hits = 0
-        for n in range(4, len(questions)):
-            name = list(retrievers)[n % len(retrievers)]
+        for n in range(SCALE_WARM_UP_QUESTIONS, len(questions)):
+            name = SCALE_RETRIEVERS[n % len(SCALE_RETRIEVERS)]
             seconds, found = timed(retrievers[name], n)
             runs[name].append(seconds)
             hits += found if name == "hybrid" else 0
@@ -1008,8 +1015,7 @@ def section_http(run: BenchRun) -> dict[str, Any]:
 
 def section_scale(run: BenchRun) -> dict[str, Any]:
     settings = run.settings.model_copy(update={"data_dir": fresh(run.work / "scale-index")})
-    # Warm-up questions, then each of the three retrievers' own.
-    wanted = 4 + 3 * run.options.queries
+    wanted = SCALE_WARM_UP_QUESTIONS + len(SCALE_RETRIEVERS) * run.options.queries
     questions = run.questions(wanted)[:wanted]
     result = measure_scale(
         settings, run.pool, run.options.scale, questions, run.options.seed,

@@ -1,7 +1,6 @@
 """`newsdesk eval`: the runner, its metrics and report, and the CI gate on the sample golden set."""
 
 import json
-import re
 import tracemalloc
 from pathlib import Path
 
@@ -112,7 +111,7 @@ def test_fail_under_fails_the_run(tmp_path):
          "--report", str(tmp_path / "r"), "--fail-under", "answer_accuracy=0.999"],
     )  # fmt: skip
     assert result.exit_code == 1
-    assert re.search(r"answer_accuracy = 0\.9\d* is under 0\.999", result.output), result.output
+    assert "answer_accuracy = 0.94 is under 0.999" in result.output
 
 
 def test_unknown_metric_is_a_usage_error():
