@@ -76,9 +76,9 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     rerank: bool = True
     # The cross-encoder costs ~7 ms of CPU a (question, sentence) pair: it sees the best sentence of each of
-    # the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k. Measured on
-    # both golden sets, 8 answer candidates are right as often as 10 or more (110-111 of 138 against 108)
-    # for 11% less time; 6 lose a synthetic answer, and 6 + 5 rerank candidates lose three.
+    # the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k. Right
+    # answers on both golden sets (of 138, at the threshold fitted for 10): 10 -> 108, 8 -> 110 (11% less
+    # time), 6 -> 108, 6 with 5 rerank candidates -> 105 (eval/calibration.md).
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
     answer_candidates: int = Field(default=8, ge=1, le=50)
