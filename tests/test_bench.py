@@ -15,7 +15,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eval.bench import BenchOptions, bench_records, format_table, latency_summary, targets, with_quick
+from eval.bench import (
+    BenchOptions,
+    bench_records,
+    format_table,
+    latency_summary,
+    question_pool,
+    targets,
+    with_quick,
+)
 from service.cli import main
 
 DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
@@ -28,6 +36,21 @@ def test_corpus_is_deterministic_and_is_the_committed_synthetic_corpus():
     assert first == committed  # the golden questions' articles open the benchmark corpus
     assert bench_records(3, 7) != first[:3]
     assert len({r["id"] for r in bench_records(40, 2026)}) == 40
+
+
+def test_every_load_level_gets_the_same_mix_of_answerable_and_unanswerable_questions():
+    from eval.synth.questions import generate_questions
+
+    records = bench_records(300, 2026)
+    planned = generate_questions(records, 2026, 160, 40)
+    unanswerable = {q["question"] for q in planned if q.get("unanswerable")}
+    assert len(unanswerable) == 40
+    pool = question_pool(records, 2026, 200)
+    assert pool == question_pool(records, 2026, 200)  # deterministic
+    assert set(pool[:200]) == {q["question"] for q in planned}
+    for level in range(3):  # 8 warm-up questions, then 64 per level, as `newsdesk bench` asks them
+        asked = pool[8 + 64 * level : 8 + 64 * (level + 1)]
+        assert 6 <= sum(q in unanswerable for q in asked) <= 20, level
 
 
 def test_latency_summary_percentiles():
