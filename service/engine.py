@@ -240,6 +240,7 @@ class Newsdesk:
 
     def close(self) -> None:
         self.jobs.shutdown()
+        self.retriever.close()
         self.catalog.close()
 
 

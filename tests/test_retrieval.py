@@ -1,0 +1,115 @@
+"""Hybrid retrieval: reciprocal rank fusion, the one-join concurrent path, stale hits."""
+
+from __future__ import annotations
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+
+from service.engine import Newsdesk
+from service.retrieval import ChunkSearch, Hits, HybridRetriever, NewsQuery
+
+QUESTIONS = [
+    "What did the minister say about the budget?",
+    "How many people were evacuated after the flood?",
+    "Who won the election?",
+]
+
+
+class OnlyRetrieve(BaseRetriever):
+    """A retriever with llama-index's interface alone: the hybrid must fall back to ``retrieve`` for it."""
+
+    def __init__(self, inner: BaseRetriever) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return self.inner.retrieve(query_bundle)
+
+
+class WithStaleHits:
+    """A real search whose first hit is a chunk of a version the catalog has already replaced."""
+
+    def __init__(self, inner: ChunkSearch) -> None:
+        self.inner = inner
+        self.catalog = inner.catalog
+        self.k = inner.k
+
+    def search(self, query: NewsQuery) -> Hits:
+        return [("replaced-doc:0", 99.0), *self.inner.search(query)]
+
+
+def rrf_by_hand(lists: list[list[NodeWithScore]], k: int, rrf_k: int = 60) -> list[tuple[str, float]]:
+    fused: dict[str, float] = {}
+    for ranked in lists:
+        for rank, hit in enumerate(ranked, start=1):
+            fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + 1.0 / (rrf_k + rank)
+    return sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
+
+
+def ids_and_scores(nodes: list[NodeWithScore]) -> list[tuple[str, float]]:
+    return [(n.node.node_id, n.score or 0.0) for n in nodes]
+
+
+def test_both_of_our_retrievers_search_apart_from_their_catalog_join(sample_engine: Newsdesk) -> None:
+    assert isinstance(sample_engine.dense_retriever, ChunkSearch)
+    assert isinstance(sample_engine.keyword_retriever, ChunkSearch)
+
+
+def test_the_concurrent_path_fuses_exactly_what_each_retriever_returns(sample_engine: Newsdesk) -> None:
+    dense, keyword = sample_engine.dense_retriever, sample_engine.keyword_retriever
+    for question in QUESTIONS:
+        each = [
+            dense.retrieve(NewsQuery(query_str=question)),
+            keyword.retrieve(NewsQuery(query_str=question)),
+        ]
+        assert all(each), question
+        assert sample_engine.retriever.ranked_lists(NewsQuery(query_str=question)) == each
+        fused = sample_engine.retriever.retrieve(NewsQuery(query_str=question))
+        assert ids_and_scores(fused) == rrf_by_hand(each, sample_engine.retriever.k)
+
+
+def test_retrievers_without_a_raw_search_are_fused_through_retrieve(sample_engine: Newsdesk) -> None:
+    concurrent = sample_engine.retriever
+    plain = HybridRetriever(
+        [(OnlyRetrieve(sample_engine.dense_retriever), 1.0), (sample_engine.keyword_retriever, 1.0)],
+        k=concurrent.k,
+    )
+    try:
+        for question in QUESTIONS:
+            query = NewsQuery(query_str=question)
+            assert ids_and_scores(plain.retrieve(query)) == ids_and_scores(concurrent.retrieve(query))
+        assert plain._pool is None  # nothing ran on the pool
+    finally:
+        plain.close()
+
+
+def test_a_hit_the_catalog_no_longer_holds_is_dropped_and_takes_no_rank(sample_engine: Newsdesk) -> None:
+    keyword = sample_engine.keyword_retriever
+    stale = HybridRetriever([(WithStaleHits(keyword), 1.0), (sample_engine.dense_retriever, 1.0)], k=10)  # type: ignore[list-item]
+    try:
+        query = NewsQuery(query_str=QUESTIONS[0])
+        first, _ = stale.ranked_lists(query)
+        assert "replaced-doc:0" not in {n.node.node_id for n in first}
+        assert first == keyword.retrieve(query)  # the real first hit still ranks first
+        assert first[0].node.get_content() and first[0].node.metadata["doc_id"]
+    finally:
+        stale.close()
+
+
+def test_a_filter_that_allows_no_documents_returns_nothing(sample_engine: Newsdesk) -> None:
+    from ingest.catalog import DocumentFilter
+
+    query = NewsQuery(query_str=QUESTIONS[0], filters=DocumentFilter(doc_ids=()))
+    assert sample_engine.retriever.retrieve(query) == []
+
+
+def test_close_stops_the_search_threads_and_a_later_search_starts_them_again(sample_engine: Newsdesk) -> None:
+    retriever = HybridRetriever(
+        [(sample_engine.dense_retriever, 1.0), (sample_engine.keyword_retriever, 1.0)]
+    )
+    query = NewsQuery(query_str=QUESTIONS[1])
+    first = ids_and_scores(retriever.retrieve(query))
+    retriever.close()
+    assert retriever._pool is None
+    assert ids_and_scores(retriever.retrieve(query)) == first
+    retriever.close()
