@@ -6,7 +6,8 @@ Sections, each a function returning a plain dict:
   length-sorted batches the pipeline embeds), the embedder as the pipeline calls it, and torch fp32 through
   sentence-transformers on the same chunks;
 * ``ingest``: the whole ingest pipeline (clean, chunk, embed, write the three stores) on the same articles,
-  in a child process so its peak resident memory is its own; pipeline efficiency = pipeline / encoder;
+  in a child process so its peak resident memory is its own; pipeline efficiency = pipeline / raw encoder,
+  measured in rounds of the two back to back;
 * ``textbook``: the textbook llama-index pipeline (``eval.textbook``) on the same articles;
 * ``http``: ``/v1/ask`` latency and throughput from an async httpx load generator at several concurrencies,
   against a real ``newsdesk serve`` subprocess over an index of ``ask_chunks`` chunks;
@@ -670,6 +671,9 @@ def _fill_child(
     return result
 
 
+# Raw encoder then ingest, this many times: see section_ingest.
+EFFICIENCY_ROUNDS = 2
+
 # Questions for the scale bench: a few to warm up, then each retriever's own.
 SCALE_WARM_UP_QUESTIONS = 4
 SCALE_RETRIEVERS = ("hybrid", "dense", "keyword")
@@ -848,7 +852,9 @@ def targets(result: dict[str, Any], options: BenchOptions) -> list[Target]:
             efficiency,
             ">= 0.85",
             _check(efficiency, lambda v: v >= 0.85),
-            f"in CPU time: {ingest.get('pipeline_efficiency_cpu')}",
+            "lowest of the rounds "
+            + ", ".join(str(r["pipeline_efficiency"]) for r in ingest.get("rounds", []))
+            + f"; in CPU time: {ingest.get('pipeline_efficiency_cpu')}",
         ),
         Target(
             "ingest articles/s vs the textbook pipeline",
@@ -922,9 +928,12 @@ class BenchRun:
         return self._inputs
 
     def ensure_ingested(self) -> dict[str, Any]:
-        if self.ingested is None:
-            fresh(self.real_index.data_dir)
-            self.ingested = measure_ingest(self.real_index, self.options.articles, self.options.seed)
+        return self.ingested if self.ingested is not None else self.ingest()
+
+    def ingest(self) -> dict[str, Any]:
+        """Ingest the articles into a fresh real index (the one later sections copy and fill)."""
+        fresh(self.real_index.data_dir)
+        self.ingested = measure_ingest(self.real_index, self.options.articles, self.options.seed)
         return self.ingested
 
     @property
@@ -960,16 +969,35 @@ def section_encoder(run: BenchRun) -> dict[str, Any]:
     }
 
 
-def section_ingest(run: BenchRun, encoder: dict[str, Any] | None) -> dict[str, Any]:
-    result = dict(run.ensure_ingested())
-    if encoder is None:  # the efficiency needs the raw encoder on the same chunks
-        encoder = {"raw_encoder": measure_raw_encoder([t for t, _ in run.inputs], run.settings)}
-    raw = encoder["raw_encoder"]
-    result["raw_encoder_chunks_per_s"] = raw["chunks_per_s"]
-    result["pipeline_efficiency"] = round(result["chunks_per_s"] / raw["chunks_per_s"], 3)
-    # The same ratio in CPU time: it moves far less when other work shares the cores.
-    result["pipeline_efficiency_cpu"] = round(result["chunks_per_cpu_s"] / raw["chunks_per_cpu_s"], 3)
-    return result
+def section_ingest(run: BenchRun) -> dict[str, Any]:
+    """Pipeline efficiency in rounds: the raw encoder, then the whole ingest, back to back, each in a fresh
+    process. The machine's speed drifts over minutes (the same ingest took 13.3 s, then 14.5 s a few minutes
+    later; the raw encoder 10.6 s, then 12.3 s), so a ratio of two figures measured minutes apart moved with
+    the drift: 0.80 and 0.90 for the same code. The lowest round's ratio is the result."""
+    texts = [text for text, _ in run.inputs]
+    rounds = []
+    for _ in range(EFFICIENCY_ROUNDS):
+        raw = run_isolated(measure_raw_encoder, texts, run.settings)
+        ingested = run.ingest()
+        rounds.append(
+            {
+                "raw_encoder_seconds": raw["seconds"],
+                "raw_encoder_chunks_per_s": raw["chunks_per_s"],
+                "ingest_seconds": ingested["seconds"],
+                "ingest_chunks_per_s": ingested["chunks_per_s"],
+                "pipeline_efficiency": round(ingested["chunks_per_s"] / raw["chunks_per_s"], 3),
+                # The same ratio in CPU time: it moves far less when other work shares the cores.
+                "pipeline_efficiency_cpu": round(ingested["chunks_per_cpu_s"] / raw["chunks_per_cpu_s"], 3),
+            }
+        )
+    lowest = min(rounds, key=lambda r: r["pipeline_efficiency"])
+    return {
+        **run.ingested,
+        "rounds": rounds,
+        "raw_encoder_chunks_per_s": lowest["raw_encoder_chunks_per_s"],
+        "pipeline_efficiency": lowest["pipeline_efficiency"],
+        "pipeline_efficiency_cpu": lowest["pipeline_efficiency_cpu"],
+    }
 
 
 def section_ingest_memory(run: BenchRun, count: int) -> dict[str, Any]:
@@ -1055,7 +1083,7 @@ def run_bench(settings: Settings, options: BenchOptions, log: Callable[[str], No
         if "encoder" in selected:
             sections.append(("encoder", lambda: section_encoder(run)))
         if "ingest" in selected:
-            sections.append(("ingest", lambda: section_ingest(run, result.get("encoder"))))
+            sections.append(("ingest", lambda: section_ingest(run)))
             memory_articles = options.ingest_articles
             if memory_articles is not None and memory_articles != options.articles:
                 sections.append(("ingest_memory", lambda: section_ingest_memory(run, memory_articles)))

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from eval.bench import (
+    EFFICIENCY_ROUNDS,
     BenchOptions,
     bench_records,
     format_table,
@@ -134,6 +135,13 @@ def test_quick_run_prints_one_json_document_with_every_section(quick_run):
     ingest = result["ingest"]
     assert ingest["chunks"] == result["corpus"]["chunks"] and ingest["failed"] == 0
     assert ingest["peak_rss_mib"] > 0 and ingest["pipeline_efficiency"] > 0
+    # Efficiency in rounds of raw encoder then ingest, back to back; the lowest round counts.
+    rounds = ingest["rounds"]
+    assert len(rounds) == EFFICIENCY_ROUNDS
+    assert all(r["raw_encoder_chunks_per_s"] > 0 and r["ingest_chunks_per_s"] > 0 for r in rounds)
+    assert ingest["pipeline_efficiency"] == min(r["pipeline_efficiency"] for r in rounds)
+    for r in rounds:
+        assert r["pipeline_efficiency"] == round(r["ingest_chunks_per_s"] / r["raw_encoder_chunks_per_s"], 3)
     assert result["textbook"]["ingest_speedup"] > 0
 
 
