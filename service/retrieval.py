@@ -166,9 +166,9 @@ class HybridRetriever(BaseRetriever):
     def pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(
-                    max_workers=max(1, len(self.retrievers) - 1), thread_name_prefix="hybrid-search"
-                )
+                # Default size (cores + 4), not one thread per retriever: requests served at once would
+                # queue their searches behind each other.
+                self._pool = ThreadPoolExecutor(thread_name_prefix="hybrid-search")
             return self._pool
 
     def close(self) -> None:

@@ -113,3 +113,16 @@ def test_close_stops_the_search_threads_and_a_later_search_starts_them_again(sam
     assert retriever._pool is None
     assert ids_and_scores(retriever.retrieve(query)) == first
     retriever.close()
+
+
+def test_searches_from_many_threads_at_once_get_what_they_get_alone(sample_engine: Newsdesk) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    retriever = sample_engine.retriever
+    questions = QUESTIONS * 4
+    alone = [ids_and_scores(retriever.retrieve(NewsQuery(query_str=q))) for q in questions]
+    with ThreadPoolExecutor(max_workers=8) as clients:
+        together = list(
+            clients.map(lambda q: ids_and_scores(retriever.retrieve(NewsQuery(query_str=q))), questions)
+        )
+    assert together == alone
