@@ -188,6 +188,16 @@ def test_server_side_paths_need_an_allowed_root(writable_engine, sample_dir, tmp
         assert job["status"] == "succeeded" and job["added"] == 1
 
 
+@pytest.mark.parametrize("raw", ["~no-such-user-here/inbox", "inbox\x00/evil"])
+def test_a_path_that_cannot_be_resolved_is_a_clear_422(writable_engine, tmp_path, raw):
+    with app_client(writable_engine, ingest_roots=[tmp_path]) as open_:
+        response = open_.post("/v1/ingest", json={"path": raw})
+    assert response.status_code == 422, response.text
+    assert (
+        response.json()["message"].startswith("path:") and "not a usable path" in response.json()["message"]
+    )
+
+
 @pytest.mark.parametrize(
     "body", [{}, {"documents": []}, {"documents": [], "path": "/x"}, {"path": 3}, {"documents": "x"}]
 )

@@ -36,7 +36,13 @@ def documents_to_articles(documents: list[DocumentIn | dict[str, Any]]) -> Itera
 
 
 def allowed_path(settings: Settings, raw: str) -> Path:
-    path = Path(raw).expanduser().resolve()
+    try:
+        # "~user" of an unknown user raises RuntimeError, a NUL byte ValueError: the client's mistake.
+        path = Path(raw).expanduser().resolve()
+    except (RuntimeError, ValueError, OSError) as error:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, detail=f"path: {raw!r} is not a usable path ({error})"
+        ) from error
     roots = [root.expanduser().resolve() for root in settings.ingest_roots]
     if not roots:
         raise HTTPException(
