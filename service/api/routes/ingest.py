@@ -40,9 +40,7 @@ def allowed_path(settings: Settings, raw: str) -> Path:
         # "~user" of an unknown user raises RuntimeError, a NUL byte ValueError: the client's mistake.
         path = Path(raw).expanduser().resolve()
     except (RuntimeError, ValueError, OSError) as error:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, detail=f"path: {raw!r} is not a usable path ({error})"
-        ) from error
+        raise HTTPException(422, detail=f"path: {raw!r} is not a usable path ({error})") from error
     roots = [root.expanduser().resolve() for root in settings.ingest_roots]
     if not roots:
         raise HTTPException(
