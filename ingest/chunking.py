@@ -104,6 +104,12 @@ def minilm_token_counts(texts: Sequence[str]) -> list[int]:
     return [len(encoding.ids) for encoding in encodings]
 
 
+def load_chunking_models() -> None:
+    """Load the sentence splitter and the tokenizer now (about 2 s of imports) rather than on first use."""
+    _sentence_tokenizer()
+    _minilm_tokenizer()
+
+
 def split_long_span(text: str, span: Span, max_tokens: int, count: TokenCounter) -> list[Span]:
     """Cut a sentence longer than the budget at word boundaries into pieces that fit."""
     start, end = span

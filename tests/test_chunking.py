@@ -79,3 +79,14 @@ def test_approximate_counts_are_close_to_real_ones():
     real = minilm_token_counts([TEXT])[0]
     approx = approximate_token_counts([TEXT])[0]
     assert 0.7 * real <= approx <= 1.3 * real
+
+
+def test_load_chunking_models_loads_the_splitter_and_the_tokenizer_once():
+    from ingest import chunking
+
+    chunking.load_chunking_models()
+    assert chunking._sentence_tokenizer.cache_info().currsize == 1
+    assert chunking._minilm_tokenizer.cache_info().currsize == 1
+    splitter = chunking._sentence_tokenizer()
+    chunking.load_chunking_models()
+    assert chunking._sentence_tokenizer() is splitter
