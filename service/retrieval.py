@@ -76,6 +76,11 @@ def _nodes(records: dict[str, ChunkRecord], hits: Hits, k: int) -> list[NodeWith
     return nodes[:k]
 
 
+def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
+    """The first ``k`` hits the catalog still holds, as nodes."""
+    return _nodes(catalog.chunk_records([cid for cid, _ in hits]), hits, k)
+
+
 @runtime_checkable
 class ChunkSearch(Protocol):
     """A retriever whose search and catalog join can run apart: what lets the hybrid join once."""
@@ -109,8 +114,7 @@ class DenseRetriever(BaseRetriever):
         return self.vectors.query(embedding, math.ceil(self.k * STALE_MARGIN), query.filters)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        hits = self.search(as_news_query(query_bundle))
-        return _nodes(self.catalog.chunk_records([cid for cid, _ in hits]), hits, self.k)
+        return _current_nodes(self.catalog, self.search(as_news_query(query_bundle)), self.k)
 
 
 class KeywordRetriever(BaseRetriever):
@@ -128,8 +132,7 @@ class KeywordRetriever(BaseRetriever):
         return self.keywords.search(query.query_str, math.ceil(self.k * STALE_MARGIN), query.filters)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        hits = self.search(as_news_query(query_bundle))
-        return _nodes(self.catalog.chunk_records([cid for cid, _ in hits]), hits, self.k)
+        return _current_nodes(self.catalog, self.search(as_news_query(query_bundle)), self.k)
 
 
 class HybridRetriever(BaseRetriever):
@@ -147,14 +150,17 @@ class HybridRetriever(BaseRetriever):
         self.rrf_k = rrf_k
         self.k = k
         self.recency_half_life_days = recency_half_life_days
+        searches = [r for r, _ in self.retrievers if isinstance(r, ChunkSearch)]
+        one_catalog = len({id(r.catalog) for r in searches}) == 1
+        # Searched at once and joined once, or (None) fused through llama-index's ``retrieve``.
+        self._searches = searches if one_catalog and len(searches) == len(self.retrievers) else None
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
     def ranked_lists(self, query: NewsQuery) -> list[list[NodeWithScore]]:
         """Each retriever's current chunks, best first, in the order of ``self.retrievers``."""
-        searches = [r for r, _ in self.retrievers if isinstance(r, ChunkSearch)]
-        catalogs = {id(r.catalog) for r in searches}
-        if len(searches) != len(self.retrievers) or len(catalogs) != 1:
+        searches = self._searches
+        if searches is None:
             return [r.retrieve(query) for r, _ in self.retrievers]
         # The others search on pool threads while the first searches on the caller's; the catalog (a
         # per-thread SQLite connection) is read on the caller's thread only.
