@@ -136,7 +136,8 @@ def question_pool(records: Sequence[dict], seed: int, wanted: int) -> list[str]:
     questions: list[str] = []
     answerable = max(1, round(wanted * 0.8))
     with contextlib.suppress(ValueError):  # a small corpus has too few facts for many questions
-        planned = [q["question"] for q in generate_questions(records, seed, answerable, wanted - answerable)]
+        generated = generate_questions(records, seed, answerable, max(0, wanted - answerable))
+        planned = [q["question"] for q in generated]
         # The generator lists the unanswerable questions last: unshuffled, the last load level got all of
         # them (26 of its 64 answers grounded against 48 at the other levels) and levels were not comparable.
         random.Random(seed).shuffle(planned)
