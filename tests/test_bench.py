@@ -17,11 +17,13 @@ from click.testing import CliRunner
 
 from eval.bench import (
     EFFICIENCY_ROUNDS,
+    SCALE_ROUNDS,
     BenchOptions,
     bench_records,
     format_table,
     latency_summary,
     question_pool,
+    scale_growth,
     targets,
     with_quick,
 )
@@ -72,6 +74,25 @@ def test_targets_below_target_size_are_partial_and_missing_ones_not_run():
     assert by_name["ingest peak RSS MiB"].status == "partial"
     assert by_name["retrieval latency growth"].status == "not-run"
     assert by_name["ingest articles/s vs the textbook pipeline"].status == "not-run"
+
+
+def test_scale_growth_is_the_largest_point_over_the_smallest_and_needs_two():
+    def point(ms: float) -> dict:
+        return {"hybrid_p50_ms": ms}
+
+    assert scale_growth([point(2.0), point(3.0), point(5.0)]) == 2.5
+    assert scale_growth([point(2.0)]) is None
+    assert scale_growth([point(0.0), point(5.0)]) is None
+    scale = {
+        "growth_rounds": [2.5, 3.1],
+        "points": [
+            {"retrieval": {"chunks": 10_000, **point(2.0)}},
+            {"retrieval": {"chunks": 1_000_000, **point(6.2)}},
+        ],
+    }
+    growth = {t.name: t for t in targets({"scale": scale}, BenchOptions())}["retrieval latency growth"]
+    assert (growth.measured, growth.status) == (3.1, "fail")
+    assert "rounds 2.5, 3.1" in growth.note
 
 
 def test_quick_keeps_what_the_command_line_set():
@@ -154,14 +175,22 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
         assert level["p50_ms"] <= level["p95_ms"] <= level["p99_ms"]
     assert http["index_chunks"] >= 400 and http["index"]["filler_chunks"] > 0
     assert "synthetic vectors" in http["index"]["vectors"]
-    points = result["scale"]["points"]
+    scale = result["scale"]
+    points = scale["points"]
     assert [p["target_chunks"] for p in points] == [200, 400]
     for point in points:
         assert point["retrieval"]["chunks"] >= point["target_chunks"]
         assert point["retrieval"]["mean_hits"] > 0 and point["retrieval"]["rss_mib"] > 0
-        # Each retriever is timed on its own questions (--queries 5 in a quick run).
-        assert point["retrieval"]["queries"] == {"hybrid": 5, "dense": 5, "keyword": 5}
+        # Each retriever is timed on its own questions (--queries 5 in a quick run), in every round.
+        assert len(point["rounds"]) == SCALE_ROUNDS
+        assert all(r["queries"] == {"hybrid": 5, "dense": 5, "keyword": 5} for r in point["rounds"])
         assert "synthetic vectors" in point["vectors"]
+    # All points timed after the builds, in rounds; the steepest round's figures are the result.
+    assert len(scale["growth_rounds"]) == SCALE_ROUNDS
+    steepest = max(scale["growth_rounds"])
+    assert scale_growth([p["retrieval"] for p in points]) == steepest
+    growth = next(t for t in result["targets"] if t["name"] == "retrieval latency growth")
+    assert growth["measured"] == steepest
     statuses = {t["name"]: t["status"] for t in result["targets"]}
     assert len(statuses) == 6 and "not-run" not in statuses.values()
     assert "Targets" in format_table(result)
