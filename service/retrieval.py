@@ -5,9 +5,9 @@
 preference. Reranking is a node postprocessor (``service.reranking``) applied on top.
 
 Fusing ``ChunkSearch`` retrievers (both of ours), the hybrid skips llama-index's ``retrieve`` for them: it
-runs their raw searches at once (tantivy, Chroma and onnxruntime release the GIL) and joins the catalog once
-for all their hits instead of once per retriever. Measured on a 1M-chunk index: see the README's performance
-section.
+runs their raw searches at once (tantivy, Chroma and onnxruntime release the GIL), checks which hits the
+catalog still holds (its primary-key index alone), fuses, and reads whole records for the fused first ``k``
+only. Measured on a 1M-chunk index: see the README's performance section.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ class HybridRetriever(BaseRetriever):
         self.recency_half_life_days = recency_half_life_days
         searches = [r for r, _ in self.retrievers if isinstance(r, ChunkSearch)]
         one_catalog = len({id(r.catalog) for r in searches}) == 1
-        # Searched at once and joined once, or (None) fused through llama-index's ``retrieve``.
+        # Searched at once and checked against the catalog once, or (None) fused through ``retrieve``.
         self._searches = searches if one_catalog and len(searches) == len(self.retrievers) else None
         self._catalog = self._searches[0].catalog if self._searches else None
         self._pool: ThreadPoolExecutor | None = None
