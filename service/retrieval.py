@@ -69,16 +69,13 @@ def chunk_node(record: ChunkRecord) -> TextNode:
 Hits = list[tuple[str, float]]  # (chunk id, score), best first; ids of replaced versions included
 
 
-def _nodes(records: dict[str, ChunkRecord], hits: Hits, k: int) -> list[NodeWithScore]:
+def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
+    """The first ``k`` hits the catalog still holds, as nodes."""
+    records = catalog.chunk_records([cid for cid, _ in hits])
     nodes = [
         NodeWithScore(node=chunk_node(records[cid]), score=score) for cid, score in hits if cid in records
     ]
     return nodes[:k]
-
-
-def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
-    """The first ``k`` hits the catalog still holds, as nodes."""
-    return _nodes(catalog.chunk_records([cid for cid, _ in hits]), hits, k)
 
 
 @runtime_checkable
@@ -174,7 +171,8 @@ class HybridRetriever(BaseRetriever):
             return lists, nodes
         # The others search on pool threads while the first searches on the caller's, then checks its own
         # hits against the catalog (a per-thread SQLite connection, read on the caller's thread only).
-        catalog = searches[0].catalog
+        catalog = self._catalog
+        assert catalog is not None  # set with the searches
         pending: list[Future[Hits]] = [self.pool().submit(r.search, query) for r in searches[1:]]
         first = searches[0].search(query)
         checked = {cid for cid, _ in first}

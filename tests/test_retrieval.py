@@ -162,8 +162,9 @@ def test_a_chunk_replaced_between_the_check_and_the_read_gives_its_place_to_the_
     dense, keyword = sample_engine.dense_retriever, sample_engine.keyword_retriever
     retriever = HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=5)
     query = NewsQuery(query_str=QUESTIONS[1])
+    wider = HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=10)
     try:
-        longer = ids_and_scores(HybridRetriever([(dense, 1.0), (keyword, 1.0)], k=10).retrieve(query))
+        longer = ids_and_scores(wider.retrieve(query))
         gone = longer[2][0]
         real = sample_engine.catalog.chunk_records
 
@@ -174,6 +175,7 @@ def test_a_chunk_replaced_between_the_check_and_the_read_gives_its_place_to_the_
         assert ids_and_scores(retriever.retrieve(query)) == [hit for hit in longer if hit[0] != gone][:5]
     finally:
         retriever.close()
+        wider.close()
 
 
 def test_recency_rescales_every_candidate_before_the_first_k_are_taken(fresh_engine: Newsdesk) -> None:
