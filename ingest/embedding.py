@@ -284,8 +284,10 @@ def pool_sentences(tokens: np.ndarray, offsets: Sequence[CharSpan], spans: Seque
     """The normalised mean of each span's tokens; a span with no whole token left after truncation gets the
     whole chunk's mean.
 
-    A sentence's tokens are consecutive, so each mean is a difference of two running sums: no per-sentence
-    masking, and no BLAS call (OpenBLAS's own threads would fight the encoder's for the cores).
+    A sentence's tokens are consecutive, so each sum is one slice's: no per-sentence masking, and no BLAS call
+    (OpenBLAS's own threads would fight the encoder's for the cores). Slices, not differences of one running
+    sum over the chunk: that cumulative sum walked every token row once more and cost 4x as much (0.77 of an
+    ingest's 4.4 CPU-s outside the encoder, 1,000 articles).
     """
     if not spans:
         return np.zeros((0, tokens.shape[1]), dtype=np.float32)
@@ -299,11 +301,13 @@ def pool_sentences(tokens: np.ndarray, offsets: Sequence[CharSpan], spans: Seque
     )
     counts = inside.sum(axis=1)
     first = inside.argmax(axis=1)
-    running = np.concatenate([np.zeros((1, tokens.shape[1]), dtype=np.float32), np.cumsum(tokens, axis=0)])
-    sums = running[first + counts] - running[first]
-    empty = counts == 0
-    sums[empty] = running[-1]
-    means = sums / np.where(empty, len(tokens), counts)[:, None]
+    sums = np.stack(
+        [
+            tokens[start : start + n].sum(axis=0) if n else tokens.sum(axis=0)
+            for start, n in zip(first, counts, strict=True)
+        ]
+    )
+    means = sums / np.where(counts == 0, len(tokens), counts)[:, None]
     norms = np.linalg.norm(means, axis=1, keepdims=True)
     return (means / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
