@@ -195,14 +195,10 @@ class Catalog:
 
     def hashes(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, str, int]]:
         """``doc_id -> (content_hash, version, chunk_count)`` for the documents that exist."""
-        found: dict[str, tuple[str, str, int]] = {}
-        for batch in _batches(list(doc_ids), 500):
-            marks = ",".join("?" * len(batch))
-            for row in self.connection.execute(
-                f"SELECT id, content_hash, version, chunk_count FROM documents WHERE id IN ({marks})", batch
-            ):
-                found[row["id"]] = (row["content_hash"], row["version"], row["chunk_count"])
-        return found
+        rows = self._rows_among(
+            "SELECT id, content_hash, version, chunk_count FROM documents WHERE id IN {}", doc_ids
+        )
+        return {row["id"]: (row["content_hash"], row["version"], row["chunk_count"]) for row in rows}
 
     def get_document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
         row = self.connection.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -231,12 +227,7 @@ class Catalog:
         """
         if among is None:
             return {row[0] for row in self.connection.execute("SELECT id FROM chunks")}
-        found: set[str] = set()
-        for batch in _batches(list(among), 500):
-            marks = ",".join("?" * len(batch))
-            rows = self.connection.execute(f"SELECT id FROM chunks WHERE id IN ({marks})", batch)
-            found.update(row[0] for row in rows)
-        return found
+        return {row[0] for row in self._rows_among("SELECT id FROM chunks WHERE id IN {}", among)}
 
     def current_versions(self) -> dict[str, tuple[str, int]]:
         return {
@@ -253,53 +244,50 @@ class Catalog:
 
     def chunk_records(self, ids: Sequence[str]) -> dict[str, ChunkRecord]:
         """The current chunks among ``ids``; ids of replaced or deleted versions are simply absent."""
-        found: dict[str, ChunkRecord] = {}
-        for batch in _batches(list(ids), 500):
-            marks = ",".join("?" * len(batch))
-            rows = self.connection.execute(
-                f"SELECT c.id, c.doc_id, c.idx, c.start_char, c.end_char, d.title, d.published, d.source, "
-                f"substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
-                f"FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({marks})",
-                batch,
+        rows = self._rows_among(
+            "SELECT c.id, c.doc_id, c.idx, c.start_char, c.end_char, d.title, d.published, d.source, "
+            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
+            "FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN {}",
+            ids,
+        )
+        return {
+            row["id"]: ChunkRecord(
+                id=row["id"],
+                doc_id=row["doc_id"],
+                title=row["title"],
+                index=row["idx"],
+                start=row["start_char"],
+                end=row["end_char"],
+                text=row["text"],
+                published=_to_date(row["published"]),
+                source=row["source"],
             )
-            for row in rows:
-                found[row["id"]] = ChunkRecord(
-                    id=row["id"],
-                    doc_id=row["doc_id"],
-                    title=row["title"],
-                    index=row["idx"],
-                    start=row["start_char"],
-                    end=row["end_char"],
-                    text=row["text"],
-                    published=_to_date(row["published"]),
-                    source=row["source"],
-                )
-        return found
+            for row in rows
+        }
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
         """Sentence vectors of these chunks (chunks indexed before they existed have none)."""
         found: dict[str, SentenceVectors] = {}
-        for batch in _batches(list(chunk_ids), 500):
-            marks = ",".join("?" * len(batch))
-            for row in self.connection.execute(
-                f"SELECT chunk_id, starts, vectors FROM sentence_vectors WHERE chunk_id IN ({marks})", batch
-            ):
-                starts = np.frombuffer(row[1], dtype=np.int32)
-                vectors = np.frombuffer(row[2], dtype=np.float16).reshape(len(starts), -1)
-                found[row[0]] = SentenceVectors(starts, vectors)
+        for row in self._rows_among(
+            "SELECT chunk_id, starts, vectors FROM sentence_vectors WHERE chunk_id IN {}", chunk_ids
+        ):
+            starts = np.frombuffer(row[1], dtype=np.int32)
+            vectors = np.frombuffer(row[2], dtype=np.float16).reshape(len(starts), -1)
+            found[row[0]] = SentenceVectors(starts, vectors)
         return found
 
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
         """``doc_id -> (version, text)``."""
-        ids = list(dict.fromkeys(doc_ids))
-        found: dict[str, tuple[str, str]] = {}
-        for batch in _batches(ids, 500):
-            marks = ",".join("?" * len(batch))
-            for row in self.connection.execute(
-                f"SELECT id, version, text FROM documents WHERE id IN ({marks})", batch
-            ):
-                found[row[0]] = (row[1], row[2])
-        return found
+        rows = self._rows_among(
+            "SELECT id, version, text FROM documents WHERE id IN {}", dict.fromkeys(doc_ids)
+        )
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def _rows_among(self, query: str, ids: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """Rows of ``query``, whose ``{}`` stands for the ids' placeholder list, in batches of 500: SQLite
+        caps the parameters of one statement."""
+        for batch in _batches(list(ids), 500):
+            yield from self.connection.execute(query.format("(" + ",".join("?" * len(batch)) + ")"), batch)
 
     def pending_writes(self) -> list[PendingWrite]:
         return [
