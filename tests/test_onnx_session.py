@@ -88,3 +88,24 @@ def test_sentence_pooling_is_the_mean_of_each_sentences_tokens():
     assert np.allclose(pooled[1], unit(tokens[3:5].mean(axis=0)), atol=1e-6)
     assert np.allclose(pooled[2], unit(tokens.mean(axis=0)), atol=1e-6)  # truncated away: the whole chunk
     assert pool_sentences(tokens, offsets, []).shape == (0, 4)
+
+
+def test_sessions_keep_residual_adds_and_layer_norms_unfused(tmp_path):
+    """SkipLayerNormalization is the slower kernel here; onnxruntime silently ignores an optimizer name it
+    does not know, so a rename upstream would bring the fusion back unnoticed."""
+    import onnx
+    import onnxruntime as ort
+
+    from ingest.onnx_session import session_arguments
+    from service.cross_encoder import bundled_model_dir
+
+    options, disabled = session_arguments()
+    options.optimized_model_filepath = str(tmp_path / "optimized.onnx")
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    ort.InferenceSession(
+        str(bundled_model_dir() / "model.onnx"), options, providers=["CPUExecutionProvider"],
+        disabled_optimizers=disabled,
+    )  # fmt: skip
+    ops = {node.op_type for node in onnx.load(str(tmp_path / "optimized.onnx")).graph.node}
+    assert "LayerNormalization" in ops  # the other fusions still run
+    assert "SkipLayerNormalization" not in ops
