@@ -116,8 +116,9 @@ class OnnxEncoder:
 def onnx_model(cache_dir: Path, quantized: bool) -> Path:
     """The exported (and, if asked, int8-quantised) model, made once and cached across data directories."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    fp32 = cache_dir / "all-MiniLM-L6-v2.onnx"
-    int8 = cache_dir / "all-MiniLM-L6-v2-int8.onnx"
+    # "eager": exported with plain attention (see _export); files of the earlier export are left unused.
+    fp32 = cache_dir / "all-MiniLM-L6-v2-eager.onnx"
+    int8 = cache_dir / "all-MiniLM-L6-v2-eager-int8.onnx"
     target = int8 if quantized else fp32
     if target.exists():
         return target
@@ -139,8 +140,14 @@ def onnx_model(cache_dir: Path, quantized: bool) -> Path:
 
 def _export(path: Path) -> None:
     import torch
+    from sentence_transformers import SentenceTransformer
 
-    model = load_sentence_transformer(bundled_model_path())[0].auto_model.eval()
+    # Plain attention: the default (PyTorch's scaled_dot_product_attention) exports a masking subgraph of
+    # Where and IsNaN nodes that cost 10% of a chunk's encoder time, and every text runs alone, unpadded, so
+    # there is nothing to mask (a chunk 8.0 -> 7.2 ms of CPU, alternating, 600 benchmark chunks).
+    model = SentenceTransformer(
+        bundled_model_path(), device="cpu", model_kwargs={"attn_implementation": "eager"}
+    )[0].auto_model.eval()
 
     class LastHiddenState(torch.nn.Module):
         def __init__(self) -> None:

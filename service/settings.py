@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # The answer score of the best evidence passage (cross-encoder logit, minus penalties for wrong dates and
     # for question words the passage does not speak to) under which the answerer refuses. Both numbers are
     # calibrated on both labelled sets (sample and synthetic): see eval/calibration.md, `newsdesk calibrate`.
-    refusal_threshold: float = 1.65
+    refusal_threshold: float = 1.61
     coverage_weight: float = 6.0
     # Subtracted (times the share of the question's names the article never mentions) from a passage's score.
     name_weight: float = 6.0
