@@ -116,7 +116,7 @@ class OnnxEncoder:
 def onnx_model(cache_dir: Path, quantized: bool) -> Path:
     """The exported (and, if asked, int8-quantised) model, made once and cached across data directories."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    # "eager": exported with plain attention (see _export); files of the earlier export are left unused.
+    # "eager": exported with plain attention (see _export).
     fp32 = cache_dir / "all-MiniLM-L6-v2-eager.onnx"
     int8 = cache_dir / "all-MiniLM-L6-v2-eager-int8.onnx"
     target = int8 if quantized else fp32
@@ -135,7 +135,17 @@ def onnx_model(cache_dir: Path, quantized: bool) -> Path:
                 weight_type=QuantType.QInt8,
             )  # fmt: skip
             partial.replace(int8)
+        remove_superseded_exports(cache_dir)
     return target
+
+
+SUPERSEDED_EXPORTS = ("all-MiniLM-L6-v2.onnx", "all-MiniLM-L6-v2-int8.onnx")  # before plain attention
+
+
+def remove_superseded_exports(cache_dir: Path) -> None:
+    """Earlier exports nothing loads any more (150 MB); a process still running one has it in memory."""
+    for name in SUPERSEDED_EXPORTS:
+        (cache_dir / name).unlink(missing_ok=True)
 
 
 def _export(path: Path) -> None:

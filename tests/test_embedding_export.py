@@ -40,3 +40,12 @@ def test_export_has_no_attention_masking_subgraph():
 
     graph = onnx.load(str(onnx_model(default_model_cache(), quantized=True))).graph
     assert not any(node.op_type == "IsNaN" for node in graph.node)
+
+
+def test_superseded_exports_are_removed_and_current_ones_kept(tmp_path):
+    from ingest.embedding import SUPERSEDED_EXPORTS, remove_superseded_exports
+
+    for name in (*SUPERSEDED_EXPORTS, "all-MiniLM-L6-v2-eager-int8.onnx"):
+        (tmp_path / name).write_bytes(b"onnx")
+    remove_superseded_exports(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["all-MiniLM-L6-v2-eager-int8.onnx"]
