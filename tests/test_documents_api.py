@@ -51,10 +51,22 @@ def test_add_is_201_same_is_a_no_op_and_a_change_replaces(api, writable_engine):
     detail = api.get("/v1/documents/council-budget-2016").json()
     assert "$14 million" in detail["text"] and detail["metadata"] == {"desk": "city"}
     assert detail["source"] == "Springfield Herald" and detail["published"] == "2016-11-01"
-    answer = api.post(
-        "/v1/ask", json={"question": "How much did the Springfield council approve for transit?"}
-    )
-    assert "$14 million" in answer.json()["answer"]
+    question = "How much did the Springfield council approve for transit?"
+    answer = api.post("/v1/ask", json={"question": question})
+    assert "$14 million" in answer.json()["answer"], retrieval_state(writable_engine, question)
+
+
+def retrieval_state(engine, question: str) -> str:
+    """What each index returned and what the catalog called current: this test once failed, rarely and
+    not reproducibly, with a refusal right after the replace (see issue 7's notes)."""
+    from service.retrieval import NewsQuery
+
+    query = NewsQuery(query_str=question, embedding=engine.embedder.embed_query(question).tolist())
+    raw = {type(s).__name__: [cid for cid, _ in s.search(query)[:5]] for s in engine.retriever._searches}
+    found = [cid for ids in raw.values() for cid in ids]
+    current = engine.catalog.current_chunk_ids(found)
+    fused = [n.node.node_id for n in engine.search(question)[:8]]
+    return f"raw hits {raw}; current among them {sorted(current)}; fused and reranked {fused}"
 
 
 @pytest.mark.parametrize(
