@@ -69,13 +69,15 @@ def chunk_node(record: ChunkRecord) -> TextNode:
 Hits = list[tuple[str, float]]  # (chunk id, score), best first; ids of replaced versions included
 
 
+def _nodes_by_id(catalog: Catalog, ids: Sequence[str]) -> dict[str, BaseNode]:
+    """Nodes of the chunks among ``ids`` the catalog (still) holds."""
+    return {cid: chunk_node(record) for cid, record in catalog.chunk_records(list(ids)).items()}
+
+
 def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
     """The first ``k`` hits the catalog still holds, as nodes."""
-    records = catalog.chunk_records([cid for cid, _ in hits])
-    nodes = [
-        NodeWithScore(node=chunk_node(records[cid]), score=score) for cid, score in hits if cid in records
-    ]
-    return nodes[:k]
+    nodes = _nodes_by_id(catalog, [cid for cid, _ in hits])
+    return [NodeWithScore(node=nodes[cid], score=score) for cid, score in hits if cid in nodes][:k]
 
 
 @runtime_checkable
@@ -189,7 +191,7 @@ class HybridRetriever(BaseRetriever):
         """Nodes of the chunks among ``ids`` the catalog (still) holds."""
         if not ids or self._catalog is None:  # the fallback path has every node already
             return {}
-        return {cid: chunk_node(record) for cid, record in self._catalog.chunk_records(list(ids)).items()}
+        return _nodes_by_id(self._catalog, ids)
 
     def pool(self) -> ThreadPoolExecutor:
         with self._pool_lock:
