@@ -75,10 +75,11 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(default=1.0, ge=0)
     rrf_k: int = Field(default=60, ge=1)
     rerank: bool = True
-    # The cross-encoder costs ~7 ms of CPU a (question, sentence) pair: it sees the best sentence of each of
+    # The cross-encoder costs ~5 ms of CPU a (question, sentence) pair: it sees the best sentence of each of
     # the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k. Right
-    # answers on both golden sets (of 138, at the threshold fitted for 10): 10 -> 108, 8 -> 110 (11% less
-    # time), 6 -> 108, 6 with 5 rerank candidates -> 105 (eval/calibration.md).
+    # answers on both golden sets (of 138, each at its own fitted threshold): 8 and 8 -> 111, 7 rerank
+    # candidates -> 111, 6 -> 109, 5 and 5 -> 105, no reranking -> 106 (README, Performance: the latency of
+    # each; eval/calibration.md for the earlier fits).
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
     answer_candidates: int = Field(default=8, ge=1, le=50)
