@@ -45,6 +45,7 @@ class EvaluationOptions:
     url: str | None = None
     api_key: str | None = None
     variants: bool = True
+    split: str | None = None
     progress: bool = False
 
 
@@ -104,14 +105,21 @@ def evaluate_dataset(settings: Settings, options: EvaluationOptions) -> Evaluati
         reason = ragas_unavailable(judge)
         scorer = RagasScorer(judge) if judge is not None and reason is None else None
         run = run_evaluation(
-            options.dataset, systems, report_dir, variants=variants, progress=options.progress, ragas=scorer
+            options.dataset,
+            systems,
+            report_dir,
+            variants=variants,
+            progress=options.progress,
+            ragas=scorer,
+            split=options.split,
         )
         metrics = run.metrics()
         metrics.update(
             created=datetime.now(UTC).isoformat(timespec="seconds"),
             seconds=round(time.perf_counter() - started, 1),
             corpus=str(corpus),
-            questions=count_items(options.dataset),
+            questions=count_items(options.dataset, options.split),
+            split=options.split,
             settings={key: getattr(settings, key) for key in SETTINGS_IN_REPORT},
             ragas=scorer.totals.summary() if scorer else {"note": reason},
         )

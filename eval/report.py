@@ -118,11 +118,24 @@ def summary_tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[l
     latency_rows = [
         [name, *(_latency_cell(s["latency_ms"], stage) for stage in stages)] for name, s in systems.items()
     ]
-    return [
+    tables = [
         ("Retrieval (answerable questions)", ["system", *RETRIEVAL_COLUMNS], retrieval_rows),
         ("Answers", ["system", *ANSWER_COLUMNS], answer_rows),
         ("Latency p50 / p95 (ms)", ["system", *stages], latency_rows),
     ]
+    kinds = sorted({kind for s in systems.values() for kind in s.get("by_kind", {})})
+    if kinds:
+        kind_rows = [
+            [name, *(_kind_cell(s.get("by_kind", {}).get(kind)) for kind in kinds)]
+            for name, s in systems.items()
+        ]
+        title = "Right (answered and cited, or refused) by kind of question"
+        tables.append((title, ["system", *kinds], kind_rows))
+    return tables
+
+
+def _kind_cell(tally: dict[str, Any] | None) -> str:
+    return f"{tally['right']}/{tally['total']}" if tally else "—"
 
 
 def outcome_row(outcome: dict[str, Any]) -> list[str]:

@@ -29,6 +29,10 @@ def score_outcome(item: GoldenItem, system: str, result: SystemAnswer) -> dict[s
         "id": item.id,
         "system": system,
         "question": item.question,
+        "kind": item.kind,
+        "split": item.split,
+        "history": list(item.history),
+        "query": result.query,
         "unanswerable": item.unanswerable,
         "gold_answers": list(item.answers),
         "gold_doc_ids": list(item.doc_ids),
@@ -119,8 +123,13 @@ class AnswerTotals:
     refused: int = 0
     refused_unanswerable: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
+    by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [right, total]
 
     def add(self, outcome: dict[str, Any]) -> None:
+        if outcome.get("kind"):
+            tally = self.by_kind.setdefault(outcome["kind"], [0, 0])
+            tally[0] += bool(outcome["correct"])
+            tally[1] += 1
         for citation in outcome["citations"]:
             self.citations += 1
             self.valid_citations += bool(citation["valid"])
@@ -160,6 +169,10 @@ class AnswerTotals:
             else None,
             "answerable": self.answerable,
             "unanswerable": self.unanswerable,
+            "by_kind": {
+                kind: {"right": right, "total": total, "accuracy": round(right / total, 4)}
+                for kind, (right, total) in sorted(self.by_kind.items())
+            },
             "latency_ms": {
                 stage: {"p50": round(percentile(v, 50), 2), "p95": round(percentile(v, 95), 2)}
                 for stage, v in self.latencies.items()
@@ -189,7 +202,9 @@ class EvalRun:
         }
 
 
-def count_items(dataset: Path) -> int:
+def count_items(dataset: Path, split: str | None = None) -> int:
+    if split is not None:
+        return sum(1 for _ in iter_dataset(dataset, split))
     with dataset.open(encoding="utf-8") as lines:
         return sum(1 for line in lines if line.strip())
 
@@ -201,6 +216,7 @@ def run_evaluation(
     variants: Sequence[RetrievalVariant] = (),
     progress: bool = True,
     ragas: RagasScorer | None = None,
+    split: str | None = None,
 ) -> EvalRun:
     """Run every question through every system; RAGAS (when given) scores the first system's answers."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -211,9 +227,11 @@ def run_evaluation(
         variants={variant.name: RankingTotals() for variant in variants},
     )
     with run.outcomes_path.open("w", encoding="utf-8") as out:
-        for item in tqdm(iter_dataset(dataset), total=count_items(dataset), unit="q", disable=not progress):
+        for item in tqdm(
+            iter_dataset(dataset, split), total=count_items(dataset, split), unit="q", disable=not progress
+        ):
             for index, system in enumerate(systems):
-                result = system.answer(item.question)
+                result = system.answer(item.question, replay_history(system, item.history))
                 outcome = score_outcome(item, system.name, result)
                 if ragas is not None and index == 0 and result.grounded:
                     outcome["ragas"] = ragas.score(
@@ -226,6 +244,16 @@ def run_evaluation(
                 for variant in variants:
                     run.variants[variant.name].add(variant.rank(item.question), item.doc_ids)
     return run
+
+
+def replay_history(system: EvalSystem, questions: Sequence[str]) -> list[dict[str, str]]:
+    """The conversation before a follow-up, with the system's own answers: a follow-up is judged on what
+    this system said before, as a reader would see it."""
+    turns: list[dict[str, str]] = []
+    for question in questions:
+        answer = system.answer(question, turns)
+        turns += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+    return turns
 
 
 def check_thresholds(metrics: dict[str, Any], thresholds: dict[str, float], system: str) -> list[str]:

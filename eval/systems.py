@@ -8,7 +8,7 @@ hybrid, hybrid + rerank) rank chunks for the retrieval table without answering.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -38,12 +38,17 @@ class SystemAnswer:
     citations: list[CitedSnippet]
     ranked_doc_ids: list[str]  # documents of the ranked chunks the answer drew on, best first
     timings_ms: dict[str, float] = field(default_factory=dict)
+    query: str = ""  # what was searched, when the system rewrote the question (a follow-up)
+
+
+# A conversation's earlier turns, oldest first: {"role": "user" | "assistant", "content": ...}.
+History = Sequence[dict[str, str]]
 
 
 class EvalSystem(Protocol):
     name: str
 
-    def answer(self, question: str) -> SystemAnswer: ...
+    def answer(self, question: str, history: History = ()) -> SystemAnswer: ...
 
 
 class DocumentTexts:
@@ -69,8 +74,8 @@ class NewsdeskSystem:
         self.engine = engine
         self.texts = DocumentTexts(lambda doc_id: getattr(engine.catalog.get_document(doc_id), "text", None))
 
-    def answer(self, question: str) -> SystemAnswer:
-        answer, nodes = self.engine.ask_traced(question)
+    def answer(self, question: str, history: History = ()) -> SystemAnswer:
+        answer, nodes = self.engine.ask_traced(question, history=history)
         return SystemAnswer(
             answer=answer.answer,
             grounded=answer.grounded,
@@ -87,6 +92,7 @@ class NewsdeskSystem:
             ],
             ranked_doc_ids=[n.node.metadata["doc_id"] for n in nodes[:RANKED_DEPTH]],
             timings_ms=dict(answer.timings_ms),
+            query=answer.query,
         )
 
 
@@ -105,9 +111,9 @@ class RemoteSystem:
         response = self.client.get(f"/v1/documents/{doc_id}")
         return response.json()["text"] if response.status_code == 200 else None
 
-    def answer(self, question: str) -> SystemAnswer:
+    def answer(self, question: str, history: History = ()) -> SystemAnswer:
         started = time.perf_counter()
-        response = self.client.post("/v1/ask", json={"question": question})
+        response = self.client.post("/v1/ask", json={"question": question, "history": list(history)})
         response.raise_for_status()
         body = response.json()
         roundtrip = (time.perf_counter() - started) * 1000
@@ -129,6 +135,7 @@ class RemoteSystem:
             ],
             ranked_doc_ids=[hit["doc_id"] for hit in ranking.json()["results"]],
             timings_ms=timings,
+            query=body.get("query") or "",
         )  # fmt: skip
 
 
@@ -141,9 +148,12 @@ class TextbookSystem:
         self.pipeline = pipeline
         self.texts = DocumentTexts(pipeline.texts.get)
 
-    def answer(self, question: str) -> SystemAnswer:
+    def answer(self, question: str, history: History = ()) -> SystemAnswer:
+        # The textbook pipeline has no notion of a conversation: it searches with the earlier questions
+        # prepended, the usual way a plain retriever is handed context.
+        earlier = " ".join(turn["content"] for turn in history if turn.get("role") == "user")
         started = time.perf_counter()
-        hits = self.pipeline.retrieve(question, k=RANKED_DEPTH)
+        hits = self.pipeline.retrieve(f"{earlier} {question}".strip(), k=RANKED_DEPTH)
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         top = hits[:5]
         return SystemAnswer(

@@ -403,6 +403,7 @@ def _parse_thresholds(
 @click.option("--url", help="Evaluate a running service instead of a fresh in-process index.")
 @click.option("--api-key", envvar="NEWSDESK_EVAL_API_KEY", help="Bearer key for --url.")
 @click.option("--variants/--no-variants", default=True, help="Also rank with dense, BM25 and hybrid alone.")
+@click.option("--split", type=click.Choice(["dev", "test"]), help="Only the items of this split.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
 @click.pass_context
 @friendly_errors
@@ -417,6 +418,7 @@ def evaluate(
     url: str | None,
     api_key: str | None,
     variants: bool,
+    split: str | None,
     progress: bool | None,
 ) -> None:
     """Evaluate answers and retrieval on DATASET.jsonl and write report.md, report.html and metrics.json."""
@@ -431,6 +433,7 @@ def evaluate(
         url=url,
         api_key=api_key,
         variants=variants,
+        split=split,
         progress=sys.stderr.isatty() if progress is None else progress,
     )
     outcome = evaluate_dataset(settings_from(ctx), options)

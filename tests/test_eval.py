@@ -57,8 +57,85 @@ class BulkySystem:
 
     name = "bulky"
 
-    def answer(self, question):
+    def answer(self, question, history=()):
         return SystemAnswer("x " * 100_000, True, [], ["doc-a"], {"total": 1.0})
+
+
+class ScriptedSystem:
+    """Answers from a script keyed by (question, the history's text), recording what it was asked."""
+
+    name = "scripted"
+
+    def __init__(self, script):
+        self.script = script
+        self.asked = []
+
+    def answer(self, question, history=()):
+        self.asked.append((question, [t["content"] for t in history]))
+        text, doc = self.script.get(question, ("", None))
+        citations = [CitedSnippet(1, doc, text, 0, len(text), True)] if doc else []
+        return SystemAnswer(text or "refused", bool(doc), citations, [doc] if doc else [], {"total": 1.0})
+
+
+def test_a_follow_up_is_asked_after_its_history_with_the_systems_own_answers(tmp_path):
+    dataset = tmp_path / "conversation.jsonl"
+    items = [
+        {
+            "id": "f1", "question": "Who was confirmed?", "answers": ["DeVos"], "doc_ids": ["d1"],
+            "kind": "fact",
+        },
+        {
+            "id": "f2", "question": "What was the vote?", "history": ["Who was confirmed?"],
+            "answers": ["51-50"], "doc_ids": ["d1"], "kind": "followup", "split": "dev",
+        },
+        {
+            "id": "u1", "question": "Who won Eurovision?", "unanswerable": True, "kind": "near_miss",
+            "split": "test",
+        },
+    ]  # fmt: skip
+    dataset.write_text("".join(json.dumps(item) + "\n" for item in items))
+    system = ScriptedSystem(
+        {
+            "Who was confirmed?": ("Betsy DeVos was confirmed.", "d1"),
+            "What was the vote?": ("It was 51-50.", "d1"),
+        }
+    )
+    run = run_evaluation(dataset, [system], tmp_path / "out", progress=False)
+
+    assert system.asked == [
+        ("Who was confirmed?", []),
+        ("Who was confirmed?", []),
+        ("What was the vote?", ["Who was confirmed?", "Betsy DeVos was confirmed."]),
+        ("Who won Eurovision?", []),
+    ]
+    by_kind = run.metrics()["systems"]["scripted"]["by_kind"]
+    assert by_kind == {
+        "fact": {"right": 1, "total": 1, "accuracy": 1.0},
+        "followup": {"right": 1, "total": 1, "accuracy": 1.0},
+        "near_miss": {"right": 1, "total": 1, "accuracy": 1.0},
+    }
+
+
+def test_a_split_runs_only_its_own_items(tmp_path):
+    dataset = tmp_path / "split.jsonl"
+    dataset.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "question": f"q{i}?", "unanswerable": True, "split": split}) + "\n"
+            for i, split in enumerate(["dev", "test", "dev"])
+        )
+    )
+    assert [item.id for item in load_dataset(dataset, split="dev")] == ["q0", "q2"]
+    system = ScriptedSystem({})
+    run = run_evaluation(dataset, [system], tmp_path / "out", progress=False, split="test")
+    assert [question for question, _ in system.asked] == ["q1?"]
+    assert run.metrics()["systems"]["scripted"]["unanswerable"] == 1
+
+
+def test_history_must_be_a_list_of_questions(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"id": "x", "question": "q?", "unanswerable": True, "history": "q0?"}) + "\n")
+    with pytest.raises(DatasetError, match="'history' must be a list"):
+        load_dataset(path)
 
 
 def test_a_thousand_questions_stream_through_constant_memory(tmp_path):
