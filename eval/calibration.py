@@ -1,103 +1,167 @@
-"""Calibrating the refusal threshold and the coverage weight on golden sets.
+"""Fitting the answerability judge on the dev halves of the labelled sets, and scoring it on the test halves.
 
-For every question the evidence is judged once (retrieval, cross-encoder, penalties, focus coverage); then
-every ``coverage_weight`` on a grid and every threshold between two observed scores is tried. A setting's
-cost counts its mistakes: a missed answer costs 1, an invented one (an unanswerable question answered)
-costs ``INVENTED_ANSWER_COST``, because an answer made up from the wrong article is the complaint readers
-make most. The cheapest setting wins; ties go to the threshold with the widest margin on both sides, the
-one least likely to flip on a new question.
+For every question the evidence is retrieved, reranked and judged once, keeping each candidate passage's
+signals (service.judge_model.FEATURES). A passage is labelled right when it holds an accepted answer and
+comes from a gold article; every passage of an unanswerable question is wrong. A logistic regression learns
+the combination; then the refusal threshold is chosen by **cost** over whole questions: a missed answer costs
+1, an invented one (an unanswerable question answered, or an answer from the wrong passage) costs
+``INVENTED_ANSWER_COST``, since a newsroom forgives a refusal and not an invented answer. Only dev items are
+fitted on; the test items are scored with the result, so the gap between the two says whether the judge
+generalizes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from eval.datasets import GoldenItem
 from eval.metrics import contains_answer
 from service.answering import JudgedPassage, best_variant_only, choose_passages
 from service.engine import Newsdesk
+from service.judge_model import AnswerabilityModel, fit_model, logit
 
-WEIGHT_GRID = tuple(x / 2 for x in range(0, 21))  # 0 .. 10
 INVENTED_ANSWER_COST = 2.0
+REGULARIZATION_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
+THRESHOLD_GRID = tuple(round(0.05 * i, 2) for i in range(2, 20))  # 0.10 .. 0.95
+FOLDS = 4
 
 
 @dataclass(frozen=True)
 class CalibrationCase:
     item: GoldenItem
     judged: list[JudgedPassage]
+    dataset: str = ""
+
+    @property
+    def split(self) -> str:
+        return item_split(self.item)
 
 
 @dataclass(frozen=True)
-class CalibrationResult:
-    coverage_weight: float
-    threshold: float
-    correct: int
+class Outcome:
+    """What one setting does to a set of questions."""
+
+    right: int
     total: int
-    margin: float
+    cost: float
     failures: list[str]
-    cost: float = 0.0
+    invented: int  # unanswerable questions answered, or answers from a wrong passage
 
     @property
     def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
+        return self.right / self.total if self.total else 0.0
+
+
+def item_split(item: GoldenItem) -> str:
+    """The item's own split, or a stable one from its gold article (its id when it has none), so every item
+    of one article falls on the same side."""
+    if item.split:
+        return item.split
+    key = item.doc_ids[0] if item.doc_ids else item.id
+    return "dev" if hashlib.sha256(key.encode()).digest()[0] % 2 == 0 else "test"
 
 
 def collect_cases(
-    newsdesk: Newsdesk, items: Sequence[GoldenItem], top_k: int | None = None
+    newsdesk: Newsdesk, items: Sequence[GoldenItem], dataset: str = "", top_k: int | None = None
 ) -> list[CalibrationCase]:
+    """Each question's judged passages, follow-ups asked after their history (with the engine's answers)."""
     cases = []
     for item in items:
-        nodes = newsdesk.search(item.question)[: top_k or newsdesk.settings.top_k]
-        cases.append(CalibrationCase(item, newsdesk.judge.judge_all_readings(item.question, nodes)))
+        turns: list[dict[str, str]] = []
+        for earlier in item.history:
+            answer = newsdesk.ask(earlier, history=turns)
+            turns += [{"role": "user", "content": earlier}, {"role": "assistant", "content": answer.answer}]
+        query, nodes, _ = newsdesk.gather_evidence(item.question, turns)
+        judged = newsdesk.judge.judge_all_readings(query, nodes[: top_k or newsdesk.settings.top_k])
+        cases.append(CalibrationCase(item, judged, dataset))
     return cases
 
 
-def rescore(judged: Sequence[JudgedPassage], weight: float) -> list[JudgedPassage]:
-    rescored = [replace(j, score=j.relevance - j.penalty - weight * j.uncovered) for j in judged]
+def passage_is_right(item: GoldenItem, passage: JudgedPassage) -> bool:
+    return (
+        not item.unanswerable
+        and passage.sentence.doc_id in item.doc_ids
+        and contains_answer(passage.sentence.passage, item.answers)
+    )
+
+
+def rescore(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:
+    rescored = [replace(j, score=model.log_odds(j.features)) for j in judged]
     return best_variant_only(sorted(rescored, key=lambda j: j.score, reverse=True))
 
 
-def is_correct(case: CalibrationCase, chosen: Sequence[JudgedPassage]) -> bool:
-    if case.item.unanswerable:
+def is_correct(item: GoldenItem, chosen: Sequence[JudgedPassage]) -> bool:
+    if item.unanswerable:
         return not chosen
     if not chosen:
         return False
     text = " ".join(j.sentence.passage for j in chosen)
     cited = {j.sentence.doc_id for j in chosen}
-    return contains_answer(text, case.item.answers) and bool(cited & set(case.item.doc_ids))
+    return contains_answer(text, item.answers) and bool(cited & set(item.doc_ids))
 
 
 def evaluate(
-    cases: Sequence[CalibrationCase], weight: float, threshold: float, max_passages: int
-) -> list[str]:
-    """Ids of the questions this setting gets wrong."""
-    failures = []
+    cases: Sequence[CalibrationCase],
+    model: AnswerabilityModel,
+    max_passages: int,
+    threshold: float | None = None,
+) -> Outcome:
+    """Right answers and cost of ``model`` (at ``threshold``, a probability; default: its own)."""
+    cut = logit(threshold if threshold is not None else model.threshold)
+    failures, cost, invented = [], 0.0, 0
     for case in cases:
-        chosen = choose_passages(rescore(case.judged, weight), threshold, max_passages)
-        if not is_correct(case, chosen):
-            failures.append(case.item.id)
-    return failures
+        chosen = choose_passages(rescore(case.judged, model), cut, max_passages)
+        if is_correct(case.item, chosen):
+            continue
+        failures.append(case.item.id)
+        if chosen:  # answered, and wrongly
+            invented += 1
+            cost += INVENTED_ANSWER_COST
+        else:
+            cost += 1.0
+    return Outcome(len(cases) - len(failures), len(cases), cost, failures, invented)
 
 
-def calibrate(
-    cases: Sequence[CalibrationCase], max_passages: int, weights: Sequence[float] = WEIGHT_GRID
-) -> CalibrationResult:
-    unanswerable = {c.item.id for c in cases if c.item.unanswerable}
-    best: CalibrationResult | None = None
-    for weight in weights:
-        tops = sorted({rescore(c.judged, weight)[0].score for c in cases if c.judged})
-        candidates = [tops[0] - 1.0] + [(a + b) / 2 for a, b in pairwise(tops)] + [tops[-1] + 1]
-        for threshold in candidates:
-            failures = evaluate(cases, weight, threshold, max_passages)
-            margin = min((abs(t - threshold) for t in tops), default=0.0)
-            cost = sum(INVENTED_ANSWER_COST if f in unanswerable else 1.0 for f in failures)
-            result = CalibrationResult(
-                weight, round(threshold, 3), len(cases) - len(failures), len(cases), round(margin, 3),
-                failures, cost,
-            )  # fmt: skip
-            if best is None or (-result.cost, result.margin) > (-best.cost, best.margin):
-                best = result
-    assert best is not None, "no cases to calibrate on"
-    return best
+def training_rows(cases: Iterable[CalibrationCase]) -> tuple[list[dict[str, float]], list[int]]:
+    rows, labels = [], []
+    for case in cases:
+        for passage in case.judged:
+            rows.append(dict(passage.features))
+            labels.append(int(passage_is_right(case.item, passage)))
+    return rows, labels
+
+
+def fit_judge(
+    cases: Sequence[CalibrationCase], max_passages: int, fitted_on: str = ""
+) -> tuple[AnswerabilityModel, float]:
+    """The model fitted on ``cases`` (dev only), with its regularization chosen by cross-validated cost over
+    whole questions, and its threshold the cheapest on them. Returns the model and the chosen strength."""
+    folds = [cases[i::FOLDS] for i in range(FOLDS)]
+    best: tuple[float, float] | None = None  # (cross-validated cost, C)
+    for strength in REGULARIZATION_GRID:
+        cost = 0.0
+        for held_out in range(FOLDS):
+            train = [c for i, fold in enumerate(folds) if i != held_out for c in fold]
+            rows, labels = training_rows(train)
+            if len(set(labels)) < 2:
+                continue
+            model = fit_model(rows, labels, regularization=strength)
+            threshold = cheapest_threshold(train, model, max_passages)
+            cost += evaluate(folds[held_out], model, max_passages, threshold).cost
+        if best is None or cost < best[0]:
+            best = (cost, strength)
+    assert best is not None, "no cases to fit on"
+    rows, labels = training_rows(cases)
+    model = fit_model(rows, labels, regularization=best[1], fitted_on=fitted_on)
+    return replace(model, threshold=cheapest_threshold(cases, model, max_passages)), best[1]
+
+
+def cheapest_threshold(
+    cases: Sequence[CalibrationCase], model: AnswerabilityModel, max_passages: int
+) -> float:
+    """The probability threshold with the lowest cost; ties go to the higher one (refusing is the safer
+    mistake)."""
+    scored = [(evaluate(cases, model, max_passages, t).cost, -t) for t in THRESHOLD_GRID]
+    return -min(scored)[1]

@@ -31,7 +31,7 @@ from service.settings import Settings
 
 SETTINGS_IN_REPORT = (
     "answerer", "top_k", "candidates", "dense_weight", "bm25_weight", "rrf_k", "rerank", "rerank_candidates",
-    "answer_candidates", "refusal_threshold", "coverage_weight", "chunk_tokens",
+    "answer_candidates", "answerability_model", "refusal_threshold", "chunk_tokens",
 )  # fmt: skip
 
 

@@ -7,8 +7,7 @@ Each focus word must be found near the passage (the sentence, the one before and
 (same stem) or as a near-synonym (MiniLM word vectors: "knew" ~ "aware", "stay" ~ "remain"). Years are
 the date rules' business (``service.temporal``).
 
-The answer score is ``logit - date penalty - coverage_weight * uncovered share``; the answerer refuses under
-the threshold. Both numbers are calibrated on the golden set (``newsdesk calibrate``, eval/calibration.md).
+These checks are signals: how much each counts is learned (service.judge_model, ``newsdesk calibrate``).
 """
 
 from __future__ import annotations

@@ -7,17 +7,19 @@ calibrated threshold: lexical overlap alone cannot tell "about the right people"
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 from llama_index.core.schema import NodeWithScore
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
 from service.answerability import (
-    NAME_MISSING_PENALTY,
+    ANSWER_TYPE_PENALTY,
     WordVectors,
     answer_type,
     answer_type_penalty,
@@ -30,7 +32,15 @@ from service.answerability import (
     words_to_embed,
 )
 from service.cross_encoder import CrossEncoder, sigmoid
-from service.evidence import EvidenceSentence, SentenceSplitCache, TermWeights, evidence_sentences, preselect
+from service.evidence import (
+    EvidenceSentence,
+    SentenceSplitCache,
+    TermWeights,
+    evidence_sentences,
+    lexical_overlap,
+    preselect,
+)
+from service.judge_model import AnswerabilityModel
 from service.temporal import date_mismatch_penalty
 
 REFUSAL = "The articles do not contain an answer to this question."
@@ -136,7 +146,8 @@ class JudgedPassage:
     relevance: float  # cross-encoder logit
     penalty: float  # wrong or unconfirmed dates; words asked for but not attributed to the speaker
     uncovered: float  # share of the question's focus words the passage's neighbourhood lacks
-    score: float  # relevance - penalty - coverage_weight * uncovered: what the threshold applies to
+    score: float  # the answerability model's log-odds that the passage answers: what the threshold applies to
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
 
 
 class EvidenceJudge:
@@ -148,19 +159,17 @@ class EvidenceJudge:
         splits: SentenceSplitCache,
         weights: TermWeights,
         word_vectors: WordVectors | None,
-        coverage_weight: float,
+        model: AnswerabilityModel,
         candidates: int = 8,
         embedder: Embedder | None = None,
-        name_weight: float = NAME_MISSING_PENALTY,
     ) -> None:
         self.scorer = scorer
         self.splits = splits
         self.weights = weights
         self.word_vectors = word_vectors
-        self.coverage_weight = coverage_weight
+        self.model = model
         self.candidates = candidates
         self.embedder = embedder
-        self.name_weight = name_weight
 
     def judge(
         self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
@@ -196,26 +205,47 @@ class EvidenceJudge:
             self.word_vectors.vectors(wanted)
         gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
+        best_logit = max(logits)
         judged = []
         for sentence, logit in zip(picked, logits, strict=True):
-            penalty = (
-                date_mismatch_penalty(
-                    question, sentence.passage, sentence.window, sentence.published, sentence.document
-                )
-                + attribution_penalty(question, sentence.passage)
-                + answer_type_penalty(question, sentence.passage)
-                + self.name_weight * gaps[sentence.doc_id]
+            date_penalty = date_mismatch_penalty(
+                question, sentence.passage, sentence.window, sentence.published, sentence.document
             )
+            attribution = attribution_penalty(question, sentence.passage)
+            type_penalty = answer_type_penalty(question, sentence.passage)
             # The passage's neighbourhood (near-synonyms count) and, literally, its whole article: the
             # sentence holding a date rarely repeats the lawsuit it is the date of.
-            uncovered = (
-                0.5 * uncovered_share(focus, sentence.window, self.word_vectors)
-                + 0.5 * article_gaps[sentence.doc_id]
-            )
-            score = logit - penalty - self.coverage_weight * uncovered
-            judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score))
+            window_gap = uncovered_share(focus, sentence.window, self.word_vectors)
+            uncovered = 0.5 * window_gap + 0.5 * article_gaps[sentence.doc_id]
+            features = {
+                "logit": logit,
+                "logit_gap": logit - best_logit,
+                "date_penalty": date_penalty,
+                "attribution": float(attribution > 0),
+                "type_missing": float(type_penalty >= ANSWER_TYPE_PENALTY),
+                "vague_date": float(0 < type_penalty < ANSWER_TYPE_PENALTY),
+                "name_gap": gaps[sentence.doc_id],
+                "uncovered_window": window_gap,
+                "uncovered_article": article_gaps[sentence.doc_id],
+                "lexical": lexical_overlap(terms, sentence.passage),
+                "dense": _cosine(sentence.vector, vector),
+                "chunk_rank": math.log1p(sentence.chunk_rank),
+                "has_context": float(sentence.has_context),
+                "typed_question": float(kind is not None),
+                "focus_words": math.log1p(focus.size),
+            }
+            penalty = date_penalty + attribution + type_penalty
+            score = self.model.log_odds(features)
+            judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score, features))
         judged.sort(key=lambda j: j.score, reverse=True)
         return judged
+
+
+def _cosine(sentence_vector: np.ndarray | None, question_vector: np.ndarray | None) -> float:
+    """Both vectors are normalised at ingest and query time; a chunk indexed without them scores 0."""
+    if sentence_vector is None or question_vector is None:
+        return 0.0
+    return float(np.dot(sentence_vector.astype(np.float32), question_vector))
 
 
 def scored_text(sentence: EvidenceSentence, names: Sequence[str]) -> str:
@@ -281,8 +311,10 @@ def cite(passages: Sequence[JudgedPassage], splits: SentenceSplitCache) -> tuple
     for n, passage in enumerate(passages, start=1):
         s = passage.sentence
         text, spans = texts[s.doc_id]
-        for start, end in spans:
-            if start >= s.passage_start and end <= s.end:
+        for whole_start, whole_end in spans:
+            # A sentence cut across chunks (too long for one) is quoted as the piece the passage holds.
+            start, end = max(whole_start, s.passage_start), min(whole_end, s.end)
+            if start < end:
                 parts.append(f"{text[start:end]} [{n}]")
         citations.append(
             Citation(

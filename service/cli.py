@@ -285,40 +285,54 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
 
 @main.command()
 @click.argument("sets", nargs=-1, metavar="DATASET.jsonl=CORPUS ...")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("answerability_model.json"),
+    show_default=True,
+    help="Where to write the fitted judge (point NEWSDESK_ANSWERABILITY_MODEL at it, or copy it over "
+    "service/answerability_model.json to ship it).",
+)
 @click.pass_context
 @friendly_errors
-def calibrate(ctx: click.Context, sets: tuple[str, ...]) -> None:
-    """Fit the refusal threshold and coverage weight on golden sets, each over its corpus.
+def calibrate(ctx: click.Context, sets: tuple[str, ...], output: Path) -> None:
+    """Fit the answerability judge on the dev halves of golden sets (each over its corpus); score both halves.
 
     Default: the sample set over the sample corpus and the synthetic set over the synthetic corpus. Each set
     is indexed into a fresh temporary data directory.
     """
     import tempfile
 
-    from eval.calibration import calibrate as fit
-    from eval.calibration import collect_cases, evaluate
+    from eval.calibration import collect_cases, evaluate, fit_judge
     from eval.datasets import load_dataset
     from service.engine import Newsdesk
 
     pairs = [_dataset_and_corpus(value) for value in sets] or default_calibration_sets()
     base = settings_from(ctx)
-    cases_by_set = {}
+    cases = []
     with tempfile.TemporaryDirectory(prefix="newsdesk-calibrate-") as scratch:
         for number, (dataset, corpus) in enumerate(pairs):
             engine = Newsdesk(base.model_copy(update={"data_dir": Path(scratch) / str(number)}))
             try:
                 engine.ingest_paths([corpus])
-                cases_by_set[dataset.name] = collect_cases(engine, load_dataset(dataset))
+                cases += collect_cases(engine, load_dataset(dataset), dataset.name)
             finally:
                 engine.close()
-    every = [case for cases in cases_by_set.values() for case in cases]
-    result = fit(every, base.max_answer_sentences)
-    click.echo(f"{result.correct}/{result.total} right ({result.accuracy:.1%}), margin {result.margin}")
-    for name, cases in cases_by_set.items():
-        wrong = evaluate(cases, result.coverage_weight, result.threshold, base.max_answer_sentences)
-        click.echo(f"  {name}: {len(cases) - len(wrong)}/{len(cases)}; wrong: {', '.join(wrong) or 'none'}")
-    click.echo(f"NEWSDESK_COVERAGE_WEIGHT={result.coverage_weight}")
-    click.echo(f"NEWSDESK_REFUSAL_THRESHOLD={result.threshold}")
+    dev = [case for case in cases if case.split == "dev"]
+    names = ", ".join(dict.fromkeys(case.dataset for case in dev))
+    model, strength = fit_judge(dev, base.max_answer_sentences, fitted_on=f"dev halves of {names}")
+    model.save(output)
+    click.echo(f"fitted on {len(dev)} dev questions (C={strength}), threshold {model.threshold}")
+    for dataset in dict.fromkeys(case.dataset for case in cases):
+        for split in ("dev", "test"):
+            chosen = [c for c in cases if c.dataset == dataset and c.split == split]
+            if chosen:
+                result = evaluate(chosen, model, base.max_answer_sentences)
+                click.echo(
+                    f"  {dataset} {split}: {result.right}/{result.total} right ({result.accuracy:.1%}), "
+                    f"{result.invented} invented; wrong: {', '.join(result.failures) or 'none'}"
+                )
+    click.echo(f"written to {output}: NEWSDESK_ANSWERABILITY_MODEL={output}")
 
 
 def default_calibration_sets() -> list[tuple[Path, Path]]:

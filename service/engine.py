@@ -24,6 +24,7 @@ from service.cross_encoder import CrossEncoder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
 from service.jobs import IngestJobs
+from service.judge_model import AnswerabilityModel, bundled_model_path, logit
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
@@ -64,15 +65,15 @@ class Newsdesk:
             k=settings.candidates,
         )
         self.word_vectors = WordVectors(self.embedder)
+        self.answerability = AnswerabilityModel.load(settings.answerability_model or bundled_model_path())
         self.judge = EvidenceJudge(
             self.cross_encoder,
             self.splits,
             self.term_weights,
             self.word_vectors,
-            coverage_weight=settings.coverage_weight,
+            self.answerability,
             candidates=settings.answer_candidates,
             embedder=self.embedder,
-            name_weight=settings.name_weight,
         )
         self.reranker = (
             CrossEncoderReranker(
@@ -91,7 +92,7 @@ class Newsdesk:
         settings = self.settings
         if settings.answerer == "extractive":
             return ExtractiveAnswerer(
-                self.judge, threshold=settings.refusal_threshold, max_passages=settings.max_answer_sentences
+                self.judge, threshold=self.refusal_log_odds, max_passages=settings.max_answer_sentences
             )
         from service.generative import GenerativeAnswerer
         from service.llm import generator_from_settings
@@ -100,10 +101,15 @@ class Newsdesk:
             generator_from_settings(settings),
             self.judge,
             self.support,
-            threshold=settings.refusal_threshold,
+            threshold=self.refusal_log_odds,
             sources=settings.llm_sources,
             max_passages=settings.max_answer_sentences,
         )
+
+    @property
+    def refusal_log_odds(self) -> float:
+        """The refusal threshold on the judge's score scale (log-odds)."""
+        return logit(self.settings.refusal_threshold or self.answerability.threshold)
 
     @property
     def model_id(self) -> str:

@@ -91,13 +91,12 @@ class Settings(BaseSettings):
     # (`pip install -e .[local-llm]`); "openai" calls any OpenAI-compatible endpoint (vLLM, Ollama, a
     # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence (service.verification).
     answerer: Literal["extractive", "llama-cpp", "openai"] = "extractive"
-    # The answer score of the best evidence passage (cross-encoder logit, minus penalties for wrong dates and
-    # for question words the passage does not speak to) under which the answerer refuses. Both numbers are
-    # calibrated on both labelled sets (sample and synthetic): see eval/calibration.md, `newsdesk calibrate`.
-    refusal_threshold: float = 1.61
-    coverage_weight: float = 6.0
-    # Subtracted (times the share of the question's names the article never mentions) from a passage's score.
-    name_weight: float = 6.0
+    # The answerability judge: a logistic regression over the judge's signals (service.judge_model), fitted
+    # by `newsdesk calibrate` on the dev halves of the labelled sets; unset, the fit that ships with Newsdesk.
+    answerability_model: Path | None = None
+    # The probability that the best passage answers, under which the answerer refuses; unset, the threshold
+    # fitted with the model (an invented answer costs twice a refusal).
+    refusal_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
     max_answer_sentences: int = Field(default=2, ge=1, le=5)
 
     # Generative answerers (llama-cpp, openai): how many judged passages the prompt shows, and generation.

@@ -44,7 +44,7 @@ class ReplayedOutput:
 def answerer_for(engine, generator):
     settings = engine.settings
     return GenerativeAnswerer(
-        generator, engine.judge, engine.support, threshold=settings.refusal_threshold, sources=4
+        generator, engine.judge, engine.support, threshold=engine.refusal_log_odds, sources=4
     )
 
 

@@ -1,0 +1,116 @@
+"""The learned answerability judge: how likely is it that a passage answers the question?
+
+The signals are the ones the judge already computes (the cross-encoder's logit, the date, attribution,
+answer-type and name checks, the share of the question's focus words the passage's neighbourhood lacks,
+lexical and dense similarity, the chunk's rank). Their combination is learned, not hand-set: a logistic
+regression fitted by ``newsdesk calibrate`` on the dev halves of the labelled sets, with a passage labelled
+right when it holds an accepted answer and comes from a gold article. Its output reads as a probability, so
+one threshold on it means the same thing on every corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+
+# Order matters only inside a fitted file, which names each weight.
+FEATURES = (
+    "logit",  # cross-encoder relevance of the passage to the question
+    "logit_gap",  # this logit minus the best logit among the question's candidates (0 for the best)
+    "date_penalty",  # wrong or unconfirmed years and months (service.temporal)
+    "attribution",  # 1 when "what did X say" meets no words from X
+    "type_missing",  # 1 when a who / when / how-many question meets a passage with no person / date / count
+    "vague_date",  # 1 when a date question meets only a weekday or "last week"
+    "name_gap",  # share of the question's names the article never mentions (0..1)
+    "uncovered_window",  # share of focus words missing near the passage (near-synonyms count partly)
+    "uncovered_article",  # share of focus words missing from the whole article
+    "lexical",  # IDF-weighted share of the question's terms in the passage
+    "dense",  # cosine of the sentence's vector to the question's
+    "chunk_rank",  # log(1 + rank) of the chunk the passage came from, after reranking
+    "has_context",  # 1 when the passage quotes the previous sentence too
+    "typed_question",  # 1 when the question asks for a date, number or person
+    "focus_words",  # log(1 + focus words): short questions leave less to check
+)
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """``P(answers) = sigmoid(bias + sum(weight * (feature - mean) / scale))``."""
+
+    weights: Mapping[str, float]
+    bias: float
+    means: Mapping[str, float]
+    scales: Mapping[str, float]
+    threshold: float  # the probability under which the answerer refuses, fitted with the weights
+    fitted_on: str = ""
+
+    def log_odds(self, features: Mapping[str, float]) -> float:
+        total = self.bias
+        for name, weight in self.weights.items():
+            total += weight * (features[name] - self.means[name]) / self.scales[name]
+        return total
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        return sigmoid(self.log_odds(features))
+
+    @property
+    def threshold_log_odds(self) -> float:
+        return logit(self.threshold)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> AnswerabilityModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        missing = set(data["weights"]) - set(FEATURES)
+        if missing:
+            raise ValueError(f"{path}: unknown features {sorted(missing)}")
+        return cls(**data)
+
+
+def bundled_model_path() -> Path:
+    return Path(str(resources.files("service") / "answerability_model.json"))
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
+
+
+def fit_model(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[int],
+    threshold: float = 0.5,
+    regularization: float = 1.0,
+    fitted_on: str = "",
+) -> AnswerabilityModel:
+    """Logistic regression on standardized features (L2, balanced classes: right passages are rare)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    matrix = np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
+    means = matrix.mean(axis=0)
+    scales = matrix.std(axis=0)
+    scales[scales == 0] = 1.0
+    model = LogisticRegression(C=regularization, class_weight="balanced", max_iter=1000)
+    model.fit((matrix - means) / scales, np.array(labels))
+    return AnswerabilityModel(
+        weights={name: round(float(w), 6) for name, w in zip(FEATURES, model.coef_[0], strict=True)},
+        bias=round(float(model.intercept_[0]), 6),
+        means={name: round(float(m), 6) for name, m in zip(FEATURES, means, strict=True)},
+        scales={name: round(float(s), 6) for name, s in zip(FEATURES, scales, strict=True)},
+        threshold=threshold,
+        fitted_on=fitted_on,
+    )
