@@ -2,7 +2,7 @@
 
 Requests are lenient where OpenAI clients send fields Newsdesk has no use for (temperature, max_tokens,
 top_p, user, ...: accepted and ignored; the answer's length and wording come from the evidence), and strict
-where it matters: a non-empty user question of at most 2,000 characters, ``n`` of 1.
+where it matters: a non-empty user question of at most NEWSDESK_MAX_QUESTION_CHARS characters, ``n`` of 1.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from service.answering import Answer
-from service.schemas import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_TURN_CHARS, CitationOut, SearchFilters
+from service.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS, CitationOut, SearchFilters
 
 
 class ContentPart(BaseModel):
@@ -63,11 +63,7 @@ class ChatCompletionRequest(SearchFilters):
         question = _last_user_text(messages)
         if not question:
             raise ValueError("the last user message must have text content")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise ValueError(
-                f"the last user message must be at most {MAX_QUESTION_CHARS} characters (got {len(question)})"
-            )
-        return messages
+        return messages  # its length limit is a setting: the route checks it
 
     def _last_user_index(self) -> int | None:
         for index in range(len(self.messages) - 1, -1, -1):

@@ -139,8 +139,11 @@ def ask(
     """Answer QUESTION from the indexed articles, with numbered citations."""
     from pydantic import ValidationError
 
-    from service.schemas import AskRequest
+    from service.schemas import AskRequest, over_question_limit
 
+    problem = over_question_limit(question.strip(), settings_from(ctx).max_question_chars)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="question")
     try:
         request = AskRequest(
             question=question,

@@ -53,7 +53,11 @@ class CrossEncoder:
             from tokenizers import Tokenizer
 
             tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-            tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+            # "longest_first" trims the longer of the two a token at a time: an ordinary question keeps all
+            # its tokens and only the passage is cut (as "only_second" would), while a question of hundreds
+            # of tokens is cut too instead of failing ("only_second" raises once the question alone passes
+            # the limit), and a short passage is always seen whole.
+            tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
             tokenizer.no_padding()  # tokenizer.json pads every input to a fixed 512 tokens
             self._tokenizer = tokenizer
             self._session = parallel_session(str(self.model_dir / "model.onnx"), self.workers)
@@ -82,6 +86,12 @@ class CrossEncoder:
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return [float(r) for r in results if r is not None]
+
+    def encode(self, question: str, passage: str) -> Any:
+        """The model's input for one pair (a ``tokenizers.Encoding``), at most ``MAX_TOKENS`` long."""
+        if self._session is None:
+            self._load()
+        return self._tokenizer.encode(question, passage)
 
     def _run(self, question: str, passages: Sequence[str]) -> list[float]:
         if self._session is None:

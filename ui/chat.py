@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from service.answering import Answer, Draft, Final
 from service.engine import Newsdesk
 from service.llm import LLMError
 
+log = logging.getLogger("newsdesk.ui")
 SOURCES_HEADING = "**Sources**"
 EXAMPLES = [
     "When did Richard Trumka announce that the AFL-CIO would stay neutral?",
@@ -59,8 +61,9 @@ def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
         if not question:
             yield "Please type a question."
             return
-        if len(question) > 2000:
-            yield "Please keep questions under 2,000 characters."
+        limit = engine().settings.max_question_chars
+        if len(question) > limit:
+            yield f"Please keep questions under {limit:,} characters."
             return
         draft = ""
         try:
@@ -72,6 +75,9 @@ def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
                     yield render_answer(event.answer)
         except LLMError as error:
             yield f"The language model is unavailable right now ({html.escape(str(error), quote=False)})."
+        except Exception:  # the reader gets a plain sentence; what went wrong goes to the log only
+            log.exception("the chat could not answer a question")
+            yield "Sorry, Newsdesk could not answer that question. Please try again or rephrase it."
 
     return gr.ChatInterface(
         respond,

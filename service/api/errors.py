@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.models import InvalidDocumentError
 from service.llm import LLMError
+from service.schemas import over_question_limit
 
 log = logging.getLogger("newsdesk.api")
 
@@ -28,6 +29,15 @@ def field_name(location: tuple[object, ...] | list[object]) -> str:
     for part in parts:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
+
+
+def check_question_length(field: str, question: str, limit: int) -> None:
+    """A 422 naming ``field`` and the limit (NEWSDESK_MAX_QUESTION_CHARS) when the question is over it."""
+    problem = over_question_limit(question, limit)
+    if problem is not None:
+        raise RequestValidationError(
+            [{"type": "string_too_long", "loc": ("body", field), "msg": problem, "input": None}]
+        )
 
 
 def _message(error: dict) -> str:

@@ -10,12 +10,13 @@ from sse_starlette import EventSourceResponse
 
 from service.answering import AnswerEvent, Draft, Final
 from service.api import metrics
-from service.api.deps import get_newsdesk
-from service.api.errors import llm_error_body
+from service.api.deps import get_api_settings, get_newsdesk
+from service.api.errors import check_question_length, llm_error_body
 from service.api.streaming import started_stream
 from service.engine import Newsdesk
 from service.llm import LLMError
 from service.schemas import AskRequest, AskResponse, ErrorResponse
+from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 LLM_ERRORS: dict[int | str, dict] = {
@@ -26,8 +27,13 @@ LLM_ERRORS: dict[int | str, dict] = {
 
 
 @router.post("/ask", response_model=AskResponse, responses=LLM_ERRORS)
-def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskResponse:
+def ask(
+    request: AskRequest,
+    newsdesk: Newsdesk = Depends(get_newsdesk),
+    settings: Settings = Depends(get_api_settings),
+) -> AskResponse:
     """Answer from the articles, citing the exact snippets; `grounded` is false when they do not say."""
+    check_question_length("question", request.question, settings.max_question_chars)
     answer = newsdesk.ask(
         request.question,
         top_k=request.top_k,
@@ -44,7 +50,11 @@ def ask(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> AskR
     responses={200: {"content": {"text/event-stream": {}}}, **LLM_ERRORS},
     response_class=EventSourceResponse,
 )
-def ask_stream(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> EventSourceResponse:
+def ask_stream(
+    request: AskRequest,
+    newsdesk: Newsdesk = Depends(get_newsdesk),
+    settings: Settings = Depends(get_api_settings),
+) -> EventSourceResponse:
     """The answer as server-sent events: `token` events (`{"text": ...}`) as it is written, then one `final`.
 
     `token` events carry the text as the model writes it, before verification; the `final` event (the
@@ -54,6 +64,7 @@ def ask_stream(request: AskRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) 
     answer word by word. A backend failure before the first token is a 502/503 JSON error; after it, an
     `error` event ends the stream.
     """
+    check_question_length("question", request.question, settings.max_question_chars)
     events = started_stream(
         newsdesk.ask_stream(
             request.question,

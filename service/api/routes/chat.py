@@ -14,12 +14,14 @@ from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
 from service.answering import AnswerEvent, Final, Verified
-from service.api.deps import get_newsdesk
+from service.api.deps import get_api_settings, get_newsdesk
+from service.api.errors import check_question_length
 from service.api.routes.ask import LLM_ERRORS
 from service.api.streaming import started_stream
 from service.chat_schemas import ChatCompletion, ChatCompletionRequest, ChunkStream, ModelCard, ModelList
 from service.engine import Newsdesk
 from service.llm import LLMError
+from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 
@@ -37,7 +39,9 @@ def list_models(newsdesk: Newsdesk = Depends(get_newsdesk)) -> ModelList:
     responses={200: {"content": {"text/event-stream": {}}}, **LLM_ERRORS},
 )
 def chat_completions(
-    request: ChatCompletionRequest, newsdesk: Newsdesk = Depends(get_newsdesk)
+    request: ChatCompletionRequest,
+    newsdesk: Newsdesk = Depends(get_newsdesk),
+    settings: Settings = Depends(get_api_settings),
 ) -> ChatCompletion | EventSourceResponse:
     """A chat completion whose content is Newsdesk's verified answer; `model` may be any name.
 
@@ -45,6 +49,7 @@ def chat_completions(
     as the model writes them (word by word for the extractive answerer), so the deltas add up to exactly the
     non-streamed answer; the closing chunk carries `citations` and `grounded`, then `data: [DONE]`.
     """
+    check_question_length("messages", request.question(), settings.max_question_chars)
     arguments = {
         "top_k": request.top_k,
         "history": request.history(),

@@ -6,16 +6,23 @@ import time
 
 from fastapi import APIRouter, Depends
 
-from service.api.deps import get_newsdesk
+from service.api.deps import get_api_settings, get_newsdesk
+from service.api.errors import check_question_length
 from service.engine import Newsdesk
 from service.schemas import ErrorResponse, SearchHit, SearchRequest, SearchResponse
+from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["questions"])
 
 
 @router.post("/search", response_model=SearchResponse, responses={422: {"model": ErrorResponse}})
-def search(request: SearchRequest, newsdesk: Newsdesk = Depends(get_newsdesk)) -> SearchResponse:
+def search(
+    request: SearchRequest,
+    newsdesk: Newsdesk = Depends(get_newsdesk),
+    settings: Settings = Depends(get_api_settings),
+) -> SearchResponse:
     """Hybrid retrieval (and reranking) as used by /v1/ask, for tools that want the evidence itself."""
+    check_question_length("query", request.query, settings.max_question_chars)
     started = time.perf_counter()
     nodes = newsdesk.search(
         request.query, filters=request.document_filter(), recency=request.recency, rerank=request.rerank

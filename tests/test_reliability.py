@@ -1,0 +1,108 @@
+"""Real articles and hostile input never break a request (issue 20: items 2, 3, 6, 10 and 11)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from service.cross_encoder import MAX_TOKENS, CrossEncoder
+from tests.conftest import app_client
+from ui.chat import build_chat
+
+LONG_QUESTION = (
+    "Whom did Omar al-Bashir name as Sudan's prime minister in March 2017, after the national dialogue "
+    "that the ruling party had promised would bring the opposition into government? "
+)
+
+
+def question_of(chars: int) -> str:
+    return (LONG_QUESTION * (chars // len(LONG_QUESTION) + 1))[:chars].strip()
+
+
+# --- 2. long questions ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cross_encoder() -> CrossEncoder:
+    return CrossEncoder(workers=1)
+
+
+@pytest.mark.parametrize("chars", [900, 1_200, 1_500, 2_000, 20_000])
+def test_the_cross_encoder_scores_any_question_length_with_any_passage(cross_encoder, chars):
+    passages = ["Bashir named Bakri Hassan Saleh prime minister.", "word " * 600, "x"]
+    scores = cross_encoder.score(question_of(chars), passages)
+    assert len(scores) == 3 and all(math.isfinite(s) for s in scores)
+
+
+def test_a_long_question_keeps_the_whole_of_a_short_passage_in_view(cross_encoder):
+    cross_encoder.score("warm", ["up"])
+    passage = "Bashir named Bakri Hassan Saleh prime minister on Wednesday."
+    encoding = cross_encoder.encode(question_of(2_000), passage)
+    assert len(encoding.ids) == MAX_TOKENS
+    whole = cross_encoder.encode("q", passage)
+    passage_ids = [i for i, kind in zip(whole.ids, whole.type_ids, strict=True) if kind == 1]
+    assert [i for i, kind in zip(encoding.ids, encoding.type_ids, strict=True) if kind == 1] == passage_ids
+
+
+def test_short_questions_are_encoded_as_before(cross_encoder):
+    """Questions of ordinary length: the passage alone is cut, so the calibrated scores do not move."""
+    question = "Whom did Omar al-Bashir name as Sudan's prime minister?"
+    encoding = cross_encoder.encode(question, "word " * 600)
+    question_ids = [i for i, kind in zip(encoding.ids, encoding.type_ids, strict=True) if kind == 0]
+    assert len(encoding.ids) == MAX_TOKENS
+    assert question_ids == cross_encoder.encode(question, "x").ids[: len(question_ids)]
+
+
+@pytest.mark.parametrize("route", ["/v1/ask", "/v1/search", "/v1/chat/completions"])
+@pytest.mark.parametrize("chars", [900, 1_500, 2_000])
+def test_questions_up_to_the_limit_are_answered_over_the_api(client, route, chars):
+    question = question_of(chars)
+    body = (
+        {"model": "newsdesk", "messages": [{"role": "user", "content": question}]}
+        if route.endswith("completions")
+        else {"query" if route == "/v1/search" else "question": question}
+    )
+    response = client.post(route, json=body)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("route", "field"),
+    [("/v1/ask", "question"), ("/v1/search", "query"), ("/v1/chat/completions", "messages")],
+)
+def test_the_question_limit_is_the_setting(sample_engine, route, field):
+    def body(question: str) -> dict[str, object]:
+        if route.endswith("completions"):
+            return {"model": "newsdesk", "messages": [{"role": "user", "content": question}]}
+        return {field: question}
+
+    with app_client(sample_engine, max_question_chars=60) as client:
+        refused = client.post(route, json=body("x" * 61))
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["fields"][0]["field"] == field
+        assert "at most 60 characters" in refused.json()["message"]
+        assert "NEWSDESK_MAX_QUESTION_CHARS" in refused.json()["message"]
+    with app_client(sample_engine, max_question_chars=3_000) as client:
+        assert client.post(route, json=body(question_of(2_500))).status_code == 200
+
+
+def test_the_chat_ui_reads_the_question_limit_from_the_settings(sample_engine):
+    class Engine:  # the limit is read before the engine is asked anything
+        settings = sample_engine.settings.model_copy(update={"max_question_chars": 10})
+
+    replies = list(build_chat(lambda: Engine()).fn("x" * 11, []))
+    assert replies == ["Please keep questions under 10 characters."]
+
+
+def test_the_chat_ui_shows_a_plain_message_never_the_exception(sample_engine):
+    class Broken:
+        settings = sample_engine.settings
+
+        def ask_stream(self, question, history=()):
+            raise RuntimeError("Truncation error: secret internals at /srv/data")
+
+    replies = list(build_chat(lambda: Broken()).fn("When did it happen?", []))
+    assert len(replies) == 1
+    assert "Truncation" not in replies[0] and "/srv" not in replies[0]
+    assert "could not answer" in replies[0]
