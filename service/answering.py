@@ -32,6 +32,7 @@ from service.answerability import (
     words_to_embed,
 )
 from service.cross_encoder import CrossEncoder, sigmoid
+from service.direct_answer import DirectAnswer, EntityFinder, find_direct_answer
 from service.evidence import (
     EvidenceSentence,
     SentenceSplitCache,
@@ -48,6 +49,8 @@ REFUSAL = "The articles do not contain an answer to this question."
 # A second quoted passage must clear the threshold by this much and be nearly as good as the first.
 SECOND_PASSAGE_MARGIN = 2.0
 SECOND_PASSAGE_GAP = 2.5
+# Sentences an answer quotes at most: the answer, and what a reader needs around it.
+MAX_ANSWER_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Answer:
     query: str = ""  # the standalone query actually searched (after follow-up rewriting)
     answerer: str = "extractive"
     verification: Verification | None = None  # generative answerers only
+    direct_answer: DirectAnswer | None = None  # the date, number, name or place asked for, when one is
 
 
 def refusal(answerer: str = "extractive") -> Answer:
@@ -303,19 +307,34 @@ def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: in
     return chosen
 
 
-def cite(passages: Sequence[JudgedPassage], splits: SentenceSplitCache) -> tuple[str, list[Citation]]:
-    """Answer text with a ``[n]`` after every quoted sentence, and the citations it names."""
+def cite(
+    passages: Sequence[JudgedPassage], splits: SentenceSplitCache, max_sentences: int = MAX_ANSWER_SENTENCES
+) -> tuple[str, list[Citation]]:
+    """Answer text with a ``[n]`` after every quoted sentence, and the citations it names.
+
+    No sentence is quoted twice (a wire story often repeats its lede word for word further down), and the
+    answer stops at ``max_sentences``: a reader wants the answer, not the article.
+    """
     texts = splits.texts_and_spans([p.sentence.doc_id for p in passages])
     parts: list[str] = []
     citations: list[Citation] = []
-    for n, passage in enumerate(passages, start=1):
+    quoted: list[str] = []
+    for passage in passages:
         s = passage.sentence
         text, spans = texts[s.doc_id]
-        for whole_start, whole_end in spans:
-            # A sentence cut across chunks (too long for one) is quoted as the piece the passage holds.
-            start, end = max(whole_start, s.passage_start), min(whole_end, s.end)
-            if start < end:
-                parts.append(f"{text[start:end]} [{n}]")
+        n = len(citations) + 1
+        kept = []
+        for start, end in spans:
+            sentence = text[start:end]
+            if start < s.passage_start or end > s.end or any(_same_words(sentence, q) for q in quoted):
+                continue
+            if len(quoted) >= max_sentences:
+                break
+            quoted.append(sentence)
+            kept.append(f"{sentence} [{n}]")
+        if not kept:
+            continue
+        parts.extend(kept)
         citations.append(
             Citation(
                 n=n,
@@ -330,22 +349,49 @@ def cite(passages: Sequence[JudgedPassage], splits: SentenceSplitCache) -> tuple
     return " ".join(parts), citations
 
 
+def direct_answer_of(
+    question: str, passages: Sequence[JudgedPassage], finder: EntityFinder | None
+) -> DirectAnswer | None:
+    """The short answer inside the best quoted sentence that holds one of the asked kind."""
+    if finder is None:
+        return None
+    for passage in passages:
+        s = passage.sentence
+        found = find_direct_answer(question, s.doc_id, s.document, s.start, s.end, finder)
+        if found is not None:
+            return found
+    return None
+
+
 class ExtractiveAnswerer:
     """Quotes the best evidence; no language model involved."""
 
     name = "extractive"
 
-    def __init__(self, judge: EvidenceJudge, threshold: float, max_passages: int = 2) -> None:
+    def __init__(
+        self,
+        judge: EvidenceJudge,
+        threshold: float,
+        max_passages: int = 2,
+        entities: EntityFinder | None = None,
+    ) -> None:
         self.judge = judge
         self.threshold = threshold
         self.max_passages = max_passages
+        self.entities = entities
 
     def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer:
         passages = choose_passages(self.judge.judge(question, nodes), self.threshold, self.max_passages)
         if not passages:
             return refusal()
         text, citations = cite(passages, self.judge.splits)
-        return Answer(answer=text, grounded=True, citations=citations, answerer=self.name)
+        return Answer(
+            answer=text,
+            grounded=True,
+            citations=citations,
+            answerer=self.name,
+            direct_answer=direct_answer_of(question, passages, self.entities),
+        )
 
     def stream(self, question: str, nodes: Sequence[NodeWithScore]) -> Iterator[AnswerEvent]:
         return stream_finished(self.answer(question, nodes))

@@ -21,6 +21,7 @@ from ingest.models import Article
 from service.answerability import WordVectors
 from service.answering import Answer, Answerer, AnswerEvent, EvidenceJudge, ExtractiveAnswerer, Final
 from service.cross_encoder import CrossEncoder
+from service.direct_answer import EntityFinder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
 from service.jobs import IngestJobs
@@ -84,6 +85,7 @@ class Newsdesk:
             if settings.rerank
             else None
         )
+        self.entities = EntityFinder()
         self.support = SupportScorer(self.word_vectors, threshold=settings.support_threshold)
         self.answerer: Answerer = self._build_answerer()
 
@@ -92,7 +94,10 @@ class Newsdesk:
         settings = self.settings
         if settings.answerer == "extractive":
             return ExtractiveAnswerer(
-                self.judge, threshold=self.refusal_log_odds, max_passages=settings.max_answer_sentences
+                self.judge,
+                threshold=self.refusal_log_odds,
+                max_passages=settings.max_answer_sentences,
+                entities=self.entities,
             )
         from service.generative import GenerativeAnswerer
         from service.llm import generator_from_settings
@@ -240,6 +245,7 @@ class Newsdesk:
         split_sentences("Warm up. Then go.")
         self.embedder.embed_query("warm up")
         self.cross_encoder.warm_up()
+        self.entities.warm_up()
         generator = getattr(self.answerer, "generator", None)
         if generator is not None:
             generator.warm_up()

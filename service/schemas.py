@@ -145,9 +145,22 @@ class VerificationOut(BaseModel):
     fallback: bool = Field(description="nothing was supported: the answer quotes the evidence instead")
 
 
+class DirectAnswerOut(BaseModel):
+    """The short answer (a date, number, name or place) inside a cited sentence."""
+
+    text: str = Field(description="exactly the document's text between start and end")
+    doc_id: str
+    start: int
+    end: int
+
+
 class AskResponse(BaseModel):
     answer: str
     grounded: bool = Field(description="false when the articles do not hold the answer")
+    direct_answer: DirectAnswerOut | None = Field(
+        default=None,
+        description="when the question asks for a date, number, name or place: that span of a cited sentence",
+    )
     citations: list[CitationOut]
     timings_ms: dict[str, float]
     query: str = Field(description="the standalone query that was searched (follow-ups rewritten)")
@@ -161,6 +174,7 @@ class AskResponse(BaseModel):
         return cls(
             answer=answer.answer,
             grounded=answer.grounded,
+            direct_answer=DirectAnswerOut(**answer.direct_answer.__dict__) if answer.direct_answer else None,
             citations=[CitationOut.of(c) for c in answer.citations],
             timings_ms=answer.timings_ms,
             query=answer.query,

@@ -1,0 +1,88 @@
+"""What an answer looks like to a reader: the short answer first, no sentence twice, a few sentences."""
+
+import pytest
+
+from ingest.models import Article
+from service.direct_answer import EntityFinder, asked_kind, find_direct_answer
+
+DOCUMENT = (
+    "The Senate voted on Tuesday. Pence read the vote count 50-50 and then voted himself, rendering the "
+    "tally 51-50 on February 7, 2017. Betsy DeVos was sworn in at the White House in Washington."
+)
+
+
+@pytest.fixture(scope="module")
+def finder() -> EntityFinder:
+    return EntityFinder()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was DeVos confirmed?", "time"),
+        ("How many senators voted against DeVos?", "count"),
+        ("How much will the wall cost?", "amount"),
+        ("How old was the musher?", "age"),
+        ("Who cast the deciding vote?", "person"),
+        ("Where was DeVos sworn in?", "place"),
+        ("In which country did the attack happen?", "place"),
+        ("Which party won the election?", "organization"),
+        ("Why did the Senate vote?", None),
+    ],
+)
+def test_the_kind_of_short_answer_follows_the_question(question, kind):
+    assert asked_kind(question) == kind
+
+
+def test_a_date_question_gets_the_date_span_with_document_offsets(finder):
+    start = DOCUMENT.index("Pence")
+    end = DOCUMENT.index("2017.") + len("2017.")
+    found = find_direct_answer("When was DeVos confirmed?", "d1", DOCUMENT, start, end, finder)
+    assert found is not None
+    assert found.text == "February 7, 2017"
+    assert DOCUMENT[found.start : found.end] == found.text
+    assert start <= found.start < found.end <= end
+
+
+def test_a_place_question_gets_the_place_and_never_a_name_it_already_asks_about(finder):
+    start = DOCUMENT.index("Betsy")
+    found = find_direct_answer(
+        "Where was Betsy DeVos sworn in?", "d1", DOCUMENT, start, len(DOCUMENT), finder
+    )
+    assert found is not None and found.text == "Washington"
+
+
+def test_no_short_answer_for_a_why_question_or_when_the_sentence_has_none(finder):
+    start = DOCUMENT.index("Betsy")
+    assert (
+        find_direct_answer("Why was DeVos controversial?", "d1", DOCUMENT, start, len(DOCUMENT), finder)
+        is None
+    )
+    assert find_direct_answer("How many votes?", "d1", DOCUMENT, start, len(DOCUMENT), finder) is None
+
+
+REPEATED = (
+    "Ice Wolf Pass closed its mountain road on March 3 after an avalanche buried the pass under ten meters "
+    "of snow, the county said.\n\n"
+    "Crews from three towns worked through the night.\n\n"
+    "Ice Wolf Pass closed its mountain road on March 3 after an avalanche buried the pass under ten meters "
+    "of snow, the county said.\n\n"
+    "The pass will reopen in April, officials said."
+)
+
+
+def test_an_answer_never_quotes_the_same_sentence_twice_and_leads_with_the_short_answer(fresh_engine):
+    report = fresh_engine.ingest_articles(
+        [Article(id="avalanche", title="Avalanche shuts pass", body=REPEATED)]
+    )
+    assert report.added == ["avalanche"]
+    answer = fresh_engine.ask("When did Ice Wolf Pass close its mountain road?")
+    assert answer.grounded, answer
+    sentences = [part.split(" [")[0] for part in answer.answer.split("] ") if part]
+    assert len(sentences) == len(set(sentences)), answer.answer
+    assert answer.answer.count("Ice Wolf Pass closed") == 1
+    assert len(sentences) <= 3
+    assert answer.direct_answer is not None and answer.direct_answer.text == "March 3"
+    document = fresh_engine.catalog.get_document("avalanche").text
+    assert document[answer.direct_answer.start : answer.direct_answer.end] == "March 3"
+    assert any(c.start <= answer.direct_answer.start < c.end for c in answer.citations)
