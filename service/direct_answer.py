@@ -81,6 +81,10 @@ class EntityFinder:
             doc = nlp(text)
         return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
+    def labels(self, text: str) -> dict[str, str]:
+        """``{entity text: label}``: what the follow-up rules ask of a turn."""
+        return {text[start:end]: label for start, end, label in self.entities(text)}
+
     def warm_up(self) -> None:
         self.entities("Warm up in Paris on Monday.")
 

@@ -190,7 +190,7 @@ class Newsdesk:
         """The standalone query and every ranked chunk (best first), with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        query = rewrite_followup(question, history)
+        query = rewrite_followup(question, history, self.entities.labels) if history else question
         timings["rewrite"] = _elapsed_ms(started)
 
         mark = time.perf_counter()

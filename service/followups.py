@@ -10,9 +10,11 @@ Earlier user turns are rewritten first, so a chain of follow-ups keeps its subje
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from service.answering import REFUSAL
 
 EntityKind = Literal["person", "group"]
 
@@ -66,7 +68,19 @@ class Turn:
     content: str
 
 
-def classify(name: str) -> EntityKind:
+# spaCy's labels (when a recognizer is at hand) for the two kinds the pronoun rules tell apart: "he" never
+# means Missouri, "it" never means a musher.
+_PERSON_LABELS = {"PERSON"}
+_GROUP_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
+
+
+def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
+    label = (labels or {}).get(name)
+    if label in _PERSON_LABELS:
+        return "person"
+    if label in _GROUP_LABELS:
+        return "group"
     words = [w.strip(".'’").lower() for w in name.split()]
     if any(w in _ORG_WORDS for w in words):
         return "group"
@@ -77,8 +91,10 @@ def classify(name: str) -> EntityKind:
     return "person"
 
 
-def find_entities(text: str) -> list[Entity]:
-    """Named entities in order of appearance, sentence-initial question words and titles stripped."""
+def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
+    """Named entities in order of appearance, sentence-initial question words and titles stripped; with a
+    ``labeller``, its labels decide each entity's kind where it knows the name."""
+    labels = labeller(text) if labeller is not None and text.strip() else None
     found: list[Entity] = []
     for match in _ENTITY.finditer(text):
         words = match.group(0).split()
@@ -92,7 +108,7 @@ def find_entities(text: str) -> list[Entity]:
         name = re.sub(r"['’]s$", "", name)
         if not name:
             continue
-        kind = classify(name)
+        kind = classify(name, labels)
         # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
         if (
             kind == "group"
@@ -167,30 +183,60 @@ def swap_subject(previous: str, subject: str) -> str:
     return f"{previous.rstrip(' ?')} {new.text}?"
 
 
-def rewrite_followup(question: str, history: Sequence[Turn | dict[str, str]]) -> str:
+def rewrite_followup(
+    question: str, history: Sequence[Turn | dict[str, str]], labeller: Labeller | None = None
+) -> str:
     """A standalone version of ``question`` given the earlier turns (oldest first)."""
     turns = [t if isinstance(t, Turn) else Turn(t.get("role", ""), t.get("content", "")) for t in history]
     standalone: list[str] = []  # earlier user questions, each already rewritten
     answers_after: list[str] = []  # the assistant text that followed each of them
     for turn in turns:
         if turn.role == "user" and turn.content.strip():
-            standalone.append(_rewrite_one(turn.content, standalone, answers_after))
+            standalone.append(_rewrite_one(turn.content, standalone, answers_after, labeller))
             answers_after.append("")
         elif turn.role == "assistant" and answers_after:
             answers_after[-1] += " " + turn.content
-    return _rewrite_one(question, standalone, answers_after)
+    return _rewrite_one(question, standalone, answers_after, labeller)
 
 
-def _rewrite_one(question: str, previous: Sequence[str], answers: Sequence[str]) -> str:
+# "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
+_ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
+# "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
+_EVENT_REFERENCE = re.compile(r"\b(that|this|it)\b", re.IGNORECASE)
+EVENT_FOLLOW_UP_WORDS = 7
+
+
+def _rewrite_one(
+    question: str, previous: Sequence[str], answers: Sequence[str], labeller: Labeller | None = None
+) -> str:
     question = question.strip()
     if not previous:
         return question
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis and len(ellipsis.group("subject").split()) <= 5:
         return swap_subject(previous[-1], ellipsis.group("subject"))
-    # Most recent first: the last question, then the answer to it, then older questions.
+    # Most recent first: the last question, then the answer to it, then older questions. The answer goes
+    # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
     for asked, answered in zip(reversed(previous), reversed(answers), strict=True):
-        context.append(find_entities(asked))
-        context.append(find_entities(answered))
-    return resolve_pronouns(question, context)
+        answered = "" if answered.strip() == REFUSAL else answered
+        pair = [find_entities(asked, labeller), find_entities(answered, labeller)]
+        context.extend(reversed(pair) if _ASKS_FOR_PERSON.match(asked) else pair)
+    resolved = resolve_pronouns(question, context)
+    if resolved == question and _refers_to_previous_event(question):
+        return f"{question.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
+    return resolved
+
+
+def _refers_to_previous_event(question: str) -> bool:
+    return len(question.split()) <= EVENT_FOLLOW_UP_WORDS and bool(_EVENT_REFERENCE.search(question))
+
+
+def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:
+    """The previous question as what happened: its "who" filled in with the answer's person, if any."""
+    statement = question.strip().rstrip(" ?")
+    if _ASKS_FOR_PERSON.match(statement) and answer.strip() != REFUSAL:
+        person = _pick(find_entities(answer, labeller), "person")
+        if person is not None:
+            return _ASKS_FOR_PERSON.sub(person.text, statement, count=1)
+    return statement

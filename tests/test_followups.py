@@ -89,3 +89,40 @@ def test_the_api_returns_the_rewritten_query(client):
     ).json()
     assert body["query"] == "When did Richard Trumka announce that AFL-CIO would stay neutral?"
     assert body["grounded"] and "Feb. 17" in body["answer"]
+
+
+def test_a_who_answer_is_what_he_means_next():
+    history = turns(
+        ("user", "Who won the Iditarod in 2017?"),
+        ("assistant", "Mitch Seavey won the race in Nome, Missouri-born rivals behind him. [1]"),
+    )
+    assert rewrite_followup("How old was he?", history) == "How old was Mitch Seavey?"
+
+
+def test_a_recognizer_keeps_places_out_of_person_pronouns():
+    history = turns(
+        ("user", "Which musher finished first?"),
+        ("assistant", "Missouri sent three teams; Dallas Seavey finished first. [1]"),
+    )
+    labels = {"Missouri": "GPE", "Dallas Seavey": "PERSON"}.copy
+    assert rewrite_followup("How old was he?", history, lambda text: labels()) == "How old was Dallas Seavey?"
+
+
+def test_that_means_the_previous_event_with_its_answer_filled_in():
+    history = turns(
+        ("user", "Who offered a jet to get Clinton to the endorsement dinner?"),
+        ("assistant", "Tom Buffenbarger offered a jet to get her there. [1]"),
+    )
+    assert rewrite_followup("When was that?", history) == (
+        "When was that: Tom Buffenbarger offered a jet to get Clinton to the endorsement dinner?"
+    )
+
+
+def test_a_refusal_lends_no_names():
+    history = turns(
+        ("user", "Who won the 2017 Eurovision Song Contest?"),
+        ("assistant", "The articles do not contain an answer to this question."),
+    )
+    assert rewrite_followup("When was that?", history) == (
+        "When was that: Who won the 2017 Eurovision Song Contest?"
+    )
