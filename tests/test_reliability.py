@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 
+import httpx
 import pytest
 
+from service.api import create_app
 from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from tests.conftest import app_client
+from tests.live_server import serve_in_thread
 from ui.chat import build_chat
 
 LONG_QUESTION = (
@@ -106,3 +109,32 @@ def test_the_chat_ui_shows_a_plain_message_never_the_exception(sample_engine):
     assert len(replies) == 1
     assert "Truncation" not in replies[0] and "/srv" not in replies[0]
     assert "could not answer" in replies[0]
+
+
+# --- 10. a 500 keeps the connection ------------------------------------------------------------------------
+
+
+def test_an_internal_error_is_a_json_500_and_the_connection_stays_open(sample_engine, monkeypatch):
+    def broken_search(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals at /srv/data")
+
+    monkeypatch.setattr(sample_engine, "search", broken_search)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        failed = client.post("/v1/search", json={"query": "Who endorsed Clinton?"})
+        assert failed.status_code == 500
+        assert failed.json() == {
+            "error": "internal_error",
+            "message": "the server could not complete the request",
+            "fields": [],
+        }
+        assert "secret" not in failed.text and failed.headers.get("connection") != "close"
+        assert failed.headers["x-request-id"]
+        after = client.get("/healthz")
+        assert after.status_code == 200
+        # The same TCP connection served both: the client's side of it kept its port.
+        assert local_port(after) == local_port(failed)
+
+
+def local_port(response: httpx.Response) -> int:
+    return response.extensions["network_stream"].get_extra_info("client_addr")[1]

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.models import InvalidDocumentError
+from service.api.middleware import INTERNAL_ERROR
 from service.llm import LLMError
 from service.schemas import over_question_limit
 
@@ -97,15 +98,9 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> JSONRespo
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """The last resort, for an error outside every route (``RequestContext`` answers those in a route)."""
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(
-        status_code=500,
-        content={
-            "error": "internal_error",
-            "message": "the server could not complete the request",
-            "fields": [],
-        },
-    )
+    return JSONResponse(status_code=500, content=INTERNAL_ERROR)
 
 
 def _error_code(status: int) -> str:

@@ -1,8 +1,8 @@
-"""ASGI middleware: request ids, access logs and metrics; API keys; the request body limit.
+"""ASGI middleware: request ids, access logs, metrics and the last word on errors; API keys; the body limit.
 
 Written as plain ASGI callables (not BaseHTTPMiddleware) so streaming responses pass through untouched.
-Outermost first: ``RequestContext`` (so 401s and 413s are logged and counted too), ``ApiKeyGuard``,
-``BodySizeLimit``.
+Outermost first: ``RequestContext`` (so 401s and 413s are logged and counted too, and an unexpected error
+becomes a JSON 500 here), ``ApiKeyGuard``, ``BodySizeLimit``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 REQUEST_ID_HEADER = "x-request-id"
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("newsdesk.access")
+error_log = logging.getLogger("newsdesk.api")
+# What a client learns of an unexpected error: nothing of its text (paths, internals), only that it happened.
+INTERNAL_ERROR = {
+    "error": "internal_error",
+    "message": "the server could not complete the request",
+    "fields": [],
+}
 
 
 async def send_json(
@@ -60,7 +67,12 @@ def route_label(scope: Scope) -> str:
 
 
 class RequestContext:
-    """A request id on every response (the client's X-Request-ID, or a new one), one log line, metrics."""
+    """A request id on every response (the client's X-Request-ID, or a new one), one log line, metrics.
+
+    An exception no route handled is logged and answered here with a JSON 500. Left to Starlette's
+    ServerErrorMiddleware, it would be re-raised after the 500 was sent, and uvicorn closes the connection of
+    a request whose application raised: a client's next request on that keep-alive connection was reset.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,16 +86,23 @@ class RequestContext:
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status = message["status"]
+                response_started = True
                 message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER.encode(), rid.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            error_log.exception("unhandled error on %s %s", scope["method"], scope.get("path", ""))
+            if response_started:
+                raise  # half a response cannot be taken back: the connection has to end
+            await send_json(send_with_id, 500, INTERNAL_ERROR)
         finally:
             seconds = time.perf_counter() - started
             route = route_label(scope)
