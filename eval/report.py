@@ -123,6 +123,15 @@ def summary_tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[l
         ("Answers", ["system", *ANSWER_COLUMNS], answer_rows),
         ("Latency p50 / p95 (ms)", ["system", *stages], latency_rows),
     ]
+    splits = sorted({split for s in systems.values() for split in s.get("by_split", {})})
+    if splits:
+        split_rows = [
+            [f"{name} ({split})", *_split_cells(s["by_split"].get(split))]
+            for name, s in systems.items()
+            for split in splits
+        ]
+        header = ["system (split)", "answerable right and cited", "unanswerable refused"]
+        tables.append(("Dev and test halves", header, split_rows))
     kinds = sorted({kind for s in systems.values() for kind in s.get("by_kind", {})})
     if kinds:
         kind_rows = [
@@ -132,6 +141,15 @@ def summary_tables(metrics: dict[str, Any]) -> list[tuple[str, list[str], list[l
         title = "Right (answered and cited, or refused) by kind of question"
         tables.append((title, ["system", *kinds], kind_rows))
     return tables
+
+
+def _split_cells(tally: dict[str, Any] | None) -> list[str]:
+    if not tally:
+        return ["—", "—"]
+    return [
+        f"{tally['answerable_right']}/{tally['answerable']} ({fmt(tally['answer_accuracy_cited'])})",
+        f"{tally['unanswerable_refused']}/{tally['unanswerable']} ({fmt(tally['refusal_recall'])})",
+    ]
 
 
 def _kind_cell(tally: dict[str, Any] | None) -> str:

@@ -114,6 +114,9 @@ def test_a_follow_up_is_asked_after_its_history_with_the_systems_own_answers(tmp
         "followup": {"right": 1, "total": 1, "accuracy": 1.0},
         "near_miss": {"right": 1, "total": 1, "accuracy": 1.0},
     }
+    by_split = run.metrics()["systems"]["scripted"]["by_split"]
+    assert by_split["dev"]["answerable_right"] == 1 and by_split["dev"]["answerable"] == 1
+    assert by_split["test"]["unanswerable_refused"] == 1 and by_split["test"]["answerable"] == 0
 
 
 def test_a_split_runs_only_its_own_items(tmp_path):
