@@ -15,6 +15,7 @@ from service.api.middleware import ApiKeyGuard, BodySizeLimit, RequestContext
 from service.api.routes import ask, chat, documents, ingest, observability, search
 from service.engine import Newsdesk
 from service.settings import Settings, get_settings
+from ui.uploads import remove_uploads, use_upload_dir
 
 log = logging.getLogger("newsdesk")
 
@@ -28,10 +29,13 @@ def create_app(
     """
     settings = settings or get_settings()
     mount_ui = settings.ui if mount_ui is None else mount_ui
+    uploads = use_upload_dir(settings.data_dir) if mount_ui else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = newsdesk or Newsdesk(settings)
+        if uploads is not None:
+            remove_uploads(uploads)
         announce_access(settings)
         interrupted = engine.jobs.mark_interrupted()
         if interrupted:
@@ -43,9 +47,13 @@ def create_app(
         engine.warm_up()
         app.state.newsdesk = engine
         metrics.track_index_size(engine.catalog.count_documents, engine.catalog.count_chunks)
-        yield
-        if newsdesk is None:
-            engine.close()
+        try:
+            yield
+        finally:
+            if uploads is not None:
+                remove_uploads(uploads)
+            if newsdesk is None:
+                engine.close()
 
     app = FastAPI(
         title="Newsdesk",
