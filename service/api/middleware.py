@@ -126,6 +126,12 @@ class RequestContext:
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 WRITE_PREFIXES = ("/v1/documents", "/v1/ingest")
 OPEN_PATHS = {"/healthz"}
+# One challenge a header, Basic first: Chromium reads only the first scheme of a header, and given
+# "Bearer ..., Basic ..." it sends no credentials, so /ui could not log in.
+LOGIN_CHALLENGES = [
+    (b"www-authenticate", b'Basic realm="Newsdesk"'),
+    (b"www-authenticate", b'Bearer realm="Newsdesk"'),
+]
 
 
 class ApiKeyGuard:
@@ -158,7 +164,6 @@ class ApiKeyGuard:
             return
         key = self.presented_key(scope)
         if key not in self.keys:
-            challenge = b'Bearer realm="Newsdesk", Basic realm="Newsdesk"'
             await send_json(
                 send,
                 401,
@@ -167,7 +172,7 @@ class ApiKeyGuard:
                     "message": "Authorization: a valid API key is required (Authorization: Bearer <key>)",
                     "fields": [{"field": "Authorization", "message": "missing or unknown API key"}],
                 },
-                [(b"www-authenticate", challenge)],
+                LOGIN_CHALLENGES,
             )
             return
         path = scope.get("path", "")
