@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import logging
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -21,26 +21,47 @@ EXAMPLES = [
     "Who offered a jet to get Clinton to the endorsement dinner?",
     "How many emails did WikiLeaks release on Wednesday?",
 ]
+# CommonMark shows any ASCII punctuation after a backslash as itself. Escaped here: wherever they stand, what
+# opens an image, link, tag, entity, code span, emphasis or table cell, and GFM's autolinks (the colon of
+# "http://", the dot of "www.", the "@" of an address); at a line's start, what makes a heading, quote, list
+# item or rule. Other punctuation stays bare, so the text a reader copies is the text.
+_INLINE_MARKUP = re.compile(r"[\\`*_~\[\]<>&|@]|(?i:(?<=www)\.|(?<=http):|(?<=https):|(?<=ftp):)")
+_LINE_START_MARKUP = re.compile(r"^([ \t]*\d*)([.)#+=-])", re.MULTILINE)
+_ESCAPED_PUNCTUATION = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def as_text(text: str) -> str:
+    """Markdown that shows ``text`` exactly as written, with no image, link or tag in it rendered.
+
+    Titles, snippets and answers come from the articles; rendered as Markdown, an image named in one made the
+    reader's browser fetch it from another host unasked.
+    """
+    return _LINE_START_MARKUP.sub(r"\1\\\2", _INLINE_MARKUP.sub(r"\\\g<0>", text))
+
+
+def from_text(markdown: str) -> str:
+    """The text ``as_text`` was given."""
+    return _ESCAPED_PUNCTUATION.sub(r"\1", markdown)
 
 
 def render_answer(answer: Answer) -> str:
-    """Markdown: the answer, what was searched if it was rewritten, then each source with its snippet."""
-    parts = [html.escape(answer.answer, quote=False)]
+    """Markdown: the answer, what was searched if it was rewritten, then each source with its snippet.
+
+    Everything taken from the articles is escaped with ``as_text``; doc ids cannot hold a backtick.
+    """
+    parts = [as_text(answer.answer)]
     if not answer.grounded:
         return parts[0]
     lines = [SOURCES_HEADING]
     for citation in answer.citations:
-        snippet = html.escape(" ".join(citation.snippet.split()), quote=False)
-        lines.append(
-            f"{citation.n}. **{html.escape(citation.title, quote=False)}** (`{citation.doc_id}`)\n"
-            f"   > {snippet}"
-        )
+        snippet = as_text(" ".join(citation.snippet.split()))
+        lines.append(f"{citation.n}. **{as_text(citation.title)}** (`{citation.doc_id}`)\n   > {snippet}")
     parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
 
 def history_turns(history: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Gradio's message history as the engine's turns, without the rendered source lists."""
+    """Gradio's message history as the engine's turns: the answers as written, without their source lists."""
     turns = []
     for message in history:
         content = message.get("content")
@@ -48,9 +69,10 @@ def history_turns(history: list[dict[str, Any]]) -> list[dict[str, str]]:
             content = " ".join(part.get("text", "") for part in content if isinstance(part, dict))
         if not isinstance(content, str):
             continue
-        turns.append(
-            {"role": message.get("role", "user"), "content": content.split(SOURCES_HEADING)[0].strip()}
-        )
+        role = message.get("role", "user")
+        if role == "assistant":  # the user's own words were never escaped
+            content = from_text(content.split(SOURCES_HEADING)[0].strip())
+        turns.append({"role": role, "content": content})
     return turns
 
 
@@ -70,11 +92,11 @@ def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
             for event in engine().ask_stream(question, history=history_turns(history)):
                 if isinstance(event, Draft):
                     draft += event.text
-                    yield html.escape(draft, quote=False)
+                    yield as_text(draft)
                 elif isinstance(event, Final):
                     yield render_answer(event.answer)
         except LLMError as error:
-            yield f"The language model is unavailable right now ({html.escape(str(error), quote=False)})."
+            yield f"The language model is unavailable right now ({as_text(str(error))})."
         except Exception:  # the reader gets a plain sentence; what went wrong goes to the log only
             log.exception("the chat could not answer a question")
             yield "Sorry, Newsdesk could not answer that question. Please try again or rephrase it."
@@ -88,7 +110,8 @@ def build_chat(engine: Callable[[], Newsdesk]) -> gr.Blocks:
         cache_examples=False,
         flagging_mode="never",
         api_name="ask",
-        chatbot=gr.Chatbot(height=520, label="Newsdesk", sanitize_html=True),
+        # No LaTeX: "$$" in an article is text, and KaTeX would render it after the escaping.
+        chatbot=gr.Chatbot(height=520, label="Newsdesk", sanitize_html=True, latex_delimiters=[]),
     )
 
 

@@ -2,8 +2,10 @@
 
 `make test-e2e` installs Chromium (`apt-get install chromium` as root) and the `e2e` extra; Playwright never
 downloads a browser. The server is `newsdesk serve` in a subprocess on a free loopback port over a tmp data
-dir, which indexes the sample corpus on start. Every request the page makes off loopback is aborted, so the
-test needs no network. The screenshot lands in test-artifacts/ui-answer.png.
+dir, which indexes the sample corpus on start. API keys are set, so the browser logs in as a newsroom reader
+would: HTTP credentials answering the server's challenge. Every request the page makes is recorded and any
+off loopback is aborted; a test fails if one was attempted. The screenshot lands in
+test-artifacts/ui-answer.png.
 """
 
 from __future__ import annotations
@@ -37,6 +39,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 QUESTION = "Who offered a jet to get Clinton to the endorsement dinner?"
+LOOPBACK = ("127.0.0.1", "localhost")
+READER_KEY = "e2e-reader-key"
+ADMIN_KEY = "e2e-admin-key"
+# An article whose title and text name images, links and raw HTML on another host: shown as text, not fetched.
+TRACKER_ARTICLE = {
+    "id": "tracker-1",
+    "title": "Harbour pilots <img src=http://tracker.example/title.png> ![t](http://tracker.example/title2.png)",
+    "text": "The harbour pilots of Valletta went on strike on Tuesday over night shifts, "
+    "[the union](http://tracker.example/link) said "
+    '<img src="http://tracker.example/raw.png"> in a statement at http://tracker.example/bare, '
+    "www.tracker.example and desk@tracker.example. The strike ended when the port authority "
+    "agreed to hire nine more pilots ![pixel](http://tracker.example/p.png) on Friday.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +62,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+        env={
+            **os.environ,
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "NEWSDESK_API_KEYS": READER_KEY,
+            "NEWSDESK_ADMIN_KEYS": ADMIN_KEY,
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -73,11 +93,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+def key(name: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {name}"}
+
+
 @pytest.fixture
 def page(tmp_path: Path):
+    """A logged-in reader's page; after the test, no request it made may have left loopback."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[e2e]' (make test-e2e)")
     if not CHROMIUM.exists():
         pytest.skip("no /usr/bin/chromium: `apt-get install chromium` as root (make test-e2e does it)")
+    requested: list[str] = []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "chromium-profile"),  # a fresh profile every run
@@ -85,33 +111,46 @@ def page(tmp_path: Path):
             headless=True,
             args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 900},
+            # Sent only in answer to the server's 401 challenge, as a browser's login prompt would.
+            http_credentials={"username": "newsroom", "password": READER_KEY},
         )
+        context.on("request", lambda request: requested.append(request.url))
         page = context.new_page()
 
         def loopback_only(route) -> None:
             host = urlparse(route.request.url).hostname
-            route.continue_() if host in ("127.0.0.1", "localhost") else route.abort()
+            route.continue_() if host in LOOPBACK else route.abort()
 
         page.route("**/*", loopback_only)
         try:
             yield page
         finally:
             context.close()
+    offsite = [url for url in requested if urlparse(url).hostname not in LOOPBACK]
+    assert not offsite, f"the page requested other hosts: {offsite}"
+
+
+def ask_in_the_chat(page, server: str, question: str):
+    """Log in, open the chat, ask; the bot's reply once its numbered sources are shown."""
+    response = page.goto(f"{server}/ui", wait_until="domcontentloaded")
+    assert response is not None and response.status == 200, "the browser did not log in with the key"
+    box = page.get_by_placeholder("Type a message...")
+    box.wait_for(timeout=60_000)
+    box.fill(question)
+    box.press("Enter")
+    reply = page.locator('[data-testid="bot"]').last
+    reply.locator("ol > li").first.wait_for(timeout=120_000)
+    return reply
 
 
 def test_asking_in_the_chat_shows_the_answer_with_numbered_sources(server: str, page) -> None:
-    expected = httpx.post(f"{server}/v1/ask", json={"question": QUESTION}, timeout=120).json()
+    expected = httpx.post(
+        f"{server}/v1/ask", json={"question": QUESTION}, headers=key(READER_KEY), timeout=120
+    ).json()
     assert expected["grounded"] and expected["citations"]
 
-    page.goto(f"{server}/ui", wait_until="domcontentloaded")
-    box = page.get_by_placeholder("Type a message...")
-    box.wait_for(timeout=60_000)
-    box.fill(QUESTION)
-    box.press("Enter")
-
-    reply = page.locator('[data-testid="bot"]').last
+    reply = ask_in_the_chat(page, server, QUESTION)
     sources = reply.locator("ol > li")
-    sources.first.wait_for(timeout=120_000)
 
     answer = reply.locator("p").first.inner_text()
     assert "Buffenbarger" in answer and "[1]" in answer
@@ -128,3 +167,17 @@ def test_asking_in_the_chat_shows_the_answer_with_numbered_sources(server: str, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
     assert (ARTIFACTS / "ui-answer.png").stat().st_size > 10_000
+
+
+def test_markup_in_articles_shows_as_text_and_fetches_nothing(server: str, page) -> None:
+    added = httpx.post(f"{server}/v1/documents", json=TRACKER_ARTICLE, headers=key(ADMIN_KEY), timeout=120)
+    assert added.status_code in (200, 201), added.text
+
+    reply = ask_in_the_chat(page, server, "Why did the harbour pilots of Valletta go on strike?")
+    assert reply.locator("ol > li code").first.inner_text() == TRACKER_ARTICLE["id"]
+    text = " ".join(reply.inner_text().split())
+    assert TRACKER_ARTICLE["title"] in text
+    assert '[the union](http://tracker.example/link) said <img src="http://tracker.example/raw.png">' in text
+    assert "http://tracker.example/bare, www.tracker.example and desk@tracker.example." in text
+    assert reply.locator("a, img, iframe, video, audio, source, object, embed").count() == 0
+    page.wait_for_timeout(1000)  # time for any image the reply holds to be requested: the fixture checks
