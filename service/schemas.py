@@ -248,7 +248,11 @@ class DocumentIn(BaseModel):
     )
 
     id: str = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
-    title: str = Field(min_length=1, max_length=1000)
+    title: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="the headline; without one, the first sentence (metadata.title_derived says so)",
+    )
     text: str = Field(min_length=1, max_length=20_000_000)
     url: str | None = Field(default=None, max_length=2000)
     source: str | None = Field(default=None, max_length=200)
@@ -256,7 +260,7 @@ class DocumentIn(BaseModel):
     byline: str | None = Field(default=None, max_length=300)
     metadata: dict[str, Any] = Field(default_factory=dict, max_length=100)
 
-    @field_validator("title", "text")
+    @field_validator("text")
     @classmethod
     def not_blank(cls, value: str) -> str:
         if not value.strip():

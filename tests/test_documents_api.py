@@ -75,7 +75,7 @@ def retrieval_state(engine, question: str) -> str:
         ({"id": "a/b"}, "id"),
         ({"id": ""}, "id"),
         ({"text": "   "}, "text"),
-        ({"title": ""}, "title"),
+        ({"title": 5}, "title"),  # an empty title is derived from the text; a number is no title
         ({"published": "yesterday"}, "published"),
         ({"colour": "blue"}, "colour"),
         ({"metadata": "x"}, "metadata"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import httpx
 import pytest
 
+from ingest.documents import derive_title
 from service.api import create_app
 from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from tests.conftest import app_client
@@ -138,3 +140,76 @@ def test_an_internal_error_is_a_json_500_and_the_connection_stays_open(sample_en
 
 def local_port(response: httpx.Response) -> int:
     return response.extensions["network_stream"].get_extra_info("client_addr")[1]
+
+
+# --- 11. untitled articles ---------------------------------------------------------------------------------
+
+KABUL = (
+    "Kabul has joined Moscow, Tel Aviv and a few other capitals in welcoming Donald Trump's presidential "
+    "administration. Although Trump has not yet elaborated on his policy towards Afghanistan, his criticisms "
+    "of Washington were welcomed there."
+)
+FIRST_SENTENCE = KABUL.split(". ")[0] + "."
+
+
+def assert_derived_from(detail: dict[str, object], first_sentence: str) -> None:
+    title = str(detail["title"])
+    assert detail["metadata"]["title_derived"] is True  # type: ignore[index]
+    assert len(title) <= 100 and title.endswith("…")
+    assert first_sentence.startswith(title[:-1]) and first_sentence[len(title) - 1] == " "
+    text = str(detail["text"])
+    # The derived title is not put in front of the text: the first sentence is there once, as written.
+    assert text.startswith(first_sentence) and text.count(title[:-1]) == 1
+
+
+def test_untitled_jsonl_articles_get_a_title_from_their_first_sentence(writable_engine, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"id": "untitled-empty", "title": "", "text": KABUL})
+        + "\n"
+        + json.dumps({"id": "untitled-missing", "text": "Short first sentence. Then more news follows."})
+        + "\n"
+        + json.dumps({"id": "untitled-blank", "title": "  \t ", "text": KABUL})
+        + "\n"
+    )
+    report = writable_engine.ingest_paths([feed])
+    assert report.ok, report.failed
+    with app_client(writable_engine) as client:
+        for doc_id in ("untitled-empty", "untitled-blank"):
+            assert_derived_from(client.get(f"/v1/documents/{doc_id}").json(), FIRST_SENTENCE)
+        short = client.get("/v1/documents/untitled-missing").json()
+    assert short["title"] == "Short first sentence." and short["metadata"]["title_derived"] is True
+
+
+def test_a_given_title_is_not_marked_derived(writable_engine):
+    with app_client(writable_engine) as client:
+        posted = client.post("/v1/documents", json={"id": "titled", "title": "Kabul welcomes", "text": KABUL})
+        assert posted.status_code == 201, posted.text
+        detail = client.get("/v1/documents/titled").json()
+    assert detail["title"] == "Kabul welcomes" and "title_derived" not in detail["metadata"]
+
+
+@pytest.mark.parametrize("title", ["", "   ", None])
+def test_documents_posted_without_a_title_get_one(writable_engine, title):
+    body = {"id": "untitled-api", "text": KABUL, **({} if title is None else {"title": title})}
+    with app_client(writable_engine) as client:
+        posted = client.post("/v1/documents", json=body)
+        assert posted.status_code in (200, 201), posted.text
+        assert_derived_from(client.get("/v1/documents/untitled-api").json(), FIRST_SENTENCE)
+
+
+def test_an_uploaded_file_whose_first_line_is_a_paragraph_gets_a_derived_title(writable_engine):
+    text = KABUL + " " + "The talks went on into the night and resumed in the morning. " * 5
+    with app_client(writable_engine) as client:
+        uploaded = client.post("/v1/documents/upload", files={"file": ("one-paragraph.txt", text.encode())})
+        assert uploaded.status_code == 201, uploaded.text
+        assert_derived_from(client.get("/v1/documents/one-paragraph").json(), FIRST_SENTENCE)
+
+
+def test_a_derived_title_is_cut_at_a_word_and_never_empty():
+    assert derive_title("Short first sentence. Then more.") == "Short first sentence."
+    assert derive_title("  \n  Spaced   out\n words here. More.") == "Spaced out words here."
+    no_spaces = "x" * 500 + ". Then more."
+    assert derive_title(no_spaces) == "x" * 99 + "…"
+    long = derive_title("word " * 100)
+    assert len(long) <= 100 and long.endswith("word…")
