@@ -4,9 +4,10 @@ Measured on all 3,824 rows of its NewsArticles.csv. The scrape behind it lost ev
 character: a curly quote, apostrophe or dash became a straight quote and the byte after it (mostly a space) a
 question mark (``DeVos"?highly`` was ``DeVos’ highly``, ``determine "?at least`` was ``determine — at
 least``); an opening quote became ``"\\ufffd``, an apostrophe inside a word a bare quote (``didn"t``), a pound
-sign a ``?`` (``?52,000 sterling``). What each stood for is read from its neighbours. Two losses cannot be
-undone and are left as they are: two-byte letters (``Beyonc\\ufffd\\ufffd``) and the euro sign, which took the
-next digit with it (``\\ufffd131,400 (?710,000; $900,000)`` was ``€831,400``).
+sign a ``?`` (``?52,000 sterling``). What each stood for is read from its neighbours. Three losses cannot be
+undone and are left as they are: two-byte letters (``Beyonc\\ufffd\\ufffd``); the euro sign, which took the
+next digit with it (``\\ufffd131,400 (?710,000; $900,000)`` was ``€831,400``); and the letter after an opening
+quote, often changed (``a "Hine young man"``, ``"the Princess Bride"``).
 """
 
 from __future__ import annotations
