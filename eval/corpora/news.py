@@ -8,7 +8,9 @@ Each row becomes ``{"id": "news-<article_id>", "title", "text", "url", "source",
 ``source`` is the link's host (what the raw JSONL other tools use has, and unambiguous), ``outlet`` the
 outlet's name; ``published`` is the ISO date, left out when the row's date cannot be read. A subtitle becomes
 the text's first paragraph unless the text already holds it (it is the standfirst or lead paragraph, and
-carries facts a reader asks about). Rows without text are skipped; an article whose text another row already
+carries facts a reader asks about). An untitled row keeps its empty title: ingest titles it with the first
+sentence (``ingest.documents.derive_title``), once, without repeating it in front of the text. Rows without
+text are skipped; an article whose text another row already
 has is skipped and named in the kept record's ``duplicate_ids``, so one story is one document and re-ingesting
 never doubles it.
 """
@@ -56,7 +58,6 @@ OUTLETS = {
     "www.bbc.co.uk": "BBC",
     "www.cnn.com": "CNN",
 }
-DERIVED_TITLE_CHARS = 100
 
 
 class CorpusError(ValueError):
@@ -239,9 +240,7 @@ def convert_row(row: dict[str, str]) -> ConvertedRow | str:
             body = f"{subtitle}\n\n{body}"
     record: dict[str, Any] = {"id": f"news-{row['article_id'].strip()}", "title": title, "text": body}
     if not title:
-        record["title"] = derive_title(body)
-        record["title_from_text"] = True
-        notes.add("title from the first sentence")
+        notes.add("untitled (ingest titles it from its first sentence)")
     url = row["article_source_link"].strip()
     if url:
         record["url"] = url
@@ -301,15 +300,6 @@ def resplit_fields(title: str, subtitle: str, text: str) -> tuple[str, str, str,
 def _without_unpaired_final_quote(value: str) -> str:
     value = value.strip()
     return value[:-1].rstrip() if value.endswith('"') and value.count('"') % 2 == 1 else value
-
-
-def derive_title(text: str, limit: int = DERIVED_TITLE_CHARS) -> str:
-    """The first sentence of ``text``, cut at a word boundary when longer than ``limit`` characters."""
-    flat = " ".join(text.split())
-    sentence = re.split(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])", flat, maxsplit=1)[0]
-    if len(sentence) <= limit:
-        return sentence
-    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:-—") + "…"
 
 
 def parse_publish_date(value: str) -> date | None:
