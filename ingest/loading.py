@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterable, Iterator
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from markdown_it import MarkdownIt
 
@@ -50,37 +52,45 @@ def printable(text: str) -> str:
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | LoadError]:
-    """Files named directly, and supported files found (recursively, in name order) under folders."""
+    """Files named directly, and supported files found (recursively, in name order) under folders.
+
+    Links and special files are listed here and judged when read (:func:`read_text`), each with its own
+    error; folders reached through a link are not entered.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                if not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES and not child.is_dir():
                     yield child
-        elif path.is_file():
+        elif path.exists() or path.is_symlink():
             yield path
         else:
             yield LoadError(str(path), "no such file or folder")
 
 
 def load_paths(
-    paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    paths: Iterable[Path], max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, roots: Sequence[Path] | None = None
 ) -> Iterator[Article | LoadError]:
+    """Articles from files and folders; with ``roots``, only files inside them (links followed) are read."""
+    resolved_roots = None if roots is None else [root.expanduser().resolve() for root in roots]
     for item in iter_files(paths):
         if isinstance(item, LoadError):
             yield item
         else:
-            yield from load_file(item, max_file_bytes=max_file_bytes)
+            yield from load_file(item, max_file_bytes=max_file_bytes, roots=resolved_roots)
 
 
-def load_file(path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> Iterator[Article | LoadError]:
+def load_file(
+    path: Path, max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, roots: Sequence[Path] | None = None
+) -> Iterator[Article | LoadError]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield LoadError(
             str(path), f"unsupported file type {suffix or '(none)'}; use .txt, .md, .html or .jsonl"
         )
         return
-    text = read_text(path, max_file_bytes)
+    text = read_text(path, max_file_bytes, roots)
     if isinstance(text, LoadError):
         yield text
         return
@@ -128,18 +138,57 @@ def parse_text(text: str, filename: str, origin: str) -> Iterator[Article | Load
         yield LoadError(origin, error.message, error.field)
 
 
-def read_text(path: Path, max_file_bytes: int) -> str | LoadError:
-    """The file's text; an oversized file is refused from its size alone, before a byte is read."""
-    size = path.stat().st_size
-    if size > max_file_bytes:
-        return _too_big(path, size, max_file_bytes)
-    with path.open("rb") as handle:
-        data = handle.read(max_file_bytes + 1)  # bounded even if the file grew since stat()
+def read_text(path: Path, max_file_bytes: int, roots: Sequence[Path] | None = None) -> str | LoadError:
+    """The file's text; an oversized file is refused from its size alone, before a byte is read.
+
+    ``roots`` (resolved folders), when given, are the only places a file may lie once its links are followed.
+    """
+    handle = open_regular_file(path, roots)
+    if isinstance(handle, LoadError):
+        return handle
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > max_file_bytes:
+            return _too_big(path, size, max_file_bytes)
+        data = handle.read(max_file_bytes + 1)  # bounded even if the file grew since it was opened
+        if len(data) > max_file_bytes:
+            return _too_big(path, os.fstat(handle.fileno()).st_size, max_file_bytes)
     if not data:
         return LoadError(str(path), "the file is empty")
-    if len(data) > max_file_bytes:
-        return _too_big(path, path.stat().st_size, max_file_bytes)
+    if size == 0:  # /proc and /sys files say they are empty and yet read as text
+        return LoadError(str(path), "a kernel pseudo-file (/proc, /sys), not an article")
     return decode_text(data, str(path))
+
+
+def open_regular_file(path: Path, roots: Sequence[Path] | None = None) -> BinaryIO | LoadError:
+    """``path`` opened for reading if it is a regular file (inside ``roots``, when given), else why not.
+
+    A server-side ingest must not read through a link to /etc/passwd left in an ingest root; a FIFO would
+    block the reader forever and a device never end. The file is resolved once, checked, and opened without
+    following a link again, so a link swapped in after the check is refused rather than read.
+    """
+    try:
+        resolved = path.resolve(strict=True)
+        mode = resolved.stat().st_mode
+    except FileNotFoundError:
+        return LoadError(str(path), "no such file (or a broken link)")
+    except (OSError, RuntimeError) as error:  # a link loop, a folder it may not enter
+        return LoadError(str(path), f"cannot be read ({getattr(error, 'strerror', None) or error})")
+    if roots is not None and not any(resolved.is_relative_to(root) for root in roots):
+        return LoadError(
+            str(path), "a link to a file outside the ingest roots (NEWSDESK_INGEST_ROOTS); it is not read"
+        )
+    if not stat.S_ISREG(mode):
+        return LoadError(str(path), "not a regular file (a device, FIFO or socket); only files are read")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(resolved, flags)
+    except OSError as error:
+        return LoadError(str(path), f"cannot be read ({error.strerror or error})")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # replaced since it was checked
+        os.close(descriptor)
+        return LoadError(str(path), "not a regular file (a device, FIFO or socket); only files are read")
+    return os.fdopen(descriptor, "rb")
 
 
 def _too_big(path: Path, size: int, limit: int) -> LoadError:

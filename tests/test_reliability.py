@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
 
 import httpx
 import pytest
 
 from ingest.documents import derive_title
+from ingest.loading import LoadError, load_paths
+from ingest.models import Article
 from service.api import create_app
 from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from tests.conftest import app_client
 from tests.live_server import serve_in_thread
+from tests.test_documents_api import wait_for
 from ui.chat import build_chat
 
 LONG_QUESTION = (
@@ -213,3 +218,70 @@ def test_a_derived_title_is_cut_at_a_word_and_never_empty():
     assert derive_title(no_spaces) == "x" * 99 + "…"
     long = derive_title("word " * 100)
     assert len(long) <= 100 and long.endswith("word…")
+
+
+# --- 3. folder ingest stays inside NEWSDESK_INGEST_ROOTS ---------------------------------------------------
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    """An ingest root holding one good article, one good link inside the root, and every way out of it."""
+    root = tmp_path / "inbox"
+    (root / "sub").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    (root / "ferry.txt").write_text("Ferry fares rise\n\nFares rise by 5% in May, the operator said.")
+    (root / "sub" / "bus.txt").write_text("Bus fares fall\n\nBus fares fall by 2% in June, the council said.")
+    (tmp_path / "outside" / "secret.txt").write_text("Secret plans\n\nThe secret plan is kept outside.")
+    (root / "bus-link.txt").symlink_to(root / "sub" / "bus.txt")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "status.txt").symlink_to("/proc/self/status")
+    (root / "secret.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    (root / "escape").symlink_to(tmp_path / "outside")
+    (root / "broken.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(root / "pipe.txt")
+    return root
+
+
+def outcome(items: list[Article | LoadError]) -> tuple[set[str], dict[str, str]]:
+    loaded = {item.id for item in items if isinstance(item, Article)}
+    errors = {Path(item.origin).name: item.message for item in items if isinstance(item, LoadError)}
+    return loaded, errors
+
+
+@pytest.mark.timeout(60)  # a FIFO that was opened would block forever
+def test_files_resolving_outside_the_roots_or_not_regular_are_refused_one_by_one(inbox):
+    loaded, errors = outcome(list(load_paths([inbox], roots=[inbox.resolve()])))
+    assert loaded == {"ferry", "bus-link", "bus"}
+    for name in ("passwd.txt", "status.txt", "secret.txt"):
+        assert "outside the ingest roots" in errors[name] and "NEWSDESK_INGEST_ROOTS" in errors[name]
+    assert "not a regular file" in errors["pipe.txt"]
+    assert "broken link" in errors["broken.txt"]
+    assert set(errors) == {"passwd.txt", "status.txt", "secret.txt", "pipe.txt", "broken.txt"}
+
+
+@pytest.mark.timeout(60)
+def test_without_roots_links_are_followed_but_devices_fifos_and_proc_files_are_not_read(inbox):
+    loaded, errors = outcome(list(load_paths([inbox])))
+    assert {"ferry", "bus-link", "bus", "secret", "passwd"} <= loaded  # the operator's own CLI, own links
+    assert "not a regular file" in errors["pipe.txt"]
+    assert "kernel" in errors["status.txt"]
+    (inbox / "zero.txt").symlink_to("/dev/zero")
+    _, direct = outcome(list(load_paths([inbox / "zero.txt", inbox / "pipe.txt", inbox / "status.txt"])))
+    assert "not a regular file" in direct["zero.txt"] and "not a regular file" in direct["pipe.txt"]
+    assert "kernel" in direct["status.txt"]
+
+
+@pytest.mark.timeout(120)
+def test_folder_ingest_over_the_api_indexes_nothing_from_outside_the_roots(writable_engine, inbox):
+    with app_client(writable_engine, ingest_roots=[inbox]) as client:
+        started = client.post("/v1/ingest", json={"path": str(inbox)})
+        assert started.status_code == 202, started.text
+        job = wait_for(client, started.json()["job_id"])
+        assert job["status"] == "succeeded" and job["added"] == 3, job
+        refused = {Path(e["origin"]).name: e["message"] for e in job["errors"]}
+        assert set(refused) == {"passwd.txt", "status.txt", "secret.txt", "pipe.txt", "broken.txt"}
+        for doc_id in ("passwd", "status", "secret"):
+            assert client.get(f"/v1/documents/{doc_id}").status_code == 404
+        assert client.get("/v1/documents/ferry").status_code == 200
+        linked = client.post("/v1/ingest", json={"path": str(inbox / "passwd.txt")})
+        assert linked.status_code == 403 and "outside the ingest roots" in linked.json()["message"]

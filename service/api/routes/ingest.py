@@ -35,13 +35,18 @@ def documents_to_articles(documents: list[DocumentIn | dict[str, Any]]) -> Itera
             yield LoadError(origin, error.message, error.field)
 
 
+def ingest_roots(settings: Settings) -> list[Path]:
+    """The folders server-side ingest may read from, resolved: every file read is checked against them."""
+    return [root.expanduser().resolve() for root in settings.ingest_roots]
+
+
 def allowed_path(settings: Settings, raw: str) -> Path:
     try:
         # "~user" of an unknown user raises RuntimeError, a NUL byte ValueError: the client's mistake.
         path = Path(raw).expanduser().resolve()
     except (RuntimeError, ValueError, OSError) as error:
         raise HTTPException(422, detail=f"path: {raw!r} is not a usable path ({error})") from error
-    roots = [root.expanduser().resolve() for root in settings.ingest_roots]
+    roots = ingest_roots(settings)
     if not roots:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
@@ -86,7 +91,11 @@ def start_ingest(
     else:
         path = allowed_path(settings, body.path or "")
         max_bytes = int(settings.max_body_mb * 1024 * 1024)
-        job = newsdesk.jobs.submit(f"path:{path}", lambda: load_paths([path], max_file_bytes=max_bytes), None)
+        # The folder is inside a root; each file in it is checked again when read (links may point out).
+        roots = ingest_roots(settings)
+        job = newsdesk.jobs.submit(
+            f"path:{path}", lambda: load_paths([path], max_file_bytes=max_bytes, roots=roots), None
+        )
     return JobAccepted(job_id=job.id, status_url=str(request.url_for("get_job", job_id=job.id)))
 
 
