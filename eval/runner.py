@@ -124,7 +124,8 @@ class AnswerTotals:
     refused_unanswerable: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [right, total]
-    # split -> [answerable right and cited, answerable, unanswerable refused, unanswerable]
+    # split -> [answerable right and cited, answerable, unanswerable refused, unanswerable, follow-ups right,
+    # follow-ups]
     by_split: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, outcome: dict[str, Any]) -> None:
@@ -133,10 +134,13 @@ class AnswerTotals:
             tally[0] += bool(outcome["correct"])
             tally[1] += 1
         if outcome.get("split"):
-            split = self.by_split.setdefault(outcome["split"], [0, 0, 0, 0])
+            split = self.by_split.setdefault(outcome["split"], [0, 0, 0, 0, 0, 0])
             offset = 2 if outcome["unanswerable"] else 0
             split[offset] += bool(outcome["correct"])
             split[offset + 1] += 1
+            if outcome.get("kind") == "followup":
+                split[4] += bool(outcome["correct"])
+                split[5] += 1
         for citation in outcome["citations"]:
             self.citations += 1
             self.valid_citations += bool(citation["valid"])
@@ -185,7 +189,9 @@ class AnswerTotals:
                     "answer_accuracy_cited": round(a_right / a_total, 4) if a_total else None,
                     "refusal_recall": round(u_right / u_total, 4) if u_total else None,
                 }
-                for split, (a_right, a_total, u_right, u_total) in sorted(self.by_split.items())
+                for split, (a_right, a_total, u_right, u_total, f_right, f_total) in sorted(
+                    self.by_split.items()
+                )
             },
             "by_kind": {
                 kind: {"right": right, "total": total, "accuracy": round(right / total, 4)}

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -463,6 +463,40 @@ def evaluate(
         for problem in problems:
             click.echo(f"fail-under: {problem}", err=True)
         ctx.exit(1)
+
+
+@main.command("eval-suite")
+@click.option(
+    "--set",
+    "names",
+    multiple=True,
+    type=click.Choice(["sample", "synthetic", "news"]),
+    help="Sets to run (repeatable; default: all three).",
+)
+@click.option("--baseline/--no-baseline", default=True, help="Run the textbook llama-index pipeline beside.")
+@click.option(
+    "--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), help="Report folder."
+)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.pass_context
+@friendly_errors
+def eval_suite(
+    ctx: click.Context, names: tuple[str, ...], baseline: bool, report_dir: Path | None, progress: bool | None
+) -> None:
+    """Evaluate every labelled set (sample, synthetic, news by dev and test split) in one table."""
+    from eval.suite import run_suite, suite_sets
+
+    settings = settings_from(ctx)
+    folder = report_dir or Path("reports") / datetime.now(UTC).strftime("suite-%Y%m%d-%H%M%S")
+    table, _ = run_suite(
+        settings,
+        suite_sets(settings, names or ("sample", "synthetic", "news")),
+        folder,
+        baseline="textbook" if baseline else None,
+        progress=sys.stderr.isatty() if progress is None else progress,
+    )
+    click.echo(table)
+    click.echo(f"reports: {folder}/<set>/report.md; this table: {folder}/summary.md")
 
 
 def _threshold_problems(metrics: dict[str, Any], thresholds: dict[str, float], system: str) -> list[str]:

@@ -203,3 +203,29 @@ def test_unknown_metric_is_a_usage_error():
 
 def test_report_paths_exist_for_the_documented_layout():
     assert Path("eval/datasets/sample_golden.jsonl").exists()
+
+
+def test_the_suite_table_has_a_row_per_set_split_and_system():
+    from eval.suite import suite_table
+
+    def summary(by_split=None, by_kind=None):
+        return {
+            "answer_accuracy_cited": 0.5, "answerable": 4, "refusal_recall": 1.0, "unanswerable": 2,
+            "hit@5": 0.75, "by_split": by_split or {}, "by_kind": by_kind or {},
+        }  # fmt: skip
+
+    split = {
+        "answerable_right": 3, "answerable": 4, "unanswerable_refused": 1, "unanswerable": 2,
+        "followups_right": 1, "followups": 2,
+    }  # fmt: skip
+    table = suite_table(
+        {
+            "sample": {"systems": {"newsdesk": summary(by_kind={"followup": {"right": 2, "total": 3}})}},
+            "news": {"systems": {"newsdesk": summary({"dev": split, "test": split}), "textbook": summary()}},
+        }
+    )
+    lines = table.splitlines()
+    assert lines[2] == "| sample | newsdesk | 2/4 (50%) | 2/2 (100%) | 2/3 (67%) | 0.750 |"
+    assert lines[3] == "| news dev | newsdesk | 3/4 (75%) | 1/2 (50%) | 1/2 (50%) | 0.750 |"
+    assert lines[4].startswith("| news test | newsdesk |")
+    assert lines[5] == "| news | textbook | 2/4 (50%) | 2/2 (100%) | — | 0.750 |"
