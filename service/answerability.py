@@ -374,3 +374,31 @@ def answer_type_penalty(question: str, passage: str) -> float:
     if kind == "time" and not _SPECIFIC_DATE.search(passage):
         return VAGUE_DATE_PENALTY
     return 0.0
+
+
+# A headline, a byline or a photo credit is no evidence for an answer unless the question asks about it:
+# "Who took the photo?" may quote "Photo: John Smith/Reuters"; "Who won?" may not quote a headline.
+_BYLINE = re.compile(
+    r"^\s*(by|written by|reporting by|words by)\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,4}\b", re.I
+)
+_CREDIT = re.compile(
+    r"\b(photo|photograph|picture|image|video|graphic)s?\s*(:|by\b|credit\b|courtesy\b)|getty images|"
+    r"\b(AP|AFP|EPA|Reuters)\s*(Photo|/)|©|\bfile photo\b|\bcredit:",
+    re.IGNORECASE,
+)
+_ASKS_ABOUT_FURNITURE = re.compile(
+    r"\b(headline|byline|photo\w*|picture|image|credit|wrote|written|author|reporter|correspondent)\b",
+    re.IGNORECASE,
+)
+FURNITURE_WORDS = 25
+
+
+def is_furniture(question: str, sentence: str, title: str, start: int, document: str) -> bool:
+    """The article's headline (its text opens with it), a byline or a photo credit, not asked about."""
+    if _ASKS_ABOUT_FURNITURE.search(question):
+        return False
+    if title and start < len(title) and document.startswith(title + "\n"):
+        return True
+    if len(sentence.split()) > FURNITURE_WORDS:
+        return False
+    return bool(_BYLINE.match(sentence) and len(sentence.split()) <= 8) or bool(_CREDIT.search(sentence))

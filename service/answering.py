@@ -25,6 +25,7 @@ from service.answerability import (
     answer_type_penalty,
     attribution_penalty,
     has_answer_type,
+    is_furniture,
     missing_names_share,
     question_focus,
     question_names,
@@ -189,7 +190,11 @@ class EvidenceJudge:
         With ``per_chunk``, up to that many sentences of every chunk are judged (the reranker's use);
         otherwise the ``candidates`` best-looking sentences wherever they are.
         """
-        sentences = evidence_sentences(nodes, self.splits)
+        sentences = [
+            s
+            for s in evidence_sentences(nodes, self.splits)
+            if not is_furniture(question, s.sentence, s.title, s.start, s.document)
+        ]
         if not sentences:
             return []
         terms = self.weights.idf(list(dict.fromkeys(analyze(question))))

@@ -86,3 +86,28 @@ def test_an_answer_never_quotes_the_same_sentence_twice_and_leads_with_the_short
     document = fresh_engine.catalog.get_document("avalanche").text
     assert document[answer.direct_answer.start : answer.direct_answer.end] == "March 3"
     assert any(c.start <= answer.direct_answer.start < c.end for c in answer.citations)
+
+
+HEADLINE = "Mitch Seavey wins Iditarod"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "start", "furniture"),
+    [
+        ("Who won the Iditarod?", HEADLINE, 0, True),
+        ("What was the headline of the story?", HEADLINE, 0, False),
+        ("Who won the Iditarod?", "By Rachel D'Oro", 40, True),
+        ("Who wrote the story?", "By Rachel D'Oro", 40, False),
+        ("Where did the race end?", "Photo: Dan Joling/AP", 60, True),
+        ("Where did the race end?", "(AP Photo/Diana Haecker)", 60, True),
+        ("Who won the Iditarod?", "Mitch Seavey won the race in Nome on Tuesday.", 80, False),
+        ("Who won the Iditarod?", "By the end of the day Mitch Seavey had won the race in Nome.", 80, False),
+    ],
+)
+def test_a_headline_byline_or_photo_credit_is_no_evidence_unless_asked_about(
+    question, sentence, start, furniture
+):
+    from service.answerability import is_furniture
+
+    document = f"{HEADLINE}\n\nBy Rachel D'Oro\n\nPhoto: Dan Joling/AP\n\nMitch Seavey won the race in Nome."
+    assert is_furniture(question, sentence, HEADLINE, start, document) is furniture
