@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -10,11 +11,19 @@ from typing import Any
 
 import chromadb
 import numpy as np
+from chromadb.errors import InternalError
 
 from ingest.catalog import DocumentFilter
 from ingest.embedding import Embedder, NewsdeskEmbeddingFunction
 
+log = logging.getLogger("newsdesk.vectors")
+
 EPOCH = date(1970, 1, 1)
+# Chroma's HNSW search can return a chunk whose record a concurrent delete (a replace or a delete of its
+# document) has just removed, and then raises this instead of leaving the chunk out. Asked again, it answers
+# from the state after the delete.
+VANISHED_CHUNK = "Error finding id"
+QUERY_ATTEMPTS = 3
 
 
 def day_number(value: date) -> int:
@@ -73,12 +82,22 @@ class VectorStore:
         """Nearest chunks as ``(id, cosine similarity)``, best first."""
         # No count() first: it costs a scan that grows with the collection (7 ms at 100k chunks), and
         # Chroma returns what it has when asked for more, nothing from an empty collection.
-        result = self.collection.query(
-            query_embeddings=[np.asarray(embedding, dtype=np.float32)],
-            n_results=k,
-            where=chroma_where(where),
-            include=["distances"],
-        )
+        for attempt in range(1, QUERY_ATTEMPTS + 1):
+            try:
+                result = self.collection.query(
+                    query_embeddings=[np.asarray(embedding, dtype=np.float32)],
+                    n_results=k,
+                    where=chroma_where(where),
+                    include=["distances"],
+                )
+                break
+            except InternalError as error:
+                if VANISHED_CHUNK not in str(error):
+                    raise
+                if attempt == QUERY_ATTEMPTS:
+                    # Writes kept racing this search: answer from the keyword index alone this time.
+                    log.warning("dense search skipped: chunks vanished under it %d times", attempt)
+                    return []
         ids = result["ids"][0]
         distances = result["distances"][0] if result["distances"] else [0.0] * len(ids)
         return [(chunk_id, 1.0 - float(distance)) for chunk_id, distance in zip(ids, distances, strict=True)]

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 from llama_index.core.schema import NodeWithScore
 
+from ingest.chunking import split_sentences
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
 from service.answerability import (
@@ -326,7 +327,9 @@ def cite(
     quoted: list[str] = []
     for passage in passages:
         s = passage.sentence
-        text, spans = texts[s.doc_id]
+        text, spans = texts.get(s.doc_id, ("", []))
+        if s.document and text != s.document:  # deleted or replaced since it was judged: quote that version
+            text, spans = s.document, split_sentences(s.document)
         n = len(citations) + 1
         kept = []
         for start, end in spans:

@@ -117,6 +117,8 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
             continue
         text, spans = docs[doc_id]
         chunk_start, chunk_end = hit.node.start_char_idx or 0, hit.node.end_char_idx or len(text)
+        if text[chunk_start:chunk_end] != hit.node.get_content():
+            continue  # the document was replaced since the chunk was retrieved: its offsets point elsewhere
         chunk_vectors = vectors[hit.node.node_id].by_start() if hit.node.node_id in vectors else {}
         for i, (start, end) in enumerate(spans):
             if start < chunk_start or end > chunk_end or (doc_id, start) in seen:

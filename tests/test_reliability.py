@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
+from chromadb.errors import InternalError
 
 from ingest.documents import derive_title
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
+from service.answering import choose_passages, cite
 from service.api import create_app
 from service.cross_encoder import MAX_TOKENS, CrossEncoder
+from service.engine import Newsdesk, sample_corpus_path
+from service.evidence import evidence_sentences
+from service.retrieval import NewsQuery
+from service.settings import Settings
 from tests.conftest import app_client
 from tests.live_server import serve_in_thread
 from tests.test_documents_api import wait_for
@@ -285,3 +296,190 @@ def test_folder_ingest_over_the_api_indexes_nothing_from_outside_the_roots(writa
         assert client.get("/v1/documents/ferry").status_code == 200
         linked = client.post("/v1/ingest", json={"path": str(inbox / "passwd.txt")})
         assert linked.status_code == 403 and "outside the ingest roots" in linked.json()["message"]
+
+
+# --- 6. replace or delete while questions run ------------------------------------------------------------
+
+NEA_QUESTION = "When did the NEA endorse Hillary Clinton?"
+
+
+@pytest.fixture(scope="module")
+def racing_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsdesk]:
+    """The sample corpus in an engine of this module's own: these tests delete and replace its documents."""
+    engine = Newsdesk(Settings(data_dir=tmp_path_factory.mktemp("racing")))
+    engine.ingest_paths([sample_corpus_path()])
+    engine.warm_up()
+    yield engine
+    engine.close()
+
+
+def sample_article(engine: Newsdesk, doc_id: str, suffix: str = "") -> Article:
+    record = engine.catalog.get_document(doc_id)
+    if record is None:  # deleted by an earlier test: the file holds it
+        [article] = load_paths([sample_corpus_path() / f"{doc_id}.txt"])
+        assert isinstance(article, Article)
+        return replace(article, body=article.body + suffix)
+    return Article(id=doc_id, title=record.title, body=record.text.split("\n\n", 1)[1] + suffix)
+
+
+def test_a_document_deleted_between_judging_and_citing_is_quoted_as_judged(racing_engine):
+    engine = racing_engine
+    query, nodes, _ = engine.gather_evidence(NEA_QUESTION)
+    passages = choose_passages(engine.judge.judge(query, nodes[:5]), engine.answerer.threshold, 2)
+    assert passages, "the sample corpus answers this question"
+    doc_id = passages[0].sentence.doc_id
+    judged_text = passages[0].sentence.document
+    try:
+        assert engine.delete([doc_id]) == [doc_id]
+        text, citations = cite(passages, engine.judge.splits)
+    finally:
+        engine.ingest_articles([sample_article(engine, doc_id)])
+    assert citations and citations[0].doc_id == doc_id
+    assert citations[0].snippet == judged_text[citations[0].start : citations[0].end]
+    assert citations[0].snippet in text or text.startswith(citations[0].snippet.split(". ")[-1][:40])
+
+
+def test_a_document_replaced_between_retrieval_and_judging_is_skipped_not_misquoted(racing_engine):
+    engine = racing_engine
+    query, nodes, _ = engine.gather_evidence(NEA_QUESTION)
+    doc_id = nodes[0].node.metadata["doc_id"]
+    # The new version opens with a paragraph of its own: every old offset now points at other words.
+    article = sample_article(engine, doc_id)
+    opening = "Editor's note: this article was updated with a new opening paragraph of many characters.\n\n"
+    engine.ingest_articles([replace(article, body=opening + article.body)])
+    try:
+        sentences = evidence_sentences(nodes[:5], engine.judge.splits)
+        answer = engine.answerer.answer(query, nodes[:5])
+    finally:
+        engine.ingest_articles([article])
+    assert all(s.doc_id != doc_id for s in sentences)
+    for citation in answer.citations:
+        current = engine.catalog.get_document(citation.doc_id)
+        assert current is not None and current.text[citation.start : citation.end] == citation.snippet
+
+
+def test_a_document_deleted_between_retrieval_and_answering_is_skipped(racing_engine):
+    engine = racing_engine
+    query, nodes, _ = engine.gather_evidence(NEA_QUESTION)
+    doc_id = nodes[0].node.metadata["doc_id"]
+    assert engine.delete([doc_id]) == [doc_id]
+    try:
+        answer = engine.answerer.answer(query, nodes[:5])
+        hits = engine.reranker.postprocess_nodes(nodes, NewsQuery(query_str=query))
+    finally:
+        engine.ingest_articles([sample_article(engine, doc_id)])
+    assert all(c.doc_id != doc_id for c in answer.citations)
+    assert hits
+
+
+def test_a_dense_search_that_meets_a_vanished_chunk_is_retried(racing_engine):
+    """Chroma's HNSW can return a chunk whose record a concurrent delete just removed: it raises, once."""
+    store = racing_engine.vectors
+    real = store.collection
+    calls = 0
+
+    class VanishingOnce:  # Chroma's own error, as it raises it mid-race; every other call is Chroma's
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def query(self, **kwargs: object) -> object:
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                raise InternalError("Error executing plan: Internal error: Error finding id")
+            return real.query(**kwargs)
+
+    embedding = racing_engine.embedder.embed_query(NEA_QUESTION)
+    expected = store.query(embedding, 5)
+    store.collection = VanishingOnce()
+    try:
+        assert store.query(embedding, 5) == expected and calls == 2
+    finally:
+        store.collection = real
+
+
+@pytest.mark.timeout(300)
+def test_questions_never_fail_while_their_documents_are_replaced_and_deleted(racing_engine):
+    engine = racing_engine
+    questions = [
+        NEA_QUESTION,
+        "Who offered a jet to get Clinton to the endorsement dinner?",
+        "How many emails did WikiLeaks release on Wednesday?",
+        "When did Richard Trumka announce that the AFL-CIO would stay neutral?",
+    ]
+    doc_ids = sorted(engine.catalog.iter_document_ids())
+    originals = {doc_id: sample_article(engine, doc_id) for doc_id in doc_ids}
+    failures: list[str] = []
+    asked = 0
+    stop = threading.Event()
+
+    def ask(offset: int) -> None:
+        nonlocal asked
+        for n in itertools.count(offset):
+            if stop.is_set():
+                return
+            try:
+                engine.ask(questions[n % len(questions)])
+                engine.search(questions[(n + 1) % len(questions)])
+            except Exception as error:  # any exception is the failure this test looks for
+                failures.append(f"{type(error).__name__}: {error}")
+            asked += 1
+
+    askers = [threading.Thread(target=ask, args=(i,)) for i in range(3)]
+    for asker in askers:
+        asker.start()
+    deadline = time.monotonic() + 20
+    writes = 0
+    try:
+        while time.monotonic() < deadline:
+            # Every document in turn is deleted, then written back with a new first paragraph (so every
+            # offset of its old version points at other words), while the askers read it.
+            doc_id = doc_ids[writes % len(doc_ids)]
+            engine.delete([doc_id])
+            article = originals[doc_id]
+            engine.ingest_articles([replace(article, body=f"Update {writes}.\n\n{article.body}")])
+            writes += 1
+    finally:
+        stop.set()
+        for asker in askers:
+            asker.join()
+        engine.ingest_articles(originals.values())
+    assert failures == [], failures[:5]
+    assert asked > 20 and writes > 5
+    assert engine.catalog.count_documents() == len(doc_ids)
+
+
+def test_a_dense_search_that_keeps_meeting_vanished_chunks_leaves_the_answer_to_bm25(racing_engine):
+    store = racing_engine.vectors
+    real = store.collection
+
+    class AlwaysVanishing:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def query(self, **kwargs: object) -> object:
+            raise InternalError("Error executing plan: Internal error: Error finding id")
+
+    store.collection = AlwaysVanishing()
+    try:
+        assert store.query(racing_engine.embedder.embed_query(NEA_QUESTION), 5) == []
+        answer = racing_engine.ask(NEA_QUESTION)
+    finally:
+        store.collection = real
+    assert answer.grounded and all(c.doc_id for c in answer.citations)  # the keyword index found it
+
+
+def test_a_document_deleted_as_it_is_written_is_a_409_not_a_500(racing_engine, monkeypatch):
+    engine = racing_engine
+    written = engine.ingest_articles
+
+    def write_then_lose(articles: list[Article]) -> object:
+        report = written(articles)
+        engine.delete([a.id for a in articles])  # another request's DELETE, just after the write
+        return report
+
+    monkeypatch.setattr(engine, "ingest_articles", write_then_lose)
+    with app_client(engine) as client:
+        response = client.post("/v1/documents", json={"id": "short-lived", "title": "Gone", "text": KABUL})
+    assert response.status_code == 409, response.text
+    assert "deleted" in response.json()["message"]

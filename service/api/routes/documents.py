@@ -27,6 +27,7 @@ router = APIRouter(prefix="/v1/documents", tags=["documents"])
 ERRORS = {404: {"model": ErrorResponse}, 413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}}
 WRITES = {
     200: {"model": DocumentWriteResult, "description": "replaced, or unchanged (same content: a no-op)"},
+    409: {"model": ErrorResponse, "description": "deleted by another request as it was written"},
     **ERRORS,
 }
 
@@ -41,7 +42,11 @@ def write_one(newsdesk: Newsdesk, article: Article, response: Response) -> Docum
     outcome = "added" if report.added else "replaced" if report.replaced else "unchanged"
     response.status_code = status.HTTP_201_CREATED if outcome == "added" else status.HTTP_200_OK
     record = newsdesk.catalog.get_document(article.id, with_text=False)
-    assert record is not None
+    if record is None:  # another request deleted it between the write and this read
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail=f"id: {article.id!r} was deleted by another request as it was written; send it again",
+        )
     return DocumentWriteResult(
         id=record.id, status=outcome, chunk_count=record.chunk_count, content_hash=record.content_hash
     )
