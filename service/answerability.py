@@ -24,6 +24,7 @@ import numpy as np
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
+from service.name_matching import mentions_name
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
 TIME_ORDER_WORDS = {"before", "after", "until", "first", "last", "since", "during", "previously", "formerly"}
@@ -244,10 +245,10 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _mentions(text: str, name: QuestionName) -> bool:
-    if _name_pattern(name.text).search(text):
+    if mentions_name(text, name.text):
         return True
     if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
-        return bool(_name_pattern(name.place).search(text))
+        return mentions_name(text, name.place)
     surname = name.text.split()[-1]
     # A person is "Trumka" after the first mention of "Richard Trumka".
     return (
@@ -391,6 +392,7 @@ _ASKS_ABOUT_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_WORDS = 25
+_NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 
 
 def is_furniture(question: str, sentence: str, title: str, start: int, document: str) -> bool:
@@ -399,6 +401,9 @@ def is_furniture(question: str, sentence: str, title: str, start: int, document:
         return False
     if title and start < len(title) and document.startswith(title + "\n"):
         return True
-    if len(sentence.split()) > FURNITURE_WORDS:
+    words = sentence.split()
+    if len(words) > FURNITURE_WORDS:
         return False
-    return bool(_BYLINE.match(sentence) and len(sentence.split()) <= 8) or bool(_CREDIT.search(sentence))
+    if _NAME_LINE.fullmatch(sentence.strip()):
+        return True  # a line holding a name alone: the byline of a page that did not say "By"
+    return bool(_BYLINE.match(sentence) and len(words) <= 8) or bool(_CREDIT.search(sentence))

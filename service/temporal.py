@@ -12,6 +12,9 @@ from datetime import date
 
 # The passage states another year than the one asked about: almost certainly the wrong event.
 YEAR_CONFLICT_PENALTY = 10.0
+# ... unless the story is of the asked year and the other year lies ahead of it: "save £3.5bn by 2020" in a
+# story of February 2017 about 2017 is a plan, while "endorsed in October 2015" answers no question about 2016.
+OTHER_YEAR_IN_STORY_PENALTY = 1.0
 # Neither the passage, its neighbours nor the article's date mention the asked year: unconfirmed.
 YEAR_ABSENT_PENALTY = 3.0
 MONTH_CONFLICT_PENALTY = 2.0
@@ -51,7 +54,8 @@ def date_mismatch_penalty(
 
     ``window`` is the passage with its neighbouring sentences, ``published`` the article's date and
     ``document`` its whole text (headline first). A passage that states no year takes its year from its
-    article: an article whose headline and lede are about another year is about another event.
+    article: its date, or, undated, its headline and lede (an article whose lede is about another year is
+    about another event). A story of the asked year may name years ahead of it in passing ("by 2020").
     """
     penalty = 0.0
     asked_years = years(question)
@@ -59,10 +63,19 @@ def date_mismatch_penalty(
         stated_years = years(passage)
         nearby_years = years(window)
         lede_years = years(document[:LEDE_CHARS])
+        of_asked_year = published is not None and published.year in asked_years
         anywhere = nearby_years | years(document) | ({published.year} if published else set())
         states_other = bool(stated_years) and not asked_years & stated_years
-        lede_other = not stated_years and bool(lede_years) and not asked_years & (lede_years | nearby_years)
-        if states_other or lede_other:
+        lede_other = (
+            not stated_years
+            and not of_asked_year
+            and bool(lede_years)
+            and not asked_years & (lede_years | nearby_years)
+        )
+        ahead = bool(stated_years) and min(stated_years) > max(asked_years)
+        if states_other and ahead and (of_asked_year or asked_years & nearby_years):
+            penalty += OTHER_YEAR_IN_STORY_PENALTY
+        elif states_other or lede_other:
             penalty += YEAR_CONFLICT_PENALTY
         elif not asked_years & (stated_years | anywhere):
             penalty += YEAR_ABSENT_PENALTY

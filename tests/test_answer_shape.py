@@ -98,6 +98,8 @@ HEADLINE = "Mitch Seavey wins Iditarod"
         ("What was the headline of the story?", HEADLINE, 0, False),
         ("Who won the Iditarod?", "By Rachel D'Oro", 40, True),
         ("Who wrote the story?", "By Rachel D'Oro", 40, False),
+        ("How did the union help Clinton?", "Branko Marcetic", 40, True),
+        ("How did the union help Clinton?", "Clinton won.", 40, False),
         ("Where did the race end?", "Photo: Dan Joling/AP", 60, True),
         ("Where did the race end?", "(AP Photo/Diana Haecker)", 60, True),
         ("Who won the Iditarod?", "Mitch Seavey won the race in Nome on Tuesday.", 80, False),

@@ -33,6 +33,30 @@ def test_date_penalties(question, passage, window, expected):
     assert date_mismatch_penalty(question, passage, window) == expected
 
 
+def test_a_story_of_the_asked_year_may_name_other_years_in_passing():
+    from datetime import date
+
+    from service.temporal import OTHER_YEAR_IN_STORY_PENALTY
+
+    question = "How big are the spending cuts departments were told to find in the February 2017 review?"
+    passage = "Departments have been told to find cuts of up to 6% as part of plans to save £3.5bn by 2020."
+    assert date_mismatch_penalty(question, passage, passage, date(2017, 2, 28)) == OTHER_YEAR_IN_STORY_PENALTY
+    assert date_mismatch_penalty(question, passage, passage, date(2015, 2, 28)) == YEAR_CONFLICT_PENALTY
+    # An article of the asked year whose lede recalls another year is still about the asked year.
+    lede = "Fed Cup 2017\n\nBritain lost the 2016 play-off. The event this year takes place in Estonia."
+    asked = "In which country was the 2017 Fed Cup Europe/Africa Group I event held?"
+    estonia = "The event this year takes place in Estonia."
+    assert (
+        date_mismatch_penalty(
+            asked, estonia, estonia, date(2017, 2, 9), lede.replace("Fed Cup 2017", "Fed Cup")
+        )
+        == 0
+    )
+    assert date_mismatch_penalty(asked, estonia, estonia, None, lede.replace("Fed Cup 2017", "Fed Cup")) == (
+        YEAR_CONFLICT_PENALTY
+    )
+
+
 def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("When did Richard Trumka retire from the AFL-CIO?").words == ("retire",)
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (

@@ -1,0 +1,92 @@
+"""Does an article name what a question is about, under any of the names news gives it?
+
+Reporters write "the U.S.", "America" and "American" for the question's "US", "Irish" for "Ireland", "the
+CSO" after spelling out "Central Statistics Office" once. A name check that wants the question's exact words
+calls the right article the wrong story, so a name also counts as mentioned by its other spellings: acronyms
+with or without periods, the usual aliases, the country's adjective, and initials either way.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# The country (or region) and the adjective reporters use for it, lowercased.
+DEMONYMS = {
+    "afghanistan": "afghan", "africa": "african", "algeria": "algerian", "america": "american",
+    "argentina": "argentine", "asia": "asian", "australia": "australian", "austria": "austrian",
+    "bahrain": "bahraini", "belarus": "belarusian", "belgium": "belgian", "brazil": "brazilian",
+    "britain": "british", "canada": "canadian", "chile": "chilean", "china": "chinese",
+    "colombia": "colombian", "cuba": "cuban", "denmark": "danish", "egypt": "egyptian", "england": "english",
+    "ethiopia": "ethiopian", "europe": "european", "finland": "finnish", "france": "french",
+    "gambia": "gambian", "germany": "german", "greece": "greek", "hungary": "hungarian", "india": "indian",
+    "indonesia": "indonesian", "iran": "iranian", "iraq": "iraqi", "ireland": "irish", "israel": "israeli",
+    "italy": "italian", "japan": "japanese", "jordan": "jordanian", "kenya": "kenyan", "korea": "korean",
+    "kuwait": "kuwaiti", "lebanon": "lebanese", "libya": "libyan", "malaysia": "malaysian",
+    "mexico": "mexican", "morocco": "moroccan", "myanmar": "burmese", "netherlands": "dutch",
+    "nigeria": "nigerian", "norway": "norwegian", "pakistan": "pakistani", "palestine": "palestinian",
+    "peru": "peruvian", "philippines": "philippine", "poland": "polish", "portugal": "portuguese",
+    "qatar": "qatari", "russia": "russian", "saudi arabia": "saudi", "scotland": "scottish",
+    "serbia": "serbian", "somalia": "somali", "spain": "spanish", "sudan": "sudanese", "sweden": "swedish",
+    "switzerland": "swiss", "syria": "syrian", "taiwan": "taiwanese", "thailand": "thai",
+    "tunisia": "tunisian", "turkey": "turkish", "ukraine": "ukrainian", "venezuela": "venezuelan",
+    "vietnam": "vietnamese", "wales": "welsh", "yemen": "yemeni", "zimbabwe": "zimbabwean",
+}  # fmt: skip
+ALIASES = {
+    "us": ("united states", "america", "american", "washington"),
+    "usa": ("united states", "america", "american"),
+    "united states": ("us", "america", "american"),
+    "america": ("us", "united states", "american"),
+    "uk": ("united kingdom", "britain", "british"),
+    "united kingdom": ("uk", "britain", "british"),
+    "britain": ("uk", "united kingdom", "british"),
+    "un": ("united nations",),
+    "eu": ("european union",),
+    "nato": ("north atlantic treaty organization",),
+    "dprk": ("north korea", "pyongyang"),
+    "north korea": ("dprk", "pyongyang"),
+}
+_CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
+_DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
+
+
+def undot(text: str) -> str:
+    """'U.S.' -> 'US', 'U.N.' -> 'UN': acronyms are written both ways."""
+    return _DOTTED_ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)
+
+
+@lru_cache(maxsize=2048)
+def spellings(name: str) -> tuple[str, ...]:
+    """The name and the other ways an article may write it (no regex yet)."""
+    plain = undot(name.replace("’", "'")).strip()
+    lower = plain.lower().removeprefix("the ")
+    found = [plain, *ALIASES.get(lower, ())]
+    if lower in DEMONYMS:
+        found.append(DEMONYMS[lower])
+    words = plain.split()
+    capitals = [w for w in words if w.lower() not in _CONNECTORS]
+    if len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
+        found.append("".join(w[0] for w in capitals))  # "Central Statistics Office" -> "CSO"
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=2048)
+def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    patterns = []
+    for spelling in spellings(name):
+        words = [re.escape(w) for w in spelling.split()]
+        acronym = len(words) == 1 and spelling.isupper() and len(spelling) >= 2
+        # An acronym matches only in capitals: "US" is not "us".
+        flags = 0 if acronym else re.IGNORECASE
+        patterns.append(re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", flags))
+        if acronym and len(spelling) <= 6:
+            # "CAF" -> "Confederation of African Football": initials, connectors allowed between.
+            gap = r"[\w'’-]*\s+(?:(?:" + "|".join(_CONNECTORS - {"&"}) + r")\s+)?"
+            patterns.append(re.compile(r"\b" + gap.join(re.escape(c) for c in spelling) + r"[\w'’-]*"))
+    return tuple(patterns)
+
+
+def mentions_name(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name`` under any of its spellings."""
+    plain = undot(text.replace("’", "'"))
+    return any(pattern.search(plain) for pattern in _patterns(name))
