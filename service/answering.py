@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -34,7 +34,13 @@ from service.answerability import (
     words_to_embed,
 )
 from service.cross_encoder import CrossEncoder, sigmoid
-from service.direct_answer import DirectAnswer, EntityFinder, find_direct_answer
+from service.direct_answer import (
+    DirectAnswer,
+    EntityFinder,
+    answer_candidates,
+    asked_kind,
+    find_direct_answer,
+)
 from service.evidence import (
     EvidenceSentence,
     SentenceSplitCache,
@@ -51,6 +57,8 @@ REFUSAL = "The articles do not contain an answer to this question."
 # A second quoted passage must clear the threshold by this much and be nearly as good as the first.
 SECOND_PASSAGE_MARGIN = 2.0
 SECOND_PASSAGE_GAP = 2.5
+# Passages (best first) the entity recognizer checks for an answer of the asked kind.
+ENTITY_CHECKS = 4
 # Sentences an answer quotes at most: the answer, and what a reader needs around it.
 MAX_ANSWER_SENTENCES = 3
 
@@ -168,7 +176,11 @@ class EvidenceJudge:
         model: AnswerabilityModel,
         candidates: int = 8,
         embedder: Embedder | None = None,
+        entities: EntityFinder | None = None,
+        entity_checks: int = ENTITY_CHECKS,
     ) -> None:
+        self.entities = entities
+        self.entity_checks = entity_checks
         self.scorer = scorer
         self.splits = splits
         self.weights = weights
@@ -243,12 +255,37 @@ class EvidenceJudge:
                 "has_context": float(sentence.has_context),
                 "typed_question": float(kind is not None),
                 "focus_words": math.log1p(focus.size),
+                "entity_checked": 0.0,
+                "entity_answer": 0.0,
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.log_odds(features)
             judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score, features))
         judged.sort(key=lambda j: j.score, reverse=True)
+        if per_chunk is None:
+            judged = self._check_entities(question, judged)
         return judged
+
+    def _check_entities(self, question: str, judged: list[JudgedPassage]) -> list[JudgedPassage]:
+        """Whether the best few passages hold an entity of the asked kind (a date, a person, a place) that
+        the question does not name: the recognizer is precise where the regex checks are not, and costs a
+        few ms a sentence, so it sees only the passages that can still win."""
+        kind = asked_kind(question) if self.entities is not None else None
+        if kind is None or self.entities is None:
+            return judged
+        checked: dict[tuple[str, int], int] = {}
+        rescored = []
+        for passage in judged:
+            s = passage.sentence
+            key = (s.doc_id, s.passage_start)
+            if key not in checked and len(checked) < self.entity_checks:
+                checked[key] = len(checked)
+                found = bool(answer_candidates(question, kind, s.passage, self.entities))
+                features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found)}
+                passage = replace(passage, features=features, score=self.model.log_odds(features))
+            rescored.append(passage)
+        rescored.sort(key=lambda j: j.score, reverse=True)
+        return rescored
 
 
 def _cosine(sentence_vector: np.ndarray | None, question_vector: np.ndarray | None) -> float:
@@ -332,9 +369,11 @@ def cite(
             text, spans = s.document, split_sentences(s.document)
         n = len(citations) + 1
         kept = []
-        for start, end in spans:
+        for whole_start, whole_end in spans:
+            # A sentence cut across chunks (too long for one) is quoted as the piece the passage holds.
+            start, end = max(whole_start, s.passage_start), min(whole_end, s.end)
             sentence = text[start:end]
-            if start < s.passage_start or end > s.end or any(_same_words(sentence, q) for q in quoted):
+            if start >= end or any(_same_words(sentence, q) for q in quoted):
                 continue
             if len(quoted) >= max_sentences:
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -69,17 +70,27 @@ def asked_kind(question: str) -> str | None:
 
 
 class EntityFinder:
-    """Named entities of short texts; the pipeline loads on first use (seconds), once per process."""
+    """Named entities of short texts; the pipeline loads on first use (seconds), once per process.
 
-    def __init__(self) -> None:
+    Results are cached by text: the sentences a popular story's questions retrieve recur."""
+
+    def __init__(self, cache_size: int = 20_000) -> None:
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, list[tuple[int, int, str]]] = OrderedDict()
+        self.cache_size = cache_size
 
     def entities(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, label)`` for each entity of ``text``."""
-        nlp = _pipeline()
         with self._lock:  # spaCy pipelines are not documented as thread-safe
-            doc = nlp(text)
-        return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            found = self._cache.get(text)
+            if found is None:
+                found = [(e.start_char, e.end_char, e.label_) for e in _pipeline()(text).ents]
+                self._cache[text] = found
+                if len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(text)
+        return found
 
     def labels(self, text: str) -> dict[str, str]:
         """``{entity text: label}``: what the follow-up rules ask of a turn."""
@@ -107,22 +118,29 @@ def find_direct_answer(
     if kind is None:
         return None
     sentence = document[start:end]
-    labels = _LABELS[kind]
-    asked = {w.lower() for w in word_tokens(question)}
-    candidates = []
-    for ent_start, ent_end, label in finder.entities(sentence):
-        if label not in labels:
-            continue
-        words = {w.lower() for w in word_tokens(sentence[ent_start:ent_end])}
-        if words and words <= asked:
-            continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
-        candidates.append(
-            (labels.index(label), _distance(sentence, ent_start, ent_end, asked), ent_start, ent_end)
-        )
+    candidates = answer_candidates(question, kind, sentence, finder)
     if not candidates:
         return None
     _, _, ent_start, ent_end = min(candidates)
     return DirectAnswer(sentence[ent_start:ent_end], doc_id, start + ent_start, start + ent_end)
+
+
+def answer_candidates(
+    question: str, kind: str, text: str, finder: EntityFinder
+) -> list[tuple[int, int, int, int]]:
+    """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
+    preference, distance to the question's words, start, end)``."""
+    labels = _LABELS[kind]
+    asked = {w.lower() for w in word_tokens(question)}
+    found = []
+    for ent_start, ent_end, label in finder.entities(text):
+        if label not in labels:
+            continue
+        words = {w.lower() for w in word_tokens(text[ent_start:ent_end])}
+        if words and words <= asked:
+            continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
+        found.append((labels.index(label), _distance(text, ent_start, ent_end, asked), ent_start, ent_end))
+    return found
 
 
 def _distance(sentence: str, start: int, end: int, asked: set[str]) -> int:

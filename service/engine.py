@@ -66,6 +66,7 @@ class Newsdesk:
             k=settings.candidates,
         )
         self.word_vectors = WordVectors(self.embedder)
+        self.entities = EntityFinder()
         self.answerability = AnswerabilityModel.load(settings.answerability_model or bundled_model_path())
         self.judge = EvidenceJudge(
             self.cross_encoder,
@@ -75,6 +76,7 @@ class Newsdesk:
             self.answerability,
             candidates=settings.answer_candidates,
             embedder=self.embedder,
+            entities=self.entities,
         )
         self.reranker = (
             CrossEncoderReranker(
@@ -85,7 +87,6 @@ class Newsdesk:
             if settings.rerank
             else None
         )
-        self.entities = EntityFinder()
         self.support = SupportScorer(self.word_vectors, threshold=settings.support_threshold)
         self.answerer: Answerer = self._build_answerer()
 

@@ -34,6 +34,8 @@ FEATURES = (
     "has_context",  # 1 when the passage quotes the previous sentence too
     "typed_question",  # 1 when the question asks for a date, number or person
     "focus_words",  # log(1 + focus words): short questions leave less to check
+    "entity_checked",  # 1 when the recognizer looked at the passage (the best few, for typed questions)
+    "entity_answer",  # 1 when it found an entity of the asked kind the question does not name
 )
 
 
