@@ -266,14 +266,17 @@ class Catalog:
         }
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
-        """Sentence vectors of these chunks (chunks indexed before they existed have none)."""
+        """Sentence vectors of these chunks. Chunks indexed before they existed have none; nor does one whose
+        record holds no sentence (written before a sentence cut across chunks counted as one): the answerer
+        ranks their sentences by their words alone."""
         found: dict[str, SentenceVectors] = {}
         for row in self._rows_among(
             "SELECT chunk_id, starts, vectors FROM sentence_vectors WHERE chunk_id IN {}", chunk_ids
         ):
             starts = np.frombuffer(row[1], dtype=np.int32)
-            vectors = np.frombuffer(row[2], dtype=np.float16).reshape(len(starts), -1)
-            found[row[0]] = SentenceVectors(starts, vectors)
+            vectors = np.frombuffer(row[2], dtype=np.float16)
+            if len(starts) and len(vectors) and len(vectors) % len(starts) == 0:
+                found[row[0]] = SentenceVectors(starts, vectors.reshape(len(starts), -1))
         return found
 
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -374,7 +377,9 @@ class Catalog:
                         vectors.vectors.astype(np.float16).tobytes(),
                     )
                     for cid in (chunk_id(document.id, version, c.index) for c in chunks)
-                    if sentence_vectors and (vectors := sentence_vectors.get(cid)) is not None
+                    if sentence_vectors
+                    and (vectors := sentence_vectors.get(cid)) is not None
+                    and len(vectors.starts)
                 ]
                 connection.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)", rows)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import islice
@@ -36,6 +38,11 @@ NEWS_ABBREVIATIONS = {
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _NON_SPACE = re.compile(r"\S+")
+_JOINERS = frozenset("\u200c\u200d\u2060\ufe0e\ufe0f")  # zero-width (non-)joiners and variation selectors
+# A chunk is at most this many characters as well as ``chunk_tokens`` word pieces: a run the tokenizer reads
+# as one unknown word piece (50,000 letters with no space) is within any token budget. The real news corpus'
+# longest chunk is 1,062 characters.
+DEFAULT_MAX_CHUNK_CHARS = 2_000
 
 
 @lru_cache(maxsize=1)
@@ -110,26 +117,131 @@ def load_chunking_models() -> None:
     _minilm_tokenizer()
 
 
-def split_long_span(text: str, span: Span, max_tokens: int, count: TokenCounter) -> list[Span]:
-    """Cut a sentence longer than the budget at word boundaries into pieces that fit."""
+def split_long_span(
+    text: str, span: Span, max_tokens: int, count: TokenCounter, max_chars: int = DEFAULT_MAX_CHUNK_CHARS
+) -> list[Span]:
+    """Cut a sentence over either budget (word pieces or characters) into pieces that fit both.
+
+    Cuts fall between words where the piece holds more than one; a run with no whitespace (a URL, a base64
+    blob, a Chinese paragraph) is cut between characters, never before a combining mark or inside a joined
+    emoji. The tokenizer never sees more than ``max_chars`` characters at once.
+    """
     start, end = span
     pieces: list[Span] = []
     while start < end:
+        limit = end if end - start <= max_chars else _character_boundary(text, start, start + max_chars)
         # A word is at least one word piece, so a piece that fits holds at most ``max_tokens`` words: looking
         # no further keeps the cost linear in the sentence's length (a megabyte with no full stop included).
-        words = [m.end() for m in islice(_NON_SPACE.finditer(text, start, end), max_tokens)]
-        lo, hi = 1, len(words)
-        # Binary search for the longest run of words that fits.
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if count([text[start : words[mid - 1]]])[0] <= max_tokens:
-                lo = mid
+        words = [m.end() for m in islice(_NON_SPACE.finditer(text, start, limit), max_tokens)]
+        if len(words) > 1 and words[-1] == limit < end and not text[limit].isspace():
+            words.pop()  # the last word runs on past the character cap: the piece ends before it
+        tokens = count([text[start : words[-1]]])[0]
+        if tokens <= max_tokens:
+            piece_end = words[-1]
+        else:
+            index, over = _longest_fit(text, start, words, max_tokens, count, tokens)
+            if index >= 0:
+                piece_end = words[index]
             else:
-                hi = mid - 1
-        piece_end = words[lo - 1]
+                # The first word alone is over the budget: cut it between characters (fewer characters never
+                # make more word pieces).
+                cuts = range(start + 1, words[0] + 1)
+                index, _ = _longest_fit(text, start, cuts, max_tokens, count, over)
+                piece_end = _character_boundary(text, start, cuts[max(index, 0)])
         pieces.append((start, piece_end))
         start, end = _strip_span(text, (piece_end, end))
     return pieces
+
+
+def _longest_fit(
+    text: str, start: int, ends: Sequence[int], max_tokens: int, count: TokenCounter, last_tokens: int
+) -> tuple[int, int]:
+    """The index of the furthest of ``ends`` (ascending) with ``text[start:end]`` within ``max_tokens`` (-1
+    when none is), and the word pieces up to the end after it; ``last_tokens``, those up to the last end, are
+    over the budget.
+
+    Word pieces grow about in proportion to characters, so each probe goes where the counts so far say the
+    budget runs out (a secant step), every other one halfway to keep the worst case logarithmic.
+    """
+    lo, lo_tokens, hi, hi_tokens = -1, 0, len(ends) - 1, last_tokens
+    secant = True
+    while hi - lo > 1:
+        if secant:
+            low_end = ends[lo] if lo >= 0 else start
+            share = (max_tokens - lo_tokens + 0.5) / (hi_tokens - lo_tokens)
+            probe = bisect_right(ends, low_end + int((ends[hi] - low_end) * share)) - 1
+            probe = min(max(probe, lo + 1), hi - 1)
+        else:
+            probe = (lo + hi) // 2
+        secant = not secant
+        tokens = count([text[start : ends[probe]]])[0]
+        if tokens <= max_tokens:
+            lo, lo_tokens = probe, tokens
+        else:
+            hi, hi_tokens = probe, tokens
+    return lo, hi_tokens
+
+
+def _is_boundary(text: str, index: int) -> bool:
+    """Whether a cut before ``text[index]`` keeps every character with its marks and joiners."""
+    char = text[index]
+    return not (unicodedata.combining(char) or char in _JOINERS or text[index - 1] in _JOINERS)
+
+
+def _character_boundary(text: str, start: int, limit: int) -> int:
+    """The last cut at or before ``limit`` (and after ``start``) that splits no character from its marks; a
+    run of marks too long to keep whole (32) is cut at ``limit`` all the same."""
+    for cut in range(limit, max(start, limit - 32), -1):
+        if _is_boundary(text, cut):
+            return cut
+    return limit
+
+
+def sentence_units(
+    text: str,
+    sentences: Sequence[Span],
+    max_tokens: int,
+    max_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+    count_tokens: TokenCounter = minilm_token_counts,
+) -> list[tuple[Span, int]]:
+    """The units chunks are packed from, with their token counts: each sentence, or the pieces of one too
+    long for a chunk. A piece counts as a sentence from here on (its chunk gets a sentence vector for it), so
+    no chunk is ever without one."""
+    fitting = [(s, e) for s, e in sentences if e - s <= max_chars]
+    counts = dict(zip(fitting, count_tokens([text[s:e] for s, e in fitting]), strict=True))
+    units: list[tuple[Span, int]] = []
+    for span in sentences:
+        tokens = counts.get(span)
+        if tokens is not None and tokens <= max_tokens:
+            units.append((span, tokens))
+            continue
+        # Longer than the character cap: never counted whole, the tokenizer's cost grows with its length.
+        pieces = split_long_span(text, span, max_tokens, count_tokens, max_chars)
+        units.extend(zip(pieces, count_tokens([text[s:e] for s, e in pieces]), strict=True))
+    return units
+
+
+def pack_chunks(
+    doc_id: str,
+    text: str,
+    units: Sequence[tuple[Span, int]],
+    max_tokens: int,
+    max_chars: int = DEFAULT_MAX_CHUNK_CHARS,
+) -> list[Chunk]:
+    """Consecutive units, in order, into chunks of at most ``max_tokens`` word pieces and ``max_chars``."""
+    chunks: list[Chunk] = []
+    current: list[Span] = []
+    used = 0
+    for span, tokens in units:
+        # +1 for the separator between sentences.
+        if current and (used + tokens + 1 > max_tokens or span[1] - current[0][0] > max_chars):
+            chunks.append(_make_chunk(doc_id, text, len(chunks), current))
+            current, used = [], 0
+        current.append(span)
+        used += tokens + (1 if used else 0)
+    if current:
+        chunks.append(_make_chunk(doc_id, text, len(chunks), current))
+    return chunks
 
 
 def chunk_article(
@@ -138,37 +250,17 @@ def chunk_article(
     max_tokens: int = 180,
     count_tokens: TokenCounter = minilm_token_counts,
     sentences: list[Span] | None = None,
+    max_chars: int = DEFAULT_MAX_CHUNK_CHARS,
 ) -> list[Chunk]:
-    """Pack whole sentences, in order, into chunks of at most ``max_tokens`` word pieces.
+    """Pack whole sentences, in order, into chunks of at most ``max_tokens`` word pieces and ``max_chars``
+    characters.
 
-    A sentence longer than the budget is cut at word boundaries so no text is lost to the embedding model's
-    truncation.
+    A sentence over either budget is cut (at word boundaries where it has them) so no text is lost to the
+    embedding model's truncation and no chunk is longer than a reader wants back from a search.
     """
     spans = sentences if sentences is not None else split_sentences(text)
-    if not spans:
-        return []
-    counts = count_tokens([text[s:e] for s, e in spans])
-    units: list[tuple[Span, int]] = []
-    for span, tokens in zip(spans, counts, strict=True):
-        if tokens > max_tokens:
-            pieces = split_long_span(text, span, max_tokens, count_tokens)
-            units.extend(zip(pieces, count_tokens([text[s:e] for s, e in pieces]), strict=True))
-        else:
-            units.append((span, tokens))
-
-    chunks: list[Chunk] = []
-    current: list[Span] = []
-    used = 0
-    for span, tokens in units:
-        # +1 for the separator between sentences.
-        if current and used + tokens + 1 > max_tokens:
-            chunks.append(_make_chunk(doc_id, text, len(chunks), current))
-            current, used = [], 0
-        current.append(span)
-        used += tokens + (1 if used else 0)
-    if current:
-        chunks.append(_make_chunk(doc_id, text, len(chunks), current))
-    return chunks
+    units = sentence_units(text, spans, max_tokens, max_chars, count_tokens)
+    return pack_chunks(doc_id, text, units, max_tokens, max_chars)
 
 
 def _make_chunk(doc_id: str, text: str, index: int, spans: list[Span]) -> Chunk:

@@ -24,12 +24,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
 
 from ingest.catalog import Catalog, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
-from ingest.chunking import Span, chunk_article, split_sentences
+from ingest.chunking import (
+    DEFAULT_MAX_CHUNK_CHARS,
+    Span,
+    minilm_token_counts,
+    pack_chunks,
+    sentence_units,
+    split_sentences,
+)
 from ingest.documents import clean_document
 from ingest.embedding import ChunkEmbedding, Embedder
 from ingest.keyword_index import KeywordEntry, KeywordIndex
@@ -38,7 +46,32 @@ from ingest.models import Article, Chunk, Document, InvalidDocumentError, valida
 from ingest.vector_store import ChunkVector, VectorStore
 from ingest.write_lock import WriteLock
 
+if TYPE_CHECKING:
+    from service.settings import Settings
+
 log = logging.getLogger("newsdesk.ingest")
+
+# The limit a JSON body's title has (service.schemas.DocumentIn); files and JSONL feeds get the same. A title
+# goes into every chunk's keyword entry and embedding text, so its length multiplies.
+MAX_TITLE_CHARS = 1_000
+
+
+@dataclass(frozen=True)
+class DocumentLimits:
+    """What one document may cost to index. Over ``max_document_chars`` or ``max_chunks`` it is refused (a
+    422 naming the setting that raises the limit); a sentence over ``max_chunk_chars`` is cut to fit.
+
+    The defaults leave the real news corpus a wide margin (its longest article: 28,438 characters in 39
+    chunks) and keep the worst accepted document's ingest well under 1.5 GB (README, Configuration).
+    """
+
+    max_document_chars: int = 500_000
+    max_chunk_chars: int = DEFAULT_MAX_CHUNK_CHARS
+    max_chunks: int = 1_000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DocumentLimits:
+        return cls(settings.max_document_chars, settings.max_chunk_chars, settings.max_chunks_per_document)
 
 
 def embedding_text(document: Document, chunk: Chunk) -> str:
@@ -55,11 +88,11 @@ class PreparedDocument:
     document: Document
     version: str
     chunks: list[Chunk]
-    sentences: list[Span]  # the document's sentence spans
+    sentences: list[Span]  # the document's sentences, a sentence too long for a chunk as its pieces
 
 
 def chunk_sentences(prepared: PreparedDocument, chunk: Chunk) -> list[Span]:
-    """The sentences wholly inside a chunk (a sentence cut across chunks by its length is in neither)."""
+    """The sentences inside a chunk, pieces of a cut sentence among them: each chunk has at least one."""
     return [(s, e) for s, e in prepared.sentences if s >= chunk.start and e <= chunk.end]
 
 
@@ -105,22 +138,55 @@ class IngestReport:
         )
 
 
-def prepare_document(article: Article, chunk_tokens: int) -> PreparedDocument:
+def prepare_document(
+    article: Article, chunk_tokens: int, limits: DocumentLimits = DocumentLimits()
+) -> PreparedDocument:
+    """Clean, split and chunk an article, refusing one over ``limits`` before the work its size would cost."""
     validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
+    check_size(article, limits)
     document = clean_document(article)
-    sentences = split_sentences(document.text)
-    chunks = chunk_article(document.id, document.text, max_tokens=chunk_tokens, sentences=sentences)
+    units = sentence_units(
+        document.text,
+        split_sentences(document.text),
+        chunk_tokens,
+        limits.max_chunk_chars,
+        minilm_token_counts,
+    )
+    chunks = pack_chunks(document.id, document.text, units, chunk_tokens, limits.max_chunk_chars)
     if not chunks:
         raise InvalidDocumentError("text", "the article has no sentences to index")
-    return PreparedDocument(document, document_version(document), chunks, sentences)
+    if len(chunks) > limits.max_chunks:
+        raise InvalidDocumentError(
+            "text",
+            f"the article makes {len(chunks):,} chunks, over the {limits.max_chunks:,}-chunk limit "
+            "(NEWSDESK_MAX_CHUNKS_PER_DOCUMENT raises it)",
+        )
+    return PreparedDocument(document, document_version(document), chunks, [span for span, _ in units])
 
 
-def prepare_or_error(item: Article | LoadError, chunk_tokens: int) -> PreparedDocument | LoadError:
+def check_size(article: Article, limits: DocumentLimits) -> None:
+    """Refuse a title or text over its limit, from its length alone."""
+    if len(article.title) > MAX_TITLE_CHARS:
+        raise InvalidDocumentError(
+            "title",
+            f"the title is {len(article.title):,} characters, over the {MAX_TITLE_CHARS:,}-character limit",
+        )
+    if len(article.body) > limits.max_document_chars:
+        raise InvalidDocumentError(
+            "text",
+            f"the article is {len(article.body):,} characters, over the "
+            f"{limits.max_document_chars:,}-character limit (NEWSDESK_MAX_DOCUMENT_CHARS raises it)",
+        )
+
+
+def prepare_or_error(
+    item: Article | LoadError, chunk_tokens: int, limits: DocumentLimits = DocumentLimits()
+) -> PreparedDocument | LoadError:
     """The prepared article, or why it cannot be indexed (an error here must not stop the others)."""
     if isinstance(item, LoadError):
         return item
     try:
-        return prepare_document(item, chunk_tokens)
+        return prepare_document(item, chunk_tokens, limits)
     except InvalidDocumentError as error:
         return LoadError(item.origin or item.id, error.message, error.field)
     except Exception as error:  # one article nothing foresaw must not stop the others
@@ -137,7 +203,10 @@ _DONE = object()
 
 
 def prepare_ahead(
-    items: Iterable[Article | LoadError], chunk_tokens: int, lookahead: int = 64
+    items: Iterable[Article | LoadError],
+    chunk_tokens: int,
+    lookahead: int = 64,
+    limits: DocumentLimits = DocumentLimits(),
 ) -> Iterator[PreparedDocument | LoadError]:
     """:func:`prepare_or_error` over ``items`` (loading included) on a background thread, in order, at most
     ``lookahead`` articles ahead of the consumer. An error from ``items`` itself is re-raised here."""
@@ -156,7 +225,7 @@ def prepare_ahead(
     def produce() -> None:
         try:
             for item in items:
-                if not put(prepare_or_error(item, chunk_tokens)):
+                if not put(prepare_or_error(item, chunk_tokens, limits)):
                     return
             put(_DONE)
         except BaseException as error:  # handed to the consumer, which raises it
@@ -187,6 +256,7 @@ class Indexer:
         lock: WriteLock,
         chunk_tokens: int = 180,
         batch_documents: int = 128,
+        limits: DocumentLimits = DocumentLimits(),
     ) -> None:
         self.catalog = catalog
         self.vectors = vectors
@@ -194,6 +264,7 @@ class Indexer:
         self.embedder = embedder
         self.chunk_tokens = chunk_tokens
         self.batch_documents = batch_documents
+        self.limits = limits
         self.lock = lock
 
     def write_lock(self) -> AbstractContextManager[None]:
@@ -227,7 +298,9 @@ class Indexer:
             _BatchWriter(self, report, on_batch) as writer,
             _BatchEmbedder(self.embedder, writer) as embedding,
         ):
-            for prepared in prepare_ahead(items, self.chunk_tokens, lookahead=2 * self.batch_documents):
+            for prepared in prepare_ahead(
+                items, self.chunk_tokens, lookahead=2 * self.batch_documents, limits=self.limits
+            ):
                 bar.update(1)
                 if isinstance(prepared, LoadError):
                     report.failed.append(prepared)

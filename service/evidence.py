@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -120,15 +121,25 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
         if text[chunk_start:chunk_end] != hit.node.get_content():
             continue  # the document was replaced since the chunk was retrieved: its offsets point elsewhere
         chunk_vectors = vectors[hit.node.node_id].by_start() if hit.node.node_id in vectors else {}
-        for i, (start, end) in enumerate(spans):
-            if start < chunk_start or end > chunk_end or (doc_id, start) in seen:
+        # Spans are ordered and disjoint: the chunk's are a run found by bisection, not by a walk over a long
+        # document's every sentence for each hit.
+        first = bisect_right(spans, chunk_start, key=lambda span: span[1])
+        for i in range(first, len(spans)):
+            whole_start, whole_end = spans[i]
+            if whole_start >= chunk_end:
+                break
+            # A sentence too long for one chunk was cut across chunks at ingest: each chunk holds a piece, and
+            # the piece is what it offers (its vector is keyed by the piece's start).
+            start, end = max(whole_start, chunk_start), min(whole_end, chunk_end)
+            if start >= end or (doc_id, start) in seen:
                 continue
             seen.add((doc_id, start))
+            first_piece, last_piece = start == whole_start, end == whole_end
             passage_start = start
-            if i > 0 and leans_on_previous(text[start:end]):
+            if i > 0 and first_piece and leans_on_previous(text[start:end]):
                 passage_start = spans[i - 1][0]
-            window_start = spans[i - 1][0] if i > 0 else start
-            window_end = spans[i + 1][1] if i + 1 < len(spans) else end
+            window_start = spans[i - 1][0] if i > 0 and first_piece else start
+            window_end = spans[i + 1][1] if i + 1 < len(spans) and last_piece else end
             found.append(
                 EvidenceSentence(
                     doc_id=doc_id,

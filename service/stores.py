@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ingest.catalog import Catalog
 from ingest.embedding import Embedder
-from ingest.indexing import Indexer
+from ingest.indexing import DocumentLimits, Indexer
 from ingest.keyword_index import KeywordIndex
 from ingest.vector_store import VectorStore, connect
 from ingest.write_lock import WriteLock
@@ -65,6 +65,7 @@ def open_stores(settings: Settings) -> Stores:
         lock=write_lock,
         chunk_tokens=settings.chunk_tokens,
         batch_documents=settings.ingest_batch_documents,
+        limits=DocumentLimits.from_settings(settings),
     )
     return Stores(catalog, embedder, vectors, keywords, indexer, write_lock)
 

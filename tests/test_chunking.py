@@ -5,6 +5,7 @@ from ingest.chunking import (
     chunk_article,
     minilm_token_counts,
     paragraph_spans,
+    sentence_units,
     split_sentences,
 )
 
@@ -90,3 +91,48 @@ def test_load_chunking_models_loads_the_splitter_and_the_tokenizer_once():
     splitter = chunking._sentence_tokenizer()
     chunking.load_chunking_models()
     assert chunking._sentence_tokenizer() is splitter
+
+
+def test_a_run_with_no_spaces_is_cut_at_the_character_cap():
+    # The tokenizer reads 50,000 letters with no space as one unknown word piece: within any token budget.
+    text = "Before it. " + "x" * 50_000 + " After."
+    chunks = chunk_article("doc", text, max_tokens=180, max_chars=2_000)
+    assert len(chunks) >= 25
+    assert all(c.end - c.start <= 2_000 and c.text == text[c.start : c.end] for c in chunks)
+    assert "".join(c.text for c in chunks).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_run_with_no_spaces_over_the_token_budget_is_cut_between_characters():
+    text = "中文句子没有空格" * 200  # every character a word piece
+    chunks = chunk_article("doc", text, max_tokens=64)
+    assert len(chunks) > 1 and "".join(c.text for c in chunks) == text
+    assert all(minilm_token_counts([c.text])[0] <= 64 for c in chunks)
+
+
+def test_cuts_keep_combining_marks_and_joined_emoji_whole():
+    import unicodedata
+
+    for unit in ("e\u0301", "👩\u200d💻", "a\u0327\u0301"):
+        text = unit * 3_000
+        for chunk in chunk_article("doc", text, max_tokens=180, max_chars=500):
+            assert chunk.text.startswith(unit[0]) and not unicodedata.combining(chunk.text[0])
+            assert len(chunk.text) <= 500 and chunk.text.count(unit) * len(unit) == len(chunk.text)
+
+
+def test_chunks_respect_the_character_cap_as_well_as_the_token_budget():
+    text = " ".join(["https://example.com/" + "a" * 150] * 100)  # few word pieces, many characters
+    chunks = chunk_article("doc", text, max_tokens=180, max_chars=1_000)
+    assert len(chunks) > 10 and all(len(c.text) <= 1_000 for c in chunks)
+    assert " ".join(c.text for c in chunks) == text
+
+
+def test_pieces_of_a_long_sentence_are_the_units_chunks_are_made_of():
+    sentence = " ".join(f"word{i}" for i in range(400)) + "."
+    text = "A short opening. " + sentence + " A short close."
+    units = sentence_units(text, split_sentences(text), max_tokens=40)
+    chunks = chunk_article("doc", text, max_tokens=40)
+    # Every chunk starts and ends on a unit's bounds, and holds at least one whole unit.
+    starts, ends = {s for (s, _), _ in units}, {e for (_, e), _ in units}
+    for chunk in chunks:
+        assert chunk.start in starts and chunk.end in ends
+        assert any(chunk.start <= s and e <= chunk.end for (s, e), _ in units)
