@@ -14,7 +14,7 @@ from itertools import pairwise
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ingest.chunking import chunk_article, minilm_token_counts, split_sentences
+from ingest.chunking import DEFAULT_MAX_CHUNK_CHARS, chunk_article, minilm_token_counts, split_sentences
 from ingest.cleaning import clean_article, normalize_text
 
 # Bounded so the default suite stays fast; NEWSDESK_HYPOTHESIS_EXAMPLES=5000 explores further.
@@ -107,6 +107,10 @@ def test_sentence_spans_are_exact_ordered_and_lose_nothing(text: str) -> None:
 
 @FAST
 @given(TEXT, st.sampled_from([32, 64, 180]))
+@example(
+    "Before. " + "x" * 5_000 + " after.", 180
+)  # one unknown word piece: one 5,000-character chunk before
+@example("中文句子没有空格" * 100, 32)  # one word of 800 word pieces: over the budget whole before
 def test_chunks_point_exactly_into_the_cleaned_text(raw: str, max_tokens: int) -> None:
     text = clean_article(raw)
     chunks = chunk_article("doc", text, max_tokens=max_tokens)
@@ -114,9 +118,9 @@ def test_chunks_point_exactly_into_the_cleaned_text(raw: str, max_tokens: int) -
     assert_spans(text, [(c.start, c.end) for c in chunks])
     for chunk in chunks:
         assert chunk.text == text[chunk.start : chunk.end]
-        words = chunk.text.split()
-        # Within budget, unless a single word on its own is longer than the budget.
-        assert minilm_token_counts([chunk.text])[0] <= max_tokens or len(words) == 1
+        # Within both budgets, even a single word longer than either: it is cut between characters.
+        assert minilm_token_counts([chunk.text])[0] <= max_tokens
+        assert len(chunk.text) <= DEFAULT_MAX_CHUNK_CHARS
     # Every sentence's text is in exactly one chunk.
     for start, end in split_sentences(text):
         assert sum(c.start <= start and end <= c.end for c in chunks) == 1 or any(
