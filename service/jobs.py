@@ -28,6 +28,10 @@ log = logging.getLogger("newsdesk.jobs")
 
 JobStatus = Literal["queued", "running", "succeeded", "failed", "interrupted"]
 MAX_REPORTED_ERRORS = 1000
+JOB_FAILED = (
+    "the job stopped on an unexpected error (the server log has its cause); documents written before it stay "
+    "indexed, and running it again skips them"
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ingest_jobs (
@@ -179,11 +183,10 @@ class IngestJobs:
         self._update(job_id, status="running", started_at=_now())
         try:
             report = self.ingest(items(), on_batch=lambda r: self._progress(job_id, r))
-        except Exception as error:  # a job must end in a state a client can read, whatever happened
+        except Exception:  # a job must end in a state a client can read, whatever happened
             log.exception("ingest job %s failed", job_id)
-            self._update(
-                job_id, status="failed", finished_at=_now(), message=f"{type(error).__name__}: {error}"
-            )
+            # Not the exception's text: it can name server paths and internals to any key that reads jobs.
+            self._update(job_id, status="failed", finished_at=_now(), message=JOB_FAILED)
             return
         self._progress(job_id, report)
         self._update(job_id, status="succeeded", finished_at=_now(), message=report.summary())

@@ -19,17 +19,18 @@ from chromadb.errors import InternalError
 from ingest.documents import derive_title
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from service.answering import choose_passages, cite
+from service.answering import Draft, choose_passages, cite
 from service.api import create_app
 from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from service.engine import Newsdesk, sample_corpus_path
 from service.evidence import evidence_sentences
+from service.jobs import IngestJobs
 from service.retrieval import NewsQuery
 from service.settings import Settings
 from tests.conftest import app_client
 from tests.live_server import serve_in_thread
 from tests.test_documents_api import wait_for
-from ui.chat import build_chat
+from ui.chat import Chat
 
 LONG_QUESTION = (
     "Whom did Omar al-Bashir name as Sudan's prime minister in March 2017, after the national dialogue "
@@ -112,7 +113,7 @@ def test_the_chat_ui_reads_the_question_limit_from_the_settings(sample_engine):
     class Engine:  # the limit is read before the engine is asked anything
         settings = sample_engine.settings.model_copy(update={"max_question_chars": 10})
 
-    replies = list(build_chat(lambda: Engine()).fn("x" * 11, []))
+    replies = list(Chat(lambda: Engine()).respond("x" * 11, [], "", "", ""))
     assert replies == ["Please keep questions under 10 characters."]
 
 
@@ -120,10 +121,10 @@ def test_the_chat_ui_shows_a_plain_message_never_the_exception(sample_engine):
     class Broken:
         settings = sample_engine.settings
 
-        def ask_stream(self, question, history=()):
+        def ask_stream(self, question, history=(), filters=None):
             raise RuntimeError("Truncation error: secret internals at /srv/data")
 
-    replies = list(build_chat(lambda: Broken()).fn("When did it happen?", []))
+    replies = list(Chat(lambda: Broken()).respond("When did it happen?", [], "", "", ""))
     assert len(replies) == 1
     assert "Truncation" not in replies[0] and "/srv" not in replies[0]
     assert "could not answer" in replies[0]
@@ -483,3 +484,40 @@ def test_a_document_deleted_as_it_is_written_is_a_409_not_a_500(racing_engine, m
         response = client.post("/v1/documents", json={"id": "short-lived", "title": "Gone", "text": KABUL})
     assert response.status_code == 409, response.text
     assert "deleted" in response.json()["message"]
+
+
+def test_a_stream_failing_midway_ends_with_an_error_event_and_keeps_the_connection(
+    sample_engine, monkeypatch
+):
+    def half_an_answer(*args: object, **kwargs: object) -> Iterator[Draft]:
+        yield Draft("The first words ")
+        raise RuntimeError("secret internals at /srv/data")
+
+    monkeypatch.setattr(sample_engine, "ask_stream", half_an_answer)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    chat = {"model": "newsdesk", "stream": True, "messages": [{"role": "user", "content": NEA_QUESTION}]}
+    with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        streamed = client.post("/v1/ask/stream", json={"question": NEA_QUESTION})
+        assert streamed.status_code == 200
+        assert "event: token" in streamed.text and "event: error" in streamed.text
+        assert "internal_error" in streamed.text and "secret" not in streamed.text
+        chunks = client.post("/v1/chat/completions", json=chat)
+        assert "internal_error" in chunks.text and "secret" not in chunks.text
+        assert chunks.text.rstrip().endswith("data: [DONE]")
+        after = client.get("/healthz")
+        assert after.status_code == 200 and local_port(after) == local_port(streamed) == local_port(chunks)
+
+
+def test_a_job_that_fails_unexpectedly_says_so_without_the_exception_text(racing_engine):
+    def broken_ingest(items: object, on_batch: object = None) -> object:
+        raise RuntimeError("secret internals at /srv/data")
+
+    jobs = IngestJobs(racing_engine.catalog, broken_ingest)
+    try:
+        job = jobs.submit("documents", lambda: [], total=0)
+        jobs.wait(timeout=30)
+        finished = jobs.get(job.id)
+    finally:
+        jobs.shutdown()
+    assert finished is not None and finished.status == "failed"
+    assert finished.message and "secret" not in finished.message and "server log" in finished.message

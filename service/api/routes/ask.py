@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends
@@ -12,6 +13,7 @@ from service.answering import AnswerEvent, Draft, Final
 from service.api import metrics
 from service.api.deps import get_api_settings, get_newsdesk
 from service.api.errors import check_question_length, llm_error_body
+from service.api.middleware import INTERNAL_ERROR
 from service.api.streaming import started_stream
 from service.engine import Newsdesk
 from service.llm import LLMError
@@ -19,6 +21,7 @@ from service.schemas import AskRequest, AskResponse, ErrorResponse
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["questions"])
+log = logging.getLogger("newsdesk.api")
 LLM_ERRORS: dict[int | str, dict] = {
     422: {"model": ErrorResponse},
     502: {"model": ErrorResponse, "description": "the language model backend answered with an error"},
@@ -62,7 +65,7 @@ def ask_stream(
     markers renumbered, or the extractive answer when nothing the model wrote was supported. Show the tokens
     while they arrive, then replace them with `final.answer`. The extractive answerer streams its finished
     answer word by word. A backend failure before the first token is a 502/503 JSON error; after it, an
-    `error` event ends the stream.
+    `error` event (the same JSON body) ends the stream, as any other failure does.
     """
     check_question_length("question", request.question, settings.max_question_chars)
     events = started_stream(
@@ -87,3 +90,6 @@ def _ask_events(events: Iterator[AnswerEvent]) -> Iterator[dict[str, str]]:
                 yield {"event": "final", "data": body}
     except LLMError as error:
         yield {"event": "error", "data": json.dumps(llm_error_body(error), ensure_ascii=False)}
+    except Exception:  # the 200 is sent: the stream ends with an error event and the connection stays open
+        log.exception("the answer stream failed")
+        yield {"event": "error", "data": json.dumps(INTERNAL_ERROR)}

@@ -8,6 +8,7 @@ Responses carry two extra fields, `citations` (the sources the answer's [n] mark
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends
@@ -16,6 +17,7 @@ from sse_starlette import EventSourceResponse
 from service.answering import AnswerEvent, Final, Verified
 from service.api.deps import get_api_settings, get_newsdesk
 from service.api.errors import check_question_length
+from service.api.middleware import INTERNAL_ERROR
 from service.api.routes.ask import LLM_ERRORS
 from service.api.streaming import started_stream
 from service.chat_schemas import ChatCompletion, ChatCompletionRequest, ChunkStream, ModelCard, ModelList
@@ -24,6 +26,7 @@ from service.llm import LLMError
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+log = logging.getLogger("newsdesk.api")
 
 
 @router.get("/models", response_model=ModelList)
@@ -73,4 +76,8 @@ def _chunks(events: Iterator[AnswerEvent], chunks: ChunkStream) -> Iterator[dict
     except LLMError as error:
         # OpenAI streams report a failure mid-way as an error object in a data line.
         yield {"data": json.dumps({"error": {"message": str(error), "type": "llm_error"}})}
+    except Exception:  # the 200 is sent: the stream ends with an error and the connection stays open
+        log.exception("the chat completion stream failed")
+        failure = {"error": {"message": INTERNAL_ERROR["message"], "type": "internal_error"}}
+        yield {"data": json.dumps(failure)}
     yield {"data": "[DONE]"}
