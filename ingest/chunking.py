@@ -157,8 +157,8 @@ def _longest_fit(
     text: str, start: int, ends: Sequence[int], max_tokens: int, count: TokenCounter, last_tokens: int
 ) -> tuple[int, int]:
     """The index of the furthest of ``ends`` (ascending) with ``text[start:end]`` within ``max_tokens`` (-1
-    when none is), and the word pieces up to the end after it; ``last_tokens``, those up to the last end, are
-    over the budget.
+    when none is), and the word pieces up to the next end, the first over the budget. ``last_tokens`` are
+    those up to the last end, already counted and over the budget.
 
     Word pieces grow about in proportion to characters, so each probe goes where the counts so far say the
     budget runs out (a secant step), every other one halfway to keep the worst case logarithmic.
@@ -215,7 +215,8 @@ def sentence_units(
         if tokens is not None and tokens <= max_tokens:
             units.append((span, tokens))
             continue
-        # Longer than the character cap: never counted whole, the tokenizer's cost grows with its length.
+        # Over a budget. One over the character cap was never counted whole: the tokenizer's cost (time and
+        # memory) grows with the text it is given.
         pieces = split_long_span(text, span, max_tokens, count_tokens, max_chars)
         units.extend(zip(pieces, count_tokens([text[s:e] for s, e in pieces]), strict=True))
     return units
