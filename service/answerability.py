@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -225,17 +225,42 @@ _ORG_HEADS = re.compile(
 )
 
 
-def question_names(question: str) -> list[QuestionName]:
-    """The names a question is about ("Wick Springs", "Fulton County", "Arkansas"), dates left out."""
-    from service.followups import find_entities
+# spaCy's labels for what a question can be about; dates, numbers and the like are the date rules' business.
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+# "according to the BBC": an outlet is where the article ran, which its text seldom repeats.
+NEWS_OUTLETS = {
+    "bbc", "cnn", "abc", "abc news", "al jazeera", "tass", "dw", "deutsche welle", "rte", "rté", "huffpost",
+    "huffington post", "the huffington post", "china daily", "reuters", "ap", "afp", "associated press",
+    "xinhua", "the guardian", "the new york times", "the washington post",
+}  # fmt: skip
+Labeller = Callable[[str], Sequence[tuple[int, int, str]]]
 
+
+def question_names(question: str, entities: Labeller | None = None) -> list[QuestionName]:
+    """The names a question is about ("Wick Springs", "Fulton County", "Arkansas"), dates left out.
+
+    With ``entities`` (a recognizer's ``(start, end, label)`` spans), its names are taken; else capitalised
+    runs, which glue "North Korea's March" together and take "F-" from "F-16" for a name.
+    """
+    if entities is not None:
+        found = [
+            (question[start:end], label == "PERSON", label == "ORG")
+            for start, end, label in entities(question)
+            if label in _NAME_LABELS
+        ]
+    else:
+        from service.followups import find_entities
+
+        found = [(e.text, e.kind == "person", e.kind == "group") for e in find_entities(question)]
     names: dict[str, QuestionName] = {}
-    for entity in find_entities(question):
-        name = entity.text.removeprefix("the ").strip()
-        if not name or name.lower() in _CALENDAR or name.isdigit():
+    for text, person, group in found:
+        name = re.sub(r"['’]s$", "", text.removeprefix("the ").strip())
+        if not name or name.lower() in _CALENDAR or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
-        place = _ORG_HEADS.sub("", name) if entity.kind == "group" else None
-        names.setdefault(name, QuestionName(name, entity.kind == "person", place if place != name else None))
+        if name.endswith("-") or len(name) < 2:
+            continue
+        place = _ORG_HEADS.sub("", name) if group else None
+        names.setdefault(name, QuestionName(name, person, place if place != name else None))
     return list(names.values())
 
 

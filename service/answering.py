@@ -219,7 +219,7 @@ class EvidenceJudge:
             typed=lambda s: has_answer_type(kind, s.passage, question),
         )  # fmt: skip
         picked = [v for s in chosen for v in s.variants()]
-        names = question_names(question)
+        names = question_names(question, self.entities.entities if self.entities is not None else None)
         logits = self.scorer.score(question, [scored_text(s, names) for s in picked])
         focus = question_focus(question)
         wanted = words_to_embed(focus.words, {s.window for s in picked})
@@ -248,6 +248,7 @@ class EvidenceJudge:
                 "vague_date": float(0 < type_penalty < ANSWER_TYPE_PENALTY),
                 "name_gap": gaps[sentence.doc_id],
                 "uncovered_window": window_gap,
+                "uncovered_passage": uncovered_share(focus, sentence.passage, self.word_vectors),
                 "uncovered_article": article_gaps[sentence.doc_id],
                 "lexical": lexical_overlap(terms, sentence.passage),
                 "dense": _cosine(sentence.vector, vector),

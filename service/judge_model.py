@@ -27,6 +27,7 @@ FEATURES = (
     "vague_date",  # 1 when a date question meets only a weekday or "last week"
     "name_gap",  # share of the question's names the article never mentions (0..1)
     "uncovered_window",  # share of focus words missing near the passage (near-synonyms count partly)
+    "uncovered_passage",  # share of focus words missing from the quoted passage itself
     "uncovered_article",  # share of focus words missing from the whole article
     "lexical",  # IDF-weighted share of the question's terms in the passage
     "dense",  # cosine of the sentence's vector to the question's

@@ -63,6 +63,7 @@ def spellings(name: str) -> tuple[str, ...]:
     found = [plain, *ALIASES.get(lower, ())]
     if lower in DEMONYMS:
         found.append(DEMONYMS[lower])
+    found += [country for country, adjective in DEMONYMS.items() if adjective == lower]  # "Bahraini"
     words = plain.split()
     capitals = [w for w in words if w.lower() not in _CONNECTORS]
     if len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
