@@ -236,10 +236,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     Several workers (--workers or NEWSDESK_WORKERS) need a Chroma server (NEWSDESK_CHROMA_HOST); they share
     the data directory, and so may other servers and CLI commands on the same Chroma server.
     """
-    import uvicorn
-
     from service.api import create_app
     from service.api.logging import configure_logging, logging_config
+    from service.api.serving import serve as serve_one
     from service.server_lock import ServerLock
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
@@ -264,10 +263,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
             f"another Newsdesk server (pid {lock.holder()}) is already serving {settings.data_dir}"
         )
     ui = settings.ui and workers == 1
-    click.echo(
+    banner = (
         f"Newsdesk on http://{host}:{port}  ({'chat: /ui, ' if ui else ''}API docs: /docs, "
-        f"data: {settings.data_dir}, workers: {workers})",
-        err=True,
+        f"data: {settings.data_dir}, workers: {workers})"
     )
     if settings.ui and not ui:
         click.echo(
@@ -279,8 +277,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
         if workers == 1:
             configure_logging(settings.log_format)
             log_config = logging_config(settings.log_format)
-            uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config)
+            # The line comes once the socket listens: printed earlier, it sent readers to a refused port.
+            serve_one(create_app(settings), host, port, log_config, lambda: click.echo(banner, err=True))
         else:
+            click.echo(banner, err=True)
             serve_workers(settings, host, port, workers)
     finally:
         lock.release()
@@ -681,6 +681,58 @@ def corpus_news(ctx: click.Context, output: Path | None, wheel: Path | None, cac
     for line in summary.lines():
         click.echo(line)
     click.echo(f"wrote {summary.written} articles to {target} in {time.perf_counter() - started:.1f} s")
+
+
+@main.group()
+def feedback() -> None:
+    """Readers' thumbs up and down on answers (from /ui and POST /v1/feedback)."""
+
+
+@feedback.command("export")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the JSONL goes (default: standard output).",
+)
+@click.pass_context
+@friendly_errors
+def feedback_export(ctx: click.Context, output: Path | None) -> None:
+    """Write the feedback as golden items that `newsdesk eval` reads, so corrections become test questions.
+
+    A thumbs up keeps the answer (or the refusal) as right; a thumbs down needs a note: the right answer
+    (looked up in the indexed articles for its gold documents), or "not in the articles". The README's chat
+    UI section has the full rules; what is skipped, and why, goes to standard error.
+    """
+    from ingest.catalog import Catalog
+    from service.feedback import FeedbackStore, documents_holding, export_items, write_jsonl
+
+    settings = settings_from(ctx)
+    store = FeedbackStore.in_data_dir(settings.data_dir)
+    if not store.path.exists() or not settings.catalog_path.exists():
+        raise click.ClickException(f"no feedback or index in {settings.data_dir} (set --data-dir)")
+    catalog = Catalog(settings.catalog_path)
+    try:
+        texts = catalog.document_texts(list(catalog.iter_document_ids()))
+        items, skipped = export_items(store, documents_holding({k: text for k, (_, text) in texts.items()}))
+    finally:
+        catalog.close()
+        store.close()
+    if output is None:
+        write_jsonl(items, sys.stdout)
+    else:
+        partial = output.with_name(output.name + ".partial")  # a failed export leaves the old file whole
+        with partial.open("w", encoding="utf-8") as out:
+            write_jsonl(items, out)
+        partial.replace(output)
+    for skip in skipped:
+        click.echo(f"skipped feedback {skip.feedback_id}: {skip.reason}", err=True)
+    unanswerable = sum(1 for item in items if item.get("unanswerable"))
+    click.echo(
+        f"{len(items)} items ({len(items) - unanswerable} answerable, {unanswerable} unanswerable), "
+        f"{len(skipped)} skipped",
+        err=True,
+    )
 
 
 if __name__ == "__main__":

@@ -113,6 +113,29 @@ class SearchHit(BaseModel):
 
 
 class SearchResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "AFL-CIO endorsement vote",
+                    "results": [
+                        {
+                            "rank": 1,
+                            "chunk_id": "001_232c99f60a508717@5d1f0c2a9e4b7c13#1",
+                            "doc_id": "001_232c99f60a508717",
+                            "title": "Clinton Camp: Trumka 'Not Motivated' to Support Hillary",
+                            "text": "AFL-CIO president Richard Trumka announced on Feb. 17 that ...",
+                            "start": 333,
+                            "end": 550,
+                            "score": 4.8125,
+                        }
+                    ],
+                    "timings_ms": {"total": 61.2},
+                }
+            ]
+        }
+    )
+
     query: str
     results: list[SearchHit]
     timings_ms: dict[str, float]
@@ -155,6 +178,45 @@ class DirectAnswerOut(BaseModel):
 
 
 class AskResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "AFL-CIO president Richard Trumka announced on Feb. 17 that his 12.5 million "
+                    "member organization would remain neutral in the closely contested primary battle. [1]",
+                    "grounded": True,
+                    "direct_answer": {
+                        "text": "Feb. 17",
+                        "doc_id": "001_232c99f60a508717",
+                        "start": 381,
+                        "end": 388,
+                    },
+                    "citations": [
+                        {
+                            "n": 1,
+                            "doc_id": "001_232c99f60a508717",
+                            "title": "Clinton Camp: Trumka 'Not Motivated' to Support Hillary",
+                            "snippet": "AFL-CIO president Richard Trumka announced on Feb. 17 that ...",
+                            "start": 333,
+                            "end": 550,
+                            "score": 0.9999,
+                        }
+                    ],
+                    "timings_ms": {
+                        "rewrite": 0.02,
+                        "retrieve": 21.4,
+                        "rerank": 48.9,
+                        "answer": 35.1,
+                        "total": 105.6,
+                    },
+                    "query": "When did Richard Trumka announce that the AFL-CIO would stay neutral?",
+                    "answerer": "extractive",
+                    "verification": None,
+                }
+            ]
+        }
+    )
+
     answer: str
     grounded: bool = Field(description="false when the articles do not hold the answer")
     direct_answer: DirectAnswerOut | None = Field(
@@ -223,6 +285,29 @@ class DocumentDetail(DocumentSummary):
 
 
 class DocumentList(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "documents": [
+                        {
+                            "id": "news-126",
+                            "title": "Russian tourist flow to Cyprus grew by 50% in 2016",
+                            "chunk_count": 3,
+                            "url": "http://tass.com/society/925633",
+                            "source": "tass.com",
+                            "published": "2017-01-09",
+                            "byline": None,
+                        }
+                    ],
+                    "total": 3824,
+                    "limit": 1,
+                    "offset": 0,
+                }
+            ]
+        }
+    )
+
     documents: list[DocumentSummary]
     total: int
     limit: int
@@ -276,6 +361,19 @@ class DocumentIn(BaseModel):
 
 
 class DocumentWriteResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "council-budget-2016",
+                    "status": "added",
+                    "chunk_count": 1,
+                    "content_hash": "276e512e9600de16236088cfe786bd271cf1dbdf5c763c20b0bcb7e7795ec718",
+                }
+            ]
+        }
+    )
+
     id: str
     status: Literal["added", "replaced", "unchanged"]
     chunk_count: int
@@ -330,6 +428,10 @@ class JobAccepted(BaseModel):
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "documents": 3824, "chunks": 10412}]}
+    )
+
     status: Literal["ok"]
     documents: int
     chunks: int
@@ -344,3 +446,66 @@ class ErrorResponse(BaseModel):
     error: str
     message: str
     fields: list[ErrorDetail] = Field(default_factory=list)
+
+
+MAX_NOTE_CHARS = 2000
+MAX_FEEDBACK_CITATIONS = 50
+
+
+class FeedbackIn(BaseModel):
+    """A reader's verdict on one answer: what was asked, what came back, thumbs up or down, a note."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "rating": "down",
+                    "question": "How many emails did WikiLeaks release on Wednesday?",
+                    "answer": "The articles do not contain an answer to this question.",
+                    "grounded": False,
+                    "note": "1,500",
+                }
+            ]
+        },
+    )
+
+    rating: Literal["up", "down"]
+    question: str = Field(min_length=1, json_schema_extra={"pattern": r"\S"}, description="as asked")
+    answer: str = Field(max_length=MAX_TURN_CHARS, description="the answer as shown (`answer` of /v1/ask)")
+    grounded: bool = Field(description="false for a refusal")
+    citations: list[CitationOut] = Field(default_factory=list, max_length=MAX_FEEDBACK_CITATIONS)
+    direct_answer: DirectAnswerOut | None = None
+    query: str | None = Field(default=None, max_length=MAX_TURN_CHARS, description="the query searched")
+    history: list[str] = Field(
+        default_factory=list, max_length=MAX_HISTORY_TURNS, description="earlier questions, oldest first"
+    )
+    note: str | None = Field(
+        default=None,
+        max_length=MAX_NOTE_CHARS,
+        description="the right answer, or 'not in the articles' (see `newsdesk feedback export`)",
+    )
+
+    @field_validator("question")
+    @classmethod
+    def question_is_usable(cls, value: str) -> str:
+        return usable_text(value)
+
+    @field_validator("history")
+    @classmethod
+    def turns_fit(cls, value: list[str]) -> list[str]:
+        if any(len(turn) > MAX_TURN_CHARS for turn in value):
+            raise ValueError(f"each earlier question must be at most {MAX_TURN_CHARS} characters")
+        return value
+
+
+class FeedbackSaved(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"id": 17, "rating": "down", "created_at": "2017-02-07T10:31:02+00:00"}]
+        }
+    )
+
+    id: int
+    rating: Literal["up", "down"]
+    created_at: str

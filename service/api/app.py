@@ -10,10 +10,12 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
 from service.api import metrics
+from service.api.docs import add_offline_docs
 from service.api.errors import install_error_handlers
 from service.api.middleware import ApiKeyGuard, BodySizeLimit, RequestContext
-from service.api.routes import ask, chat, documents, ingest, observability, search
+from service.api.routes import ask, chat, documents, feedback, ingest, observability, search
 from service.engine import Newsdesk
+from service.feedback import FeedbackStore
 from service.settings import Settings, get_settings
 from ui.uploads import remove_uploads, use_upload_dir
 
@@ -54,14 +56,19 @@ def create_app(
                 remove_uploads(uploads)
             if newsdesk is None:
                 engine.close()
+            app.state.feedback.close()
 
     app = FastAPI(
         title="Newsdesk",
         version="0.1.0",
         summary="Grounded, cited answers from a corpus of news articles.",
         lifespan=lifespan,
+        docs_url=None,  # add_offline_docs serves both pages without a CDN
+        redoc_url=None,
     )
+    add_offline_docs(app)
     app.state.settings = settings  # the HTTP layer's limits and roots; the engine has its own settings
+    app.state.feedback = FeedbackStore.in_data_dir(settings.data_dir)
     if newsdesk is not None:
         app.state.newsdesk = newsdesk
     install_error_handlers(app)
@@ -71,15 +78,16 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(chat.router)
     app.include_router(ingest.router)
+    app.include_router(feedback.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/ui" if mount_ui else "/docs")
 
     if mount_ui:
-        from ui.chat import mount_chat
+        from ui.app import mount_ui
 
-        app = mount_chat(app)
+        app = mount_ui(app)
     # Added last = outermost: the request id and access log see every response, 401s and 413s included.
     app.add_middleware(BodySizeLimit, max_mb=settings.max_body_mb)
     app.add_middleware(ApiKeyGuard, keys=set(settings.api_keys), admin_keys=set(settings.admin_keys))

@@ -134,6 +134,20 @@ LOGIN_CHALLENGES = [
 ]
 
 
+def key_from_authorization(header: str) -> str | None:
+    """The key in an Authorization header: ``Bearer KEY``, or HTTP Basic with the key as password."""
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return credentials.strip() or None
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return decoded.partition(":")[2] or None
+    return None
+
+
 class ApiKeyGuard:
     """With keys configured, every route but /healthz needs one; writes may be limited to admin keys.
 
@@ -146,17 +160,7 @@ class ApiKeyGuard:
         self.admin_keys = admin_keys
 
     def presented_key(self, scope: Scope) -> str | None:
-        header = _header(scope, b"authorization") or ""
-        scheme, _, credentials = header.partition(" ")
-        if scheme.lower() == "bearer":
-            return credentials.strip() or None
-        if scheme.lower() == "basic":
-            try:
-                decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                return None
-            return decoded.partition(":")[2] or None
-        return None
+        return key_from_authorization(_header(scope, b"authorization") or "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.keys or scope.get("path") in OPEN_PATHS:
