@@ -432,3 +432,25 @@ def is_furniture(question: str, sentence: str, title: str, start: int, document:
     if _NAME_LINE.fullmatch(sentence.strip()):
         return True  # a line holding a name alone: the byline of a page that did not say "By"
     return bool(_BYLINE.match(sentence) and len(words) <= 8) or bool(_CREDIT.search(sentence))
+
+
+# "The cause of death was not immediately known": the passage speaks to the question and says there is no
+# answer. Near-misses are answered from such sentences more than from any other kind.
+_NO_ANSWER = re.compile(
+    r"\b(?:not (?:immediately |yet |publicly )?(?:known|clear|available|disclosed|released|confirmed|"
+    r"revealed|been (?:determined|valued|released|disclosed|announced|confirmed|identified|named|set))|"
+    r"unknown|unclear|undisclosed|unconfirmed|"
+    r"(?:did|does|do|would|could|will) not (?:say|disclose|specify|reveal|give|provide|elaborate|comment|"
+    r"confirm)|(?:didn't|doesn't|don't|won't|wouldn't|haven't|hasn't|have not|has not) (?:said|say|"
+    r"disclosed|specified|revealed|given|elaborated|confirmed|announced|been)|"
+    r"declined to (?:say|comment|disclose|give|specify|reveal|confirm|elaborate)|"
+    r"no (?:details|word|information|date|figure|decision) (?:on|about|was|were|has|had|yet)|"
+    r"yet to be (?:determined|decided|announced|confirmed|named|released|set|valued)|"
+    r"remains? (?:unclear|unknown|to be seen))\b",
+    re.IGNORECASE,
+)
+
+
+def says_no_answer(passage: str) -> bool:
+    """Whether the passage says the thing is not known, not said or not yet decided."""
+    return bool(_NO_ANSWER.search(passage))

@@ -30,6 +30,7 @@ from service.answerability import (
     missing_names_share,
     question_focus,
     question_names,
+    says_no_answer,
     uncovered_share,
     words_to_embed,
 )
@@ -204,7 +205,7 @@ class EvidenceJudge:
         otherwise the ``candidates`` best-looking sentences wherever they are.
         """
         sentences = [
-            s
+            _without_headline(s)
             for s in evidence_sentences(nodes, self.splits)
             if not is_furniture(question, s.sentence, s.title, s.start, s.document)
         ]
@@ -249,6 +250,8 @@ class EvidenceJudge:
                 "name_gap": gaps[sentence.doc_id],
                 "uncovered_window": window_gap,
                 "uncovered_passage": uncovered_share(focus, sentence.passage, self.word_vectors),
+                "uncovered_literal": uncovered_share(focus, sentence.passage, None),
+                "no_answer": float(says_no_answer(sentence.passage)),
                 "uncovered_article": article_gaps[sentence.doc_id],
                 "lexical": lexical_overlap(terms, sentence.passage),
                 "dense": _cosine(sentence.vector, vector),
@@ -287,6 +290,15 @@ class EvidenceJudge:
             rescored.append(passage)
         rescored.sort(key=lambda j: j.score, reverse=True)
         return rescored
+
+
+def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
+    """The lede's own reading when its context would be the headline: a headline is no evidence, and
+    "Chuck Berry dies at 90" before the lede answered what he died of."""
+    headline = bool(sentence.title) and sentence.document.startswith(sentence.title + "\n")
+    if sentence.has_context and headline and sentence.passage_start < len(sentence.title):
+        return replace(sentence, passage_start=sentence.start, passage=sentence.sentence)
+    return sentence
 
 
 def _cosine(sentence_vector: np.ndarray | None, question_vector: np.ndarray | None) -> float:

@@ -28,6 +28,8 @@ FEATURES = (
     "name_gap",  # share of the question's names the article never mentions (0..1)
     "uncovered_window",  # share of focus words missing near the passage (near-synonyms count partly)
     "uncovered_passage",  # share of focus words missing from the quoted passage itself
+    "uncovered_literal",  # ... from the quoted passage, near-synonyms not counted
+    "no_answer",  # 1 when the passage says it is not known, not said or not yet decided
     "uncovered_article",  # share of focus words missing from the whole article
     "lexical",  # IDF-weighted share of the question's terms in the passage
     "dense",  # cosine of the sentence's vector to the question's

@@ -12,8 +12,8 @@ from datetime import date
 
 # The passage states another year than the one asked about: almost certainly the wrong event.
 YEAR_CONFLICT_PENALTY = 10.0
-# ... unless the story is of the asked year and the other year lies ahead of it: "save £3.5bn by 2020" in a
-# story of February 2017 about 2017 is a plan, while "endorsed in October 2015" answers no question about 2016.
+# ... unless the story is of the asked year and the other year lies ahead of it: "save £3.5bn by 2020" in
+# a story of February 2017 is a plan, while "endorsed in October 2015" answers no question about 2016.
 OTHER_YEAR_IN_STORY_PENALTY = 1.0
 # Neither the passage, its neighbours nor the article's date mention the asked year: unconfirmed.
 YEAR_ABSENT_PENALTY = 3.0

@@ -113,3 +113,20 @@ def test_a_headline_byline_or_photo_credit_is_no_evidence_unless_asked_about(
 
     document = f"{HEADLINE}\n\nBy Rachel D'Oro\n\nPhoto: Dan Joling/AP\n\nMitch Seavey won the race in Nome."
     assert is_furniture(question, sentence, HEADLINE, start, document) is furniture
+
+
+@pytest.mark.parametrize(
+    ("passage", "no_answer"),
+    [
+        ("Seroy said the cause of death was not immediately known.", True),
+        ("They haven't said when the twins are due.", True),
+        ("The diamond, which has not yet been valued, is the biggest found.", True),
+        ("Police declined to comment on the arrest.", True),
+        ("The cause of death was acute carbon monoxide poisoning.", False),
+        ("Walcott died on Friday at his home in St Lucia.", False),
+    ],
+)
+def test_a_passage_that_says_there_is_no_answer_is_known_as_such(passage, no_answer):
+    from service.answerability import says_no_answer
+
+    assert says_no_answer(passage) is no_answer
