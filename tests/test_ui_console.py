@@ -56,11 +56,18 @@ def test_static_files_and_the_pages_plumbing_leave_no_access_lines(captured):
     stream = captured("json")
     for path in ("/ui/assets/index.js", "/ui/gradio_api/heartbeat/x", "/static-offline-docs/swagger-ui.css"):
         access(path, 200)
+    access("/favicon.ico", 401)  # Chromium asks without the page's credentials, on every page load
     access("/ui/", 200)  # the page load itself
+    access("/ui/articles/ferry-1", 200)
     access("/v1/ask", 200)
     access("/ui/gradio_api/queue/join", 500)  # failures always
     paths = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
-    assert paths == ["GET /ui/ 200", "GET /v1/ask 200", "GET /ui/gradio_api/queue/join 500"]
+    assert paths == [
+        "GET /ui/ 200",
+        "GET /ui/articles/ferry-1 200",
+        "GET /v1/ask 200",
+        "GET /ui/gradio_api/queue/join 500",
+    ]
 
 
 def test_a_terminal_gets_plain_lines_and_uvicorns_lifecycle_lines_go(captured):

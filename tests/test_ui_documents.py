@@ -68,10 +68,12 @@ def test_filters_name_the_field_and_the_format():
 
 
 def test_outlets_are_named_and_counted_biggest_first(news_engine):
-    assert documents.outlets(news_engine) == {
-        "herald.example": "herald.example · 2",
-        "courier.example": "Island Courier (courier.example) · 1",
-    }
+    found = documents.outlets(news_engine)
+    assert [outlet.label for outlet in found] == [
+        "herald.example · 2",
+        "Island Courier (courier.example) · 1",
+    ]
+    assert documents.outlet_choices(found)[2] == ("Island Courier (courier.example) · 1", "courier.example")
 
 
 def test_the_panel_lists_by_outlet_and_date_and_searches_by_words(news_engine):

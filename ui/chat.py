@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -66,16 +67,19 @@ class TurnLog:
     def __init__(self, size: int = KEPT_TURNS) -> None:
         self.size = size
         self._turns: OrderedDict[str, Turn] = OrderedDict()
+        self._lock = threading.Lock()  # Gradio answers several sessions at once, each in a thread
 
     def add(self, turn: Turn) -> str:
         turn_id = uuid.uuid4().hex[:12]
-        self._turns[turn_id] = turn
-        while len(self._turns) > self.size:
-            self._turns.popitem(last=False)
+        with self._lock:
+            self._turns[turn_id] = turn
+            while len(self._turns) > self.size:
+                self._turns.popitem(last=False)
         return turn_id
 
     def get(self, turn_id: str | None) -> Turn | None:
-        return self._turns.get(turn_id) if turn_id else None
+        with self._lock:
+            return self._turns.get(turn_id) if turn_id else None
 
 
 def message_text(content: object) -> str | None:
@@ -181,7 +185,8 @@ class Chat:
         engine = self.engine()
         asked = [turn["content"] for turn in earlier if turn["role"] == "user"]
         turn = self.turns.add(Turn(question, asked, answer))
-        described = filters.describe(documents.outlets(engine) if filters.source else {})
+        names = {outlet.source: outlet.name for outlet in documents.outlets(engine)} if filters.source else {}
+        described = filters.describe(names)
         if answer.grounded:
             sources = sources_of(engine, [c.doc_id for c in answer.citations])
             return render_answer(answer, sources, turn, question, described)
@@ -225,8 +230,12 @@ class Chat:
             outlet = gr.Dropdown(
                 choices=[documents.ALL_OUTLETS], value="", label="Outlet", elem_id="nd-outlet", scale=2
             )
-            date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="nd-from")
-            date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="nd-to")
+            date_from = gr.Textbox(
+                label="Published from", placeholder="YYYY-MM-DD", min_width=130, elem_id="nd-from"
+            )
+            date_to = gr.Textbox(
+                label="Published to", placeholder="YYYY-MM-DD", min_width=130, elem_id="nd-to"
+            )
         chat = gr.ChatInterface(
             self.respond,
             additional_inputs=[outlet, date_from, date_to],

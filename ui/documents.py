@@ -8,6 +8,7 @@ anyone else, and each action checks again, so a hidden button is not the only gu
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -39,11 +40,11 @@ class Filters:
         )
         return None if chosen.is_empty else chosen
 
-    def describe(self, outlets: dict[str, str]) -> str:
+    def describe(self, names: Mapping[str, str]) -> str:
         """A sentence for the reply: which articles the answer was limited to ('' when none)."""
         parts = []
         if self.source:
-            parts.append(f"from {outlets.get(self.source, self.source)}")
+            parts.append(f"from {names.get(self.source, self.source)}")
         if self.published_from and self.published_to:
             parts.append(f"published {self.published_from} to {self.published_to}")
         elif self.published_from:
@@ -71,8 +72,20 @@ def parse_filters(source: str | None, published_from: str | None, published_to: 
     return Filters(source=(source or "").strip() or None, published_from=dates[0], published_to=dates[1])
 
 
-def outlets(engine: Newsdesk) -> dict[str, str]:
-    """``source -> label`` for every source in the index, biggest first (the label names the outlet)."""
+@dataclass(frozen=True)
+class Outlet:
+    source: str  # what the filter matches: a document's ``source``
+    name: str  # the outlet's name (``metadata.outlet``) when the articles give one, else the source
+    count: int
+
+    @property
+    def label(self) -> str:
+        named = self.name if self.name == self.source else f"{self.name} ({self.source})"
+        return f"{named} · {self.count:,}"
+
+
+def outlets(engine: Newsdesk) -> list[Outlet]:
+    """Every source in the index with its outlet's name and article count, biggest first."""
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     offset = 0
@@ -83,15 +96,11 @@ def outlets(engine: Newsdesk) -> dict[str, str]:
                 names.setdefault(record.source, Source.of(record).outlet or record.source)
         offset += len(page)
     ordered = sorted(counts, key=lambda source: (-counts[source], source))
-    return {
-        source: (names[source] if names[source] == source else f"{names[source]} ({source})")
-        + f" · {counts[source]}"
-        for source in ordered
-    }
+    return [Outlet(source, names[source], counts[source]) for source in ordered]
 
 
-def outlet_choices(labels: dict[str, str]) -> list[tuple[str, str]]:
-    return [ALL_OUTLETS, *((label, source) for source, label in labels.items())]
+def outlet_choices(found: list[Outlet]) -> list[tuple[str, str]]:
+    return [ALL_OUTLETS, *((outlet.label, outlet.source) for outlet in found)]
 
 
 def document_rows(sources: list[Source]) -> str:

@@ -89,9 +89,11 @@ class DocumentsPanel:
                 choices=[documents.ALL_OUTLETS], value="", label="Outlet", scale=2, elem_id="nd-doc-outlet"
             )
             published_from = gr.Textbox(
-                label="Published from", placeholder="YYYY-MM-DD", elem_id="nd-doc-from"
+                label="Published from", placeholder="YYYY-MM-DD", min_width=130, elem_id="nd-doc-from"
             )
-            published_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", elem_id="nd-doc-to")
+            published_to = gr.Textbox(
+                label="Published to", placeholder="YYYY-MM-DD", min_width=130, elem_id="nd-doc-to"
+            )
         search = gr.Button("Search", variant="primary", elem_id="nd-doc-search")
         summary = gr.Markdown(elem_id="nd-doc-summary")
         listing = gr.HTML(elem_id="nd-doc-list", padding=False)

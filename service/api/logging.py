@@ -18,9 +18,11 @@ from service.api.middleware import request_id
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 # Served files and the Gradio page's plumbing (config, assets, queue, heartbeat): the page load itself
-# (/ui, /ui/) and every failure stay in the log.
-QUIET_PREFIXES = ("/ui/", "/static-offline-docs/", "/favicon.ico", "/docs/oauth2-redirect")
-QUIET_KEPT = {"/ui/"}
+# (/ui/), the article view and every failure stay in the log.
+QUIET_PREFIXES = ("/ui/", "/static-offline-docs/", "/docs/oauth2-redirect")
+KEPT = ("/ui/articles/",)
+# What a browser fetches on its own, without the page's credentials: a 401 for each on every page load.
+BROWSER_PROBES = {"/favicon.ico", "/manifest.json"}
 
 
 def resolve_format(fmt: str, stream: TextIO | None = None) -> str:
@@ -46,9 +48,11 @@ class QuietAccessFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         path = str(getattr(record, "path", ""))
         status = getattr(record, "status", 500)
-        if isinstance(status, int) and status < 400 and path not in QUIET_KEPT:
-            return not path.startswith(QUIET_PREFIXES)
-        return True
+        if path in BROWSER_PROBES:
+            return False
+        if not isinstance(status, int) or status >= 400 or path == "/ui/" or path.startswith(KEPT):
+            return True
+        return not path.startswith(QUIET_PREFIXES)
 
 
 def logging_config(fmt: str = "auto", level: str = "INFO") -> dict[str, Any]:
