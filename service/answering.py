@@ -55,9 +55,11 @@ from service.temporal import date_mismatch_penalty
 
 REFUSAL = "The articles do not contain an answer to this question."
 
-# A second quoted passage must clear the threshold by this much and be nearly as good as the first.
-SECOND_PASSAGE_MARGIN = 2.0
+# A second quoted passage must clear the threshold by this much (log-odds) and rank nearly as high.
+SECOND_PASSAGE_MARGIN = 0.0
 SECOND_PASSAGE_GAP = 2.5
+# The margin of a best passage with no runner-up.
+NO_RUNNER_UP_MARGIN = 5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
 # Sentences an answer quotes at most: the answer, and what a reader needs around it.
@@ -161,8 +163,9 @@ class JudgedPassage:
     relevance: float  # cross-encoder logit
     penalty: float  # wrong or unconfirmed dates; words asked for but not attributed to the speaker
     uncovered: float  # share of the question's focus words the passage's neighbourhood lacks
-    score: float  # the answerability model's log-odds that the passage answers: what the threshold applies to
+    score: float  # the ranking score: passages are ordered by it
     features: Mapping[str, float] = field(default_factory=dict, compare=False)
+    confidence: float = 0.0  # log-odds that the passage answers: what the refusal threshold applies to
 
 
 class EvidenceJudge:
@@ -193,8 +196,10 @@ class EvidenceJudge:
     def judge(
         self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
     ) -> list[JudgedPassage]:
-        """Best first; each sentence once, in its better-scored reading."""
-        return best_variant_only(self.judge_all_readings(question, nodes, per_chunk))
+        """Best first; each sentence once, in its better-scored reading, with how sure the model is."""
+        return with_confidence(
+            best_variant_only(self.judge_all_readings(question, nodes, per_chunk)), self.model
+        )
 
     def judge_all_readings(
         self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
@@ -263,7 +268,7 @@ class EvidenceJudge:
                 "entity_answer": 0.0,
             }
             penalty = date_penalty + attribution + type_penalty
-            score = self.model.log_odds(features)
+            score = self.model.rank_score(features)
             judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score, features))
         judged.sort(key=lambda j: j.score, reverse=True)
         if per_chunk is None:
@@ -286,10 +291,24 @@ class EvidenceJudge:
                 checked[key] = len(checked)
                 found = bool(answer_candidates(question, kind, s.passage, self.entities))
                 features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found)}
-                passage = replace(passage, features=features, score=self.model.log_odds(features))
+                passage = replace(passage, features=features, score=self.model.rank_score(features))
             rescored.append(passage)
         rescored.sort(key=lambda j: j.score, reverse=True)
         return rescored
+
+
+def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:
+    """Each passage (ranked, best first) with the model's log-odds that it answers; a passage reads how far
+    it leads the next one (the best) or trails the best (the rest)."""
+    scored = []
+    for i, passage in enumerate(judged):
+        if i == 0:
+            margin = passage.score - judged[1].score if len(judged) > 1 else NO_RUNNER_UP_MARGIN
+        else:
+            margin = passage.score - judged[0].score
+        features = {**passage.features, "margin": margin, "rank_score": passage.score}
+        scored.append(replace(passage, features=features, confidence=model.log_odds(features)))
+    return scored
 
 
 def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
@@ -341,15 +360,17 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: int) -> list[JudgedPassage]:
-    """The best passage if it clears the threshold, plus close runners-up that add something new."""
-    if not judged or judged[0].score < threshold:
+    """The best passage if the model is confident enough it answers, plus close runners-up that add
+    something new (``threshold`` is in log-odds, like ``confidence``)."""
+    if not judged or judged[0].confidence < threshold:
         return []
     chosen = [judged[0]]
     for candidate in judged[1:]:
         if len(chosen) >= limit:
             break
-        good_enough = candidate.score >= max(
-            threshold + SECOND_PASSAGE_MARGIN, judged[0].score - SECOND_PASSAGE_GAP
+        good_enough = (
+            candidate.confidence >= threshold + SECOND_PASSAGE_MARGIN
+            and candidate.score >= judged[0].score - SECOND_PASSAGE_GAP
         )
         if not good_enough:
             break
@@ -403,7 +424,7 @@ def cite(
                 snippet=text[s.passage_start : s.end],
                 start=s.passage_start,
                 end=s.end,
-                score=round(sigmoid(passage.score), 4),
+                score=round(sigmoid(passage.confidence), 4),
             )
         )
     return " ".join(parts), citations

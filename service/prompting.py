@@ -72,7 +72,7 @@ def prompt_sources(judged: Sequence[JudgedPassage], threshold: float, limit: int
     """
     chosen: list[JudgedPassage] = []
     for passage in judged:
-        if len(chosen) >= limit or passage.score < threshold:
+        if len(chosen) >= limit or passage.confidence < threshold:
             break
         if any(passages_overlap(passage.sentence, c.sentence) for c in chosen):
             continue
@@ -85,7 +85,7 @@ def prompt_sources(judged: Sequence[JudgedPassage], threshold: float, limit: int
             snippet=p.sentence.passage,
             start=p.sentence.passage_start,
             end=p.sentence.end,
-            score=round(sigmoid(p.score), 4),
+            score=round(sigmoid(p.confidence), 4),
         )
         for n, p in enumerate(chosen, start=1)
     ]
