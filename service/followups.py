@@ -73,6 +73,7 @@ class Turn:
 _PERSON_LABELS = {"PERSON"}
 _GROUP_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
+_NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
 
 def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
@@ -108,6 +109,8 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         name = re.sub(r"['’]s$", "", name)
         if not name:
             continue
+        if labels and labels.get(name) in _NOT_NAME_LABELS:
+            continue  # "March", "Friday", "2017": capitalised, and no one a pronoun can mean
         kind = classify(name, labels)
         # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
         if (
@@ -201,9 +204,10 @@ def rewrite_followup(
 
 # "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
 _ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
+_ASKS_WHICH = re.compile(r"^\s*(who|whom|which|what)\b", re.IGNORECASE)
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it)\b", re.IGNORECASE)
-EVENT_FOLLOW_UP_WORDS = 7
+EVENT_FOLLOW_UP_WORDS = 8
 
 
 def _rewrite_one(
@@ -220,16 +224,25 @@ def _rewrite_one(
     context: list[list[Entity]] = []
     for asked, answered in zip(reversed(previous), reversed(answers), strict=True):
         answered = "" if answered.strip() == REFUSAL else answered
-        pair = [find_entities(asked, labeller), find_entities(answered, labeller)]
-        context.extend(reversed(pair) if _ASKS_FOR_PERSON.match(asked) else pair)
+        asked_entities, answer_entities = find_entities(asked, labeller), find_entities(answered, labeller)
+        if _ASKS_WHICH.match(asked):
+            # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
+            new = [e for e in answer_entities if e.text not in asked]
+            context.extend([new, asked_entities, answer_entities])
+        else:
+            context.extend([asked_entities, answer_entities])
     resolved = resolve_pronouns(question, context)
-    if resolved == question and _refers_to_previous_event(question):
+    if resolved == question and _leans_on_previous(question, labeller):
         return f"{question.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
     return resolved
 
 
-def _refers_to_previous_event(question: str) -> bool:
-    return len(question.split()) <= EVENT_FOLLOW_UP_WORDS and bool(_EVENT_REFERENCE.search(question))
+def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
+    """A short follow-up that points back ("When was that?") or names nothing ("What was the final
+    vote?", "Who did Trump pick instead?" names only the story's protagonist) is about the previous turn."""
+    if len(question.split()) > EVENT_FOLLOW_UP_WORDS:
+        return False
+    return bool(_EVENT_REFERENCE.search(question)) or len(find_entities(question, labeller)) <= 1
 
 
 def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:

@@ -126,3 +126,23 @@ def test_a_refusal_lends_no_names():
     assert rewrite_followup("When was that?", history) == (
         "When was that: Who won the 2017 Eurovision Song Contest?"
     )
+
+
+def test_a_which_question_is_answered_by_the_name_that_he_then_means_and_dates_are_nobody():
+    history = turns(
+        ("user", "Which rock 'n' roll pioneer was found dead at his home in Missouri in March 2017?"),
+        ("assistant", "US singer Chuck Berry, a pioneer of rock-and-roll, died in March at 90. [1]"),
+    )
+    labels = {"Missouri": "GPE", "March": "DATE", "Chuck Berry": "PERSON", "US": "GPE"}
+    assert rewrite_followup("How old was he?", history, lambda text: labels) == "How old was Chuck Berry?"
+
+
+def test_a_short_follow_up_that_names_nothing_is_about_the_previous_turn():
+    history = turns(
+        ("user", "Who was confirmed as US education secretary in February 2017?"),
+        ("assistant", "Betsy DeVos was confirmed after Mike Pence broke the tie. [1]"),
+    )
+    labels = {"US": "GPE", "February 2017": "DATE", "Betsy DeVos": "PERSON", "Mike Pence": "PERSON"}
+    assert rewrite_followup("What was the final vote?", history, lambda text: labels) == (
+        "What was the final vote: Betsy DeVos was confirmed as US education secretary in February 2017?"
+    )
