@@ -154,7 +154,11 @@ def test_a_thousand_questions_stream_through_constant_memory(tmp_path):
 
 
 def test_eval_gate_on_the_sample_golden_set(tmp_path):
-    """The CI gate: thresholds just under today's figures, so a regression fails the build."""
+    """The CI gate: thresholds just under today's figures, so a regression fails the build.
+
+    The answer figures stand lower than under the hand-set rule (0.92, 0.8, 0.94): the learned refusal gives
+    up five of these 50 answers to refuse twice as many unseen unanswerable news questions
+    (eval/calibration.md)."""
     report = tmp_path / "report"
     result = CliRunner().invoke(
         main,
@@ -162,9 +166,9 @@ def test_eval_gate_on_the_sample_golden_set(tmp_path):
             "eval", "eval/datasets/sample_golden.jsonl", "--baseline", "textbook", "--report", str(report),
             "--no-progress",
             "--fail-under", "hit@1=0.98", "--fail-under", "hit@5=0.98", "--fail-under", "mrr=0.98",
-            "--fail-under", "answer_accuracy=0.92", "--fail-under", "citation_precision=0.98",
+            "--fail-under", "answer_accuracy=0.8", "--fail-under", "citation_precision=0.98",
             "--fail-under", "citation_validity=1.0", "--fail-under", "refusal_recall=1.0",
-            "--fail-under", "refusal_precision=0.8", "--fail-under", "overall_accuracy=0.94",
+            "--fail-under", "refusal_precision=0.6", "--fail-under", "overall_accuracy=0.85",
         ],
         catch_exceptions=False,
     )  # fmt: skip
