@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -147,6 +147,38 @@ def _to_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+class CatalogStore(Protocol):
+    """What the indexer, the retrievers and the API need of a catalog: :class:`Catalog` (SQLite, one host's
+    disk, the default) and :class:`ingest.catalog_postgres.PostgresCatalog` (shared by every host)."""
+
+    def count_documents(self, where: DocumentFilter | None = None) -> int: ...
+    def count_chunks(self) -> int: ...
+    def hashes(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, str, int]]: ...
+    def get_document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None: ...
+    def list_documents(
+        self, where: DocumentFilter | None = None, limit: int = 100, offset: int = 0
+    ) -> list[DocumentRecord]: ...
+    def iter_document_ids(self) -> Iterator[str]: ...
+    def current_chunk_ids(self, among: Sequence[str] | None = None) -> set[str]: ...
+    def current_versions(self) -> dict[str, tuple[str, int]]: ...
+    def chunk_row_counts(self) -> dict[str, int]: ...
+    def chunk_records(self, ids: Sequence[str]) -> dict[str, ChunkRecord]: ...
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]: ...
+    def document_texts(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]: ...
+    def pending_writes(self) -> list[PendingWrite]: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def begin_writes(self, pending: Sequence[PendingWrite]) -> None: ...
+    def switch_versions(
+        self,
+        documents: Sequence[tuple[Document, str, Sequence[Chunk]]],
+        deleted: Sequence[str] = (),
+        sentence_vectors: Mapping[str, SentenceVectors] | None = None,
+    ) -> None: ...
+    def end_writes(self, doc_ids: Sequence[str]) -> None: ...
+    def close(self) -> None: ...
+
+
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -273,10 +305,8 @@ class Catalog:
         for row in self._rows_among(
             "SELECT chunk_id, starts, vectors FROM sentence_vectors WHERE chunk_id IN {}", chunk_ids
         ):
-            starts = np.frombuffer(row[1], dtype=np.int32)
-            vectors = np.frombuffer(row[2], dtype=np.float16)
-            if len(starts) and len(vectors) and len(vectors) % len(starts) == 0:
-                found[row[0]] = SentenceVectors(starts, vectors.reshape(len(starts), -1))
+            if (vectors := decode_sentence_vectors(row[1], row[2])) is not None:
+                found[row[0]] = vectors
         return found
 
     def document_texts(self, doc_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -370,17 +400,7 @@ class Catalog:
                         for c in chunks
                     ],
                 )
-                rows = [
-                    (
-                        cid,
-                        vectors.starts.astype(np.int32).tobytes(),
-                        vectors.vectors.astype(np.float16).tobytes(),
-                    )
-                    for cid in (chunk_id(document.id, version, c.index) for c in chunks)
-                    if sentence_vectors
-                    and (vectors := sentence_vectors.get(cid)) is not None
-                    and len(vectors.starts)
-                ]
+                rows = sentence_vector_rows(document.id, version, chunks, sentence_vectors)
                 connection.executemany("INSERT OR REPLACE INTO sentence_vectors VALUES (?, ?, ?)", rows)
 
     def end_writes(self, doc_ids: Sequence[str]) -> None:
@@ -425,6 +445,27 @@ class Catalog:
             ingested_at=row["ingested_at"],
             text=row["text"] if with_text and "text" in row.keys() else None,  # noqa: SIM118 (sqlite3.Row)
         )
+
+
+def decode_sentence_vectors(starts: bytes, vectors: bytes) -> SentenceVectors | None:
+    """A stored record, or ``None`` for an empty or torn one (its vectors do not fill whole rows)."""
+    offsets = np.frombuffer(starts, dtype=np.int32)
+    values = np.frombuffer(vectors, dtype=np.float16)
+    if len(offsets) and len(values) and len(values) % len(offsets) == 0:
+        return SentenceVectors(offsets, values.reshape(len(offsets), -1))
+    return None
+
+
+def sentence_vector_rows(
+    doc_id: str, version: str, chunks: Sequence[Chunk], sentence_vectors: Mapping[str, SentenceVectors] | None
+) -> list[tuple[str, bytes, bytes]]:
+    """``(chunk id, int32 starts, float16 vectors)`` for the chunks that have sentence vectors; an empty
+    record is never written."""
+    return [
+        (cid, vectors.starts.astype(np.int32).tobytes(), vectors.vectors.astype(np.float16).tobytes())
+        for cid in (chunk_id(doc_id, version, c.index) for c in chunks)
+        if sentence_vectors and (vectors := sentence_vectors.get(cid)) is not None and len(vectors.starts)
+    ]
 
 
 def _batches(items: list[Any], size: int) -> Iterator[list[Any]]:

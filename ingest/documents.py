@@ -59,8 +59,12 @@ def derive_title(text: str, limit: int = DERIVED_TITLE_CHARS) -> str:
 
 
 def check_unicode(article: Article) -> None:
-    """Fields kept verbatim must be real Unicode: a lone surrogate (JSON ``"\\ud800"``) cannot be stored."""
+    """Fields kept verbatim must be real Unicode: a lone surrogate (JSON ``"\\ud800"``) cannot be stored, nor
+    can a NUL character in PostgreSQL (shared-store mode), so both modes refuse it in the same fields."""
     verbatim = {"url": article.url, "source": article.source, "byline": article.byline}
+    for name, value in verbatim.items():
+        if value is not None and "\x00" in value:
+            raise InvalidDocumentError(name, f"'{name}' holds a NUL character (\\x00)")
     for name, value in [*verbatim.items(), ("metadata", article.metadata)]:
         try:
             json.dumps(value, ensure_ascii=False, default=str).encode("utf-8")

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from tqdm import tqdm
 
-from ingest.catalog import Catalog, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
+from ingest.catalog import CatalogStore, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
 from ingest.chunking import (
     DEFAULT_MAX_CHUNK_CHARS,
     Span,
@@ -40,11 +40,11 @@ from ingest.chunking import (
 )
 from ingest.documents import clean_document
 from ingest.embedding import ChunkEmbedding, Embedder
-from ingest.keyword_index import KeywordEntry, KeywordIndex
+from ingest.keyword_index import KeywordEntry, KeywordSearch
 from ingest.loading import LoadError
 from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
 from ingest.vector_store import ChunkVector, VectorStore
-from ingest.write_lock import WriteLock
+from ingest.write_lock import WriterLock
 
 if TYPE_CHECKING:
     from service.settings import Settings
@@ -249,11 +249,11 @@ def prepare_ahead(
 class Indexer:
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: CatalogStore,
         vectors: VectorStore,
-        keywords: KeywordIndex,
+        keywords: KeywordSearch,
         embedder: Embedder,
-        lock: WriteLock,
+        lock: WriterLock,
         chunk_tokens: int = 180,
         batch_documents: int = 128,
         limits: DocumentLimits = DocumentLimits(),

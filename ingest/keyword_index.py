@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import tantivy
 
@@ -90,6 +90,28 @@ class KeywordEntry:
     text: str
     source: str | None
     published: date | None
+
+
+class KeywordWriting(Protocol):
+    """One atomic writing session of a keyword index: all of it is committed at its end, or none."""
+
+    def add(self, entries: Sequence[KeywordEntry]) -> None: ...
+    def delete_version(self, key: str) -> None: ...
+    def delete_chunk(self, chunk_id: str) -> None: ...
+
+
+class KeywordSearch(Protocol):
+    """What the indexer, the retrievers and the consistency check need of a keyword index:
+    :class:`KeywordIndex` (tantivy, on one host's disk) and
+    :class:`ingest.keyword_index_postgres.PostgresKeywordIndex` (BM25 in PostgreSQL, shared by every host)."""
+
+    def writer(self) -> AbstractContextManager[KeywordWriting]: ...
+    def count(self) -> int: ...
+    def doc_freqs(self, terms: Sequence[str]) -> tuple[dict[str, int], int]: ...
+    def search(
+        self, query_text: str, k: int, where: DocumentFilter | None = None
+    ) -> list[tuple[str, float]]: ...
+    def iter_ids(self) -> Iterator[str]: ...
 
 
 class KeywordIndex:

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 from filelock import FileLock
+
+
+class WriterLock(Protocol):
+    """What writers need of a lock: :class:`WriteLock` (the processes of one host) and
+    :class:`ingest.postgres.PostgresWriteLock` (every host sharing a PostgreSQL database)."""
+
+    def __call__(self) -> AbstractContextManager[None]: ...
+    def held_here(self) -> bool: ...
 
 
 class WriteLock:

@@ -704,14 +704,14 @@ def feedback_export(ctx: click.Context, output: Path | None) -> None:
     (looked up in the indexed articles for its gold documents), or "not in the articles". The README's chat
     UI section has the full rules; what is skipped, and why, goes to standard error.
     """
-    from ingest.catalog import Catalog
     from service.feedback import FeedbackStore, documents_holding, export_items, write_jsonl
+    from service.stores import open_catalog
 
     settings = settings_from(ctx)
     store = FeedbackStore.in_data_dir(settings.data_dir)
-    if not store.path.exists() or not settings.catalog_path.exists():
+    if not store.path.exists() or not (settings.database or settings.catalog_path.exists()):
         raise click.ClickException(f"no feedback or index in {settings.data_dir} (set --data-dir)")
-    catalog = Catalog(settings.catalog_path)
+    catalog = open_catalog(settings)
     try:
         texts = catalog.document_texts(list(catalog.iter_document_ids()))
         items, skipped = export_items(store, documents_holding({k: text for k, (_, text) in texts.items()}))

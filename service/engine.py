@@ -24,12 +24,11 @@ from service.cross_encoder import CrossEncoder
 from service.direct_answer import EntityFinder
 from service.evidence import SentenceSplitCache, TermWeights
 from service.followups import Turn, rewrite_followup
-from service.jobs import IngestJobs
 from service.judge_model import AnswerabilityModel, bundled_model_path, logit
 from service.reranking import CrossEncoderReranker
 from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
-from service.stores import VectorStoreMismatchError, open_stores
+from service.stores import VectorStoreMismatchError, open_jobs, open_stores
 from service.verification import SupportScorer
 
 __all__ = ["Newsdesk", "VectorStoreMismatchError", "sample_corpus_path"]
@@ -42,7 +41,7 @@ def sample_corpus_path() -> Path:
 class Newsdesk:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        stores = open_stores(settings)
+        self.stores = stores = open_stores(settings, finish_abandoned_writes=True)
         self.catalog = stores.catalog
         self.embedder = stores.embedder
         self.vectors = stores.vectors
@@ -51,7 +50,7 @@ class Newsdesk:
         self.write_lock = stores.write_lock
         # A previous process may have died mid-write: finish or undo that first.
         self.indexer.recover()
-        self.jobs = IngestJobs(self.catalog, self.indexer.ingest)
+        self.jobs = open_jobs(settings, stores, self.indexer.ingest)
 
         self.splits = SentenceSplitCache(self.catalog)
         self.term_weights = TermWeights(self.keywords)
@@ -254,7 +253,7 @@ class Newsdesk:
     def close(self) -> None:
         self.jobs.shutdown()
         self.retriever.close()
-        self.catalog.close()
+        self.stores.close()
 
 
 def _elapsed_ms(since: float) -> float:

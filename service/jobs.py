@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from ingest.catalog import Catalog
 from ingest.indexing import IngestReport
@@ -74,6 +74,20 @@ class Job:
 
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}"
+# What a job reads: its articles (and the inputs that could not become one), in order.
+JobItems = Callable[[], Iterable[Article | LoadError]]
+
+
+class JobQueue(Protocol):
+    """Bulk ingest jobs as the API uses them: :class:`IngestJobs` (in the catalog's SQLite file, run by the
+    process that accepted them) and :class:`service.jobs_postgres.PostgresIngestJobs` (a queue in PostgreSQL
+    that any host claims, and another finishes if that host dies)."""
+
+    def mark_interrupted(self) -> int: ...
+    def submit(self, source: str, items: JobItems, total: int | None) -> Job: ...
+    def get(self, job_id: str) -> Job | None: ...
+    def wait(self, timeout: float | None = None) -> None: ...
+    def shutdown(self) -> None: ...
 
 
 def _owner_host(owner: str) -> str:
@@ -93,11 +107,11 @@ def _alive(owner: str) -> bool:
     return True
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _errors(failures: Iterable[LoadError]) -> list[dict[str, Any]]:
+def error_entries(failures: Iterable[LoadError]) -> list[dict[str, Any]]:
     return [
         {"origin": f.origin, "field": f.field, "message": f.message}
         for f in list(failures)[:MAX_REPORTED_ERRORS]
@@ -126,7 +140,7 @@ class IngestJobs:
             self._update(
                 job_id,
                 status="interrupted",
-                finished_at=_now(),
+                finished_at=now_iso(),
                 message="the server stopped before this job finished; run it again (unchanged documents are "
                 "skipped)",
             )
@@ -135,9 +149,7 @@ class IngestJobs:
     def submit(
         self, source: str, items: Callable[[], Iterable[Article | LoadError]], total: int | None
     ) -> Job:
-        job = Job(
-            id=uuid.uuid4().hex, status="queued", source=source, total=total, owner=OWNER, created_at=_now()
-        )
+        job = Job(uuid.uuid4().hex, "queued", source, total, owner=OWNER, created_at=now_iso())
         with self.catalog.transaction() as connection:
             connection.execute(
                 "INSERT INTO ingest_jobs (id, status, source, total, owner, created_at) "
@@ -176,17 +188,17 @@ class IngestJobs:
             replaced=len(report.replaced),
             unchanged=len(report.unchanged),
             failed=len(report.failed),
-            errors=json.dumps(_errors(report.failed)),
+            errors=json.dumps(error_entries(report.failed)),
         )
 
     def _run(self, job_id: str, items: Callable[[], Iterable[Article | LoadError]]) -> None:
-        self._update(job_id, status="running", started_at=_now())
+        self._update(job_id, status="running", started_at=now_iso())
         try:
             report = self.ingest(items(), on_batch=lambda r: self._progress(job_id, r))
         except Exception:  # a job must end in a state a client can read, whatever happened
             log.exception("ingest job %s failed", job_id)
             # Not the exception's text: it can name server paths and internals to any key that reads jobs.
-            self._update(job_id, status="failed", finished_at=_now(), message=JOB_FAILED)
+            self._update(job_id, status="failed", finished_at=now_iso(), message=JOB_FAILED)
             return
         self._progress(job_id, report)
-        self._update(job_id, status="succeeded", finished_at=_now(), message=report.summary())
+        self._update(job_id, status="succeeded", finished_at=now_iso(), message=report.summary())

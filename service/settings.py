@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     chroma_port: int = 8001
     collection: str = "newsdesk_chunks"
 
+    # Shared-store mode: a PostgreSQL database (postgresql://user:password@host:5432/name) holds the catalog,
+    # the keyword index and the ingest queue, so API hosts keep nothing of their own (with a Chroma server
+    # for the vectors). Unset: SQLite and tantivy in the data directory, one host.
+    database_url: SecretStr | None = None
+    database_pool_size: int = Field(default=8, ge=1, le=100, description="connections per process")
+    # How often each host looks for queued ingest jobs (its own are started at once): also how soon a job
+    # whose host died is taken over.
+    job_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+
     # Chunking: sentences are packed into chunks of at most this many (approximate) word pieces; the
     # embedding model truncates at 256, so chunks stay under it.
     chunk_tokens: int = Field(default=180, ge=32, le=256)
@@ -167,6 +176,11 @@ class Settings(BaseSettings):
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def database(self) -> str | None:
+        """The shared database's URL, or ``None`` in the embedded (one-host) mode."""
+        return self.database_url.get_secret_value() or None if self.database_url else None
 
     @property
     def chroma_path(self) -> Path:
