@@ -20,7 +20,11 @@ def warm_up() -> str:
     """A one-line summary; raises ``SystemExit`` when the sample corpus cannot be indexed and answered."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="newsdesk-warm-up-") as data_dir:
-        engine = Newsdesk(Settings(data_dir=Path(data_dir), chroma_host=None, ingest_sample_if_empty=False))
+        engine = Newsdesk(
+            Settings(
+                data_dir=Path(data_dir), chroma_host=None, database_url=None, ingest_sample_if_empty=False
+            )
+        )
         try:
             report = engine.ingest_paths([sample_corpus_path()])
             answer = engine.ask(QUESTION)

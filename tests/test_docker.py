@@ -17,6 +17,7 @@ import yaml
 
 from eval.loopback import free_port
 from service.healthcheck import healthz_url
+from service.settings import Settings
 from service.warm_up import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,28 +74,94 @@ def test_docker_compose_parses_the_compose_file() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_compose_runs_the_api_beside_a_chroma_server() -> None:
+def test_compose_runs_two_stateless_api_containers_on_shared_stores_behind_nginx() -> None:
     compose = yaml.safe_load(COMPOSE.read_text())
     services = compose["services"]
-    assert set(services) == {"api", "chroma"}
-    assert set(compose["volumes"]) == {"newsdesk-data", "chroma-data"}
+    assert set(services) == {"api-1", "api-2", "proxy", "chroma", "postgres"}
+    assert set(compose["volumes"]) == {"api-1-data", "api-2-data", "chroma-data", "postgres-data"}
 
-    api, chroma = services["api"], services["chroma"]
-    assert (ROOT / "docker" / api["build"]["context"] / api["build"]["dockerfile"]).resolve() == DOCKERFILE
-    environment = api["environment"]
-    assert environment["NEWSDESK_CHROMA_HOST"] == "chroma"
-    assert environment["NEWSDESK_CHROMA_PORT"] == "8000"  # the port the Chroma image serves on
-    assert environment["NEWSDESK_WORKERS"].startswith("${NEWSDESK_WORKERS:-")
-    assert f"newsdesk-data:{environment['NEWSDESK_DATA_DIR']}" in api["volumes"]
-    assert api["depends_on"] == {"chroma": {"condition": "service_healthy"}}
-    assert any(port.endswith(":8000") for port in api["ports"])
+    apis = [services["api-1"], services["api-2"]]
+    for name, api in zip(["api-1", "api-2"], apis, strict=True):
+        assert (
+            ROOT / "docker" / api["build"]["context"] / api["build"]["dockerfile"]
+        ).resolve() == DOCKERFILE
+        environment = api["environment"]
+        assert environment["NEWSDESK_CHROMA_HOST"] == "chroma"
+        assert environment["NEWSDESK_CHROMA_PORT"] == "8000"  # the port the Chroma image serves on
+        assert environment["NEWSDESK_WORKERS"].startswith("${NEWSDESK_WORKERS:-")
+        # The same database for both, on the postgres service, with the password it is given.
+        url = environment["NEWSDESK_DATABASE_URL"]
+        assert re.fullmatch(r"postgresql://newsdesk:\$\{POSTGRES_PASSWORD:-\w+\}@postgres:5432/newsdesk", url)
+        assert api["depends_on"] == {
+            "chroma": {"condition": "service_healthy"},
+            "postgres": {"condition": "service_healthy"},
+        }
+        assert "ports" not in api, "an API container is reached through the load balancer only"
+        assert api["volumes"] == [f"{name}-data:{environment['NEWSDESK_DATA_DIR']}"]  # its own, not shared
+    assert apis[0]["environment"] == apis[1]["environment"]
 
+    postgres = services["postgres"]
+    assert postgres["image"].startswith("postgres:15")
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:-")
+    assert {"POSTGRES_USER": "newsdesk", "POSTGRES_DB": "newsdesk"}.items() <= postgres["environment"].items()
+    assert "postgres-data:/var/lib/postgresql/data" in postgres["volumes"]
+    assert postgres["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
+    assert any(arg.startswith("tcp_keepalives_idle=") for arg in postgres["command"])
+
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert any(port.endswith(":8080") and "NEWSDESK_HOST_PORT" in port for port in proxy["ports"])
+    assert "./nginx.conf:/etc/nginx/conf.d/default.conf:ro" in proxy["volumes"]
+    assert set(proxy["depends_on"]) == {"api-1", "api-2"}
+    assert "/healthz" in proxy["healthcheck"]["test"][-1]
+
+    chroma = services["chroma"]
     assert chroma["image"] == f"chromadb/chroma:{pinned('chromadb')}"
     assert "chroma-data:/data" in chroma["volumes"]
     probe = chroma["healthcheck"]["test"]
     assert probe[0] == "CMD" and "/api/v2/heartbeat" in probe[-1]
     # Compose reads "$name" as its own variable: a shell variable in the probe must be written "$$name".
     assert not re.search(r"(?<!\$)\$[a-z]", probe[-1])
+
+
+def nginx_config() -> list[dict]:
+    """docker/nginx.conf as nginx reads it (crossplane, nginx's own parser in Python), inside the http block
+    that includes it, with every directive checked against the context it may appear in."""
+    crossplane = pytest.importorskip("crossplane")
+    with tempfile.TemporaryDirectory() as folder:
+        main = Path(folder) / "nginx.conf"
+        main.write_text(f"events {{}}\nhttp {{\n    include {ROOT / 'docker' / 'nginx.conf'};\n}}\n")
+        parsed = crossplane.parse(str(main), check_ctx=True, check_args=True)
+    assert parsed["status"] == "ok", parsed["errors"]
+    return next(c for c in parsed["config"] if c["file"].endswith("docker/nginx.conf"))["parsed"]
+
+
+def test_nginx_balances_both_api_containers_and_pins_the_ui() -> None:
+    blocks = nginx_config()
+    upstreams = {b["args"][0]: b["block"] for b in blocks if b["directive"] == "upstream"}
+    compose = yaml.safe_load(COMPOSE.read_text())
+    api_port = "8000"  # what `newsdesk serve` listens on in the image (NEWSDESK_PORT)
+    for block in upstreams.values():
+        servers = [d["args"][0] for d in block if d["directive"] == "server"]
+        assert servers == [f"{name}:{api_port}" for name in ("api-1", "api-2")]
+        assert {name for name in compose["services"] if name.startswith("api-")} == {"api-1", "api-2"}
+    assert not any(d["directive"] in {"hash", "ip_hash"} for d in upstreams["newsdesk_api"])
+    assert any(d["directive"] == "hash" for d in upstreams["newsdesk_ui"])
+
+    server = next(b["block"] for b in blocks if b["directive"] == "server")
+    settings = {d["directive"]: d["args"] for d in server if d["directive"] != "location"}
+    assert settings["listen"] == ["8080"]
+    assert settings["proxy_buffering"] == ["off"]  # server-sent events pass as they are written
+    # The API's own body limit must answer first, with its JSON 413.
+    assert int(settings["client_max_body_size"][0].rstrip("m")) > Settings().max_body_mb
+    assert "non_idempotent" not in settings["proxy_next_upstream"]  # a write is never sent twice
+    locations = {
+        d["args"][0]: {c["directive"]: c["args"] for c in d["block"]}
+        for d in server
+        if d["directive"] == "location"
+    }
+    assert locations["/"]["proxy_pass"] == ["http://newsdesk_api"]
+    assert locations["/ui"]["proxy_pass"] == ["http://newsdesk_ui"]
 
 
 def test_dockerfile_pins_torch_runs_as_a_user_and_checks_health() -> None:
@@ -158,6 +225,7 @@ def test_healthcheck_fails_when_no_server_answers(monkeypatch) -> None:
 
 def test_warm_up_indexes_the_sample_and_answers(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("NEWSDESK_CHROMA_HOST", "not-used-by-the-warm-up")
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", "postgresql://not-used-by-the-warm-up/newsdesk")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     summary = warm_up()
     assert "5 added" in summary
