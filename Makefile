@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install install-local-llm run test test-slow test-e2e soak chromium lint format eval bench news clean
+.PHONY: install install-local-llm run test test-slow test-e2e soak test-shared chromium postgres lint format eval bench news clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -80,6 +80,21 @@ chromium:
 
 test-e2e: $(E2E_STAMP) chromium
 	$(BIN)/python -m pytest -m e2e
+
+# Debian's PostgreSQL server for the shared-store tests, which start throwaway clusters with its binaries.
+# Without root (or with apt failing) the install is skipped and so, with a message saying why, are the tests.
+postgres:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			postgresql >/dev/null) || echo "test-shared: could not install postgresql"; \
+	else echo "test-shared: no PostgreSQL server binaries, and only root can apt-get install them"; fi
+
+# Two API processes with data directories of their own on one PostgreSQL and one `chroma run`: a document
+# added through one is answered through the other, a delete is seen at once, and a process killed during a
+# bulk ingest leaves the other to finish it (a few minutes on two cores).
+test-shared: install postgres
+	$(BIN)/python -m pytest -m shared
 
 lint: install
 	$(BIN)/ruff check .
