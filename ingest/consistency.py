@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ingest.catalog import Catalog, PendingWrite
+from ingest.catalog import CatalogStore, PendingWrite
 from ingest.chunking import chunk_article
 from ingest.indexing import Indexer, embedding_text
-from ingest.keyword_index import KeywordEntry, KeywordIndex
+from ingest.keyword_index import KeywordEntry, KeywordSearch
 from ingest.models import Chunk, Document
 from ingest.vector_store import ChunkVector, VectorStore
 
@@ -127,7 +127,7 @@ def compare(
     )
 
 
-def inspect_stores(catalog: Catalog, vectors: VectorStore, keywords: KeywordIndex) -> ConsistencyReport:
+def inspect_stores(catalog: CatalogStore, vectors: VectorStore, keywords: KeywordSearch) -> ConsistencyReport:
     """Read every store's ids and compare them; callers hold the write lock for a stable view."""
     versions = catalog.current_versions()
     return compare(
@@ -198,7 +198,7 @@ def repair(indexer: Indexer) -> RepairResult:
         return result
 
 
-def _rechunk(catalog: Catalog, mismatches: Sequence[CountMismatch], chunk_tokens: int) -> list[str]:
+def _rechunk(catalog: CatalogStore, mismatches: Sequence[CountMismatch], chunk_tokens: int) -> list[str]:
     """Rebuild the chunk rows of documents whose rows disagree with their count, from their stored text."""
     rechunked: list[str] = []
     for mismatch in mismatches:

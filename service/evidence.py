@@ -20,9 +20,9 @@ from itertools import zip_longest
 import numpy as np
 from llama_index.core.schema import NodeWithScore
 
-from ingest.catalog import Catalog
+from ingest.catalog import CatalogStore
 from ingest.chunking import Span, split_sentences
-from ingest.keyword_index import KeywordIndex, analyze
+from ingest.keyword_index import KeywordSearch, analyze
 
 # Openings that point back to the previous sentence.
 _LEANS_BACK = re.compile(
@@ -82,7 +82,7 @@ def leans_on_previous(sentence: str) -> bool:
 class SentenceSplitCache:
     """Sentence spans per document version: split once, reused by every question that retrieves it."""
 
-    def __init__(self, catalog: Catalog, size: int = 2048) -> None:
+    def __init__(self, catalog: CatalogStore, size: int = 2048) -> None:
         self.catalog = catalog
         self.size = size
         self._spans: OrderedDict[tuple[str, str], list[Span]] = OrderedDict()
@@ -162,7 +162,7 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
 class TermWeights:
     """Inverse document frequencies from the keyword index, for cheap lexical ranking of sentences."""
 
-    def __init__(self, keywords: KeywordIndex) -> None:
+    def __init__(self, keywords: KeywordSearch) -> None:
         self.keywords = keywords
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:

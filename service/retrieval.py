@@ -23,9 +23,9 @@ from typing import Protocol, runtime_checkable
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle, TextNode
 
-from ingest.catalog import Catalog, ChunkRecord, DocumentFilter
+from ingest.catalog import CatalogStore, ChunkRecord, DocumentFilter
 from ingest.embedding import Embedder
-from ingest.keyword_index import KeywordIndex
+from ingest.keyword_index import KeywordSearch
 from ingest.vector_store import VectorStore
 
 # Indexes may briefly hold chunks of versions the catalog has moved past; fetch a little more than asked.
@@ -69,12 +69,12 @@ def chunk_node(record: ChunkRecord) -> TextNode:
 Hits = list[tuple[str, float]]  # (chunk id, score), best first; ids of replaced versions included
 
 
-def _nodes_by_id(catalog: Catalog, ids: Sequence[str]) -> dict[str, BaseNode]:
+def _nodes_by_id(catalog: CatalogStore, ids: Sequence[str]) -> dict[str, BaseNode]:
     """Nodes of the chunks among ``ids`` the catalog (still) holds."""
     return {cid: chunk_node(record) for cid, record in catalog.chunk_records(list(ids)).items()}
 
 
-def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
+def _current_nodes(catalog: CatalogStore, hits: Hits, k: int) -> list[NodeWithScore]:
     """The first ``k`` hits the catalog still holds, as nodes."""
     nodes = _nodes_by_id(catalog, [cid for cid, _ in hits])
     return [NodeWithScore(node=nodes[cid], score=score) for cid, score in hits if cid in nodes][:k]
@@ -84,7 +84,7 @@ def _current_nodes(catalog: Catalog, hits: Hits, k: int) -> list[NodeWithScore]:
 class ChunkSearch(Protocol):
     """A retriever whose search and catalog join can run apart: what lets the hybrid join once."""
 
-    catalog: Catalog
+    catalog: CatalogStore
     k: int
 
     def search(self, query: NewsQuery) -> Hits: ...
@@ -97,7 +97,7 @@ def _no_documents_allowed(query: NewsQuery) -> bool:
 class DenseRetriever(BaseRetriever):
     """Nearest chunks by cosine similarity of MiniLM embeddings (computed once per query)."""
 
-    def __init__(self, vectors: VectorStore, catalog: Catalog, embedder: Embedder, k: int = 30) -> None:
+    def __init__(self, vectors: VectorStore, catalog: CatalogStore, embedder: Embedder, k: int = 30) -> None:
         super().__init__()
         self.vectors = vectors
         self.catalog = catalog
@@ -119,7 +119,7 @@ class DenseRetriever(BaseRetriever):
 class KeywordRetriever(BaseRetriever):
     """BM25 over chunk text (and, lightly weighted, the headline)."""
 
-    def __init__(self, keywords: KeywordIndex, catalog: Catalog, k: int = 30) -> None:
+    def __init__(self, keywords: KeywordSearch, catalog: CatalogStore, k: int = 30) -> None:
         super().__init__()
         self.keywords = keywords
         self.catalog = catalog
