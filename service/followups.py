@@ -32,6 +32,7 @@ _NOT_NAMES = {
     "to", "for", "by", "with", "about",
     "can", "could", "would", "should", "will", "has", "have", "had", "i", "tell", "me", "please", "so",
     "then", "also", "mr", "ms", "mrs", "dr", "yes", "no", "ok", "okay",
+    "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "this", "that", "these", "those",
 }  # fmt: skip
 _TITLES = {"mr", "ms", "mrs", "dr", "sen", "senator", "president", "secretary", "mayor", "gov", "governor"}
 _PREPOSITIONS = {
@@ -204,7 +205,7 @@ def rewrite_followup(
 
 # "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
 _ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
-_ASKS_WHICH = re.compile(r"^\s*(who|whom|which|what)\b", re.IGNORECASE)
+_ASKS_WHICH = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8

@@ -42,7 +42,6 @@ class ReplayedOutput:
 
 
 def answerer_for(engine, generator):
-    settings = engine.settings
     return GenerativeAnswerer(
         generator, engine.judge, engine.support, threshold=engine.refusal_log_odds, sources=4
     )

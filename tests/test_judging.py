@@ -105,7 +105,7 @@ def test_which_sentences_lean_on_the_one_before(sentence, leans):
 
 def _judged(doc, start, end, score):
     sentence = EvidenceSentence(doc, "T", start, end, start, f"passage {doc} {start}", 0, "s", "w")
-    return JudgedPassage(sentence, score, 0.0, 0.0, score)
+    return JudgedPassage(sentence, score, 0.0, 0.0, score, confidence=score)
 
 
 def test_choose_passages_refuses_under_the_threshold():
