@@ -186,6 +186,8 @@ class AnswerTotals:
                     "answerable": a_total,
                     "unanswerable_refused": u_right,
                     "unanswerable": u_total,
+                    "followups_right": f_right,
+                    "followups": f_total,
                     "answer_accuracy_cited": round(a_right / a_total, 4) if a_total else None,
                     "refusal_recall": round(u_right / u_total, 4) if u_total else None,
                 }

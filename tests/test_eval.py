@@ -116,6 +116,7 @@ def test_a_follow_up_is_asked_after_its_history_with_the_systems_own_answers(tmp
     }
     by_split = run.metrics()["systems"]["scripted"]["by_split"]
     assert by_split["dev"]["answerable_right"] == 1 and by_split["dev"]["answerable"] == 1
+    assert by_split["dev"]["followups_right"] == 1 and by_split["dev"]["followups"] == 1
     assert by_split["test"]["unanswerable_refused"] == 1 and by_split["test"]["answerable"] == 0
 
 
