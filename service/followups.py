@@ -207,7 +207,7 @@ def rewrite_followup(
 _ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
 _ASKS_WHICH = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
-_EVENT_REFERENCE = re.compile(r"\b(that|this|it)\b", re.IGNORECASE)
+_EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8
 
 
@@ -239,11 +239,12 @@ def _rewrite_one(
 
 
 def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
-    """A short follow-up that points back ("When was that?") or names nothing ("What was the final
-    vote?", "Who did Trump pick instead?" names only the story's protagonist) is about the previous turn."""
+    """A short follow-up that points back ("When was that?", "Who did Trump pick instead?") or names
+    nothing ("What was the final vote?") is about the previous turn; one that names its own subject ("What
+    colour is the Gozo ferry?") stands alone."""
     if len(question.split()) > EVENT_FOLLOW_UP_WORDS:
         return False
-    return bool(_EVENT_REFERENCE.search(question)) or len(find_entities(question, labeller)) <= 1
+    return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
 
 def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:
