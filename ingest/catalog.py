@@ -143,8 +143,44 @@ class DocumentFilter:
         return not (self.doc_ids is not None or self.source or self.published_from or self.published_to)
 
 
-def _to_date(value: str | None) -> date | None:
+def _to_date(value: date | str | None) -> date | None:
+    """SQLite keeps dates as ISO text, PostgreSQL as dates."""
+    if isinstance(value, date) or value is None:
+        return value
     return date.fromisoformat(value) if value else None
+
+
+def chunk_record(row: Mapping[str, Any]) -> ChunkRecord:
+    """A chunk joined with its document's fields, from either catalog's row."""
+    return ChunkRecord(
+        id=row["id"],
+        doc_id=row["doc_id"],
+        title=row["title"],
+        index=row["idx"],
+        start=row["start_char"],
+        end=row["end_char"],
+        text=row["text"],
+        published=_to_date(row["published"]),
+        source=row["source"],
+    )
+
+
+def document_record(row: Mapping[str, Any], text: str | None) -> DocumentRecord:
+    """A document's record from either catalog's row (``text`` only when it was asked for)."""
+    return DocumentRecord(
+        id=row["id"],
+        title=row["title"],
+        url=row["url"],
+        source=row["source"],
+        published=_to_date(row["published"]),
+        byline=row["byline"],
+        metadata=json.loads(row["metadata"] or "{}"),
+        content_hash=row["content_hash"],
+        version=row["version"],
+        chunk_count=row["chunk_count"],
+        ingested_at=row["ingested_at"],
+        text=text,
+    )
 
 
 class CatalogStore(Protocol):
@@ -282,20 +318,7 @@ class Catalog:
             "FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN {}",
             ids,
         )
-        return {
-            row["id"]: ChunkRecord(
-                id=row["id"],
-                doc_id=row["doc_id"],
-                title=row["title"],
-                index=row["idx"],
-                start=row["start_char"],
-                end=row["end_char"],
-                text=row["text"],
-                published=_to_date(row["published"]),
-                source=row["source"],
-            )
-            for row in rows
-        }
+        return {row["id"]: chunk_record(row) for row in rows}
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
         """Sentence vectors of these chunks. Chunks indexed before they existed have none; nor does one whose
@@ -431,20 +454,8 @@ class Catalog:
 
     @staticmethod
     def _document(row: sqlite3.Row, with_text: bool) -> DocumentRecord:
-        return DocumentRecord(
-            id=row["id"],
-            title=row["title"],
-            url=row["url"],
-            source=row["source"],
-            published=_to_date(row["published"]),
-            byline=row["byline"],
-            metadata=json.loads(row["metadata"] or "{}"),
-            content_hash=row["content_hash"],
-            version=row["version"],
-            chunk_count=row["chunk_count"],
-            ingested_at=row["ingested_at"],
-            text=row["text"] if with_text and "text" in row.keys() else None,  # noqa: SIM118 (sqlite3.Row)
-        )
+        text = row["text"] if with_text and "text" in row.keys() else None  # noqa: SIM118 (sqlite3.Row)
+        return document_record(row, text)
 
 
 def decode_sentence_vectors(starts: bytes, vectors: bytes) -> SentenceVectors | None:

@@ -24,7 +24,9 @@ from ingest.catalog import (
     PendingWrite,
     SentenceVectors,
     chunk_id,
+    chunk_record,
     decode_sentence_vectors,
+    document_record,
     sentence_vector_rows,
 )
 from ingest.models import Chunk, Document
@@ -167,20 +169,7 @@ class PostgresCatalog:
             "FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ANY(%s)",
             (list(ids),),
         )
-        return {
-            row["id"]: ChunkRecord(
-                id=row["id"],
-                doc_id=row["doc_id"],
-                title=row["title"],
-                index=row["idx"],
-                start=row["start_char"],
-                end=row["end_char"],
-                text=row["text"],
-                published=row["published"],
-                source=row["source"],
-            )
-            for row in rows
-        }
+        return {row["id"]: chunk_record(row) for row in rows}
 
     def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, SentenceVectors]:
         """Sentence vectors of these chunks; an empty or torn record reads as none."""
@@ -315,17 +304,4 @@ def _where(where: DocumentFilter | None) -> tuple[str, list[Any]]:
 
 
 def _document(row: Mapping[str, Any]) -> DocumentRecord:
-    return DocumentRecord(
-        id=row["id"],
-        title=row["title"],
-        url=row["url"],
-        source=row["source"],
-        published=row["published"],
-        byline=row["byline"],
-        metadata=json.loads(row["metadata"] or "{}"),
-        content_hash=row["content_hash"],
-        version=row["version"],
-        chunk_count=row["chunk_count"],
-        ingested_at=row["ingested_at"],
-        text=row.get("text"),
-    )
+    return document_record(row, row.get("text"))
