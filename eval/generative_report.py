@@ -1,4 +1,4 @@
-"""Answer accuracy and cited support of one answerer on a golden set: the README's "Generative answers" table.
+"""Answer accuracy and cited support of one answerer on a golden set: the table in docs/generative.md.
 
     python -m eval.generative_report --answerer extractive
     python -m eval.generative_report --answerer llama-cpp

@@ -7,7 +7,7 @@ preference. Reranking is a node postprocessor (``service.reranking``) applied on
 Fusing ``ChunkSearch`` retrievers (both of ours), the hybrid skips llama-index's ``retrieve`` for them: it
 runs their raw searches at once (tantivy, Chroma and onnxruntime release the GIL), checks which hits the
 catalog still holds (its primary-key index alone), fuses, and reads whole records for the fused first ``k``
-only. Measured on a 1M-chunk index: see the README's performance section.
+only. Measured on a 1M-chunk index: see docs/performance.md.
 """
 
 from __future__ import annotations
