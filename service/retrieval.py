@@ -135,7 +135,12 @@ class KeywordRetriever(BaseRetriever):
 
 
 class HybridRetriever(BaseRetriever):
-    """Weighted reciprocal rank fusion: ``score = sum(weight / (rrf_k + rank))`` over the retrievers."""
+    """Weighted reciprocal rank fusion: ``score = sum(weight / (rrf_k + rank))`` over the retrievers.
+
+    Each retriever's first ``leaders`` hits come first, in fused order: on a small index a chunk found
+    by one retriever only (an exact name or figure that BM25 ranks first) is outscored by chunks that both
+    found somewhere, and would miss the reranker's few candidates.
+    """
 
     def __init__(
         self,
@@ -143,11 +148,13 @@ class HybridRetriever(BaseRetriever):
         rrf_k: int = 60,
         k: int = 30,
         recency_half_life_days: float = 365.0,
+        leaders: int = 2,
     ) -> None:
         super().__init__()
         self.retrievers = [(r, w) for r, w in retrievers if w > 0]
         self.rrf_k = rrf_k
         self.k = k
+        self.leaders = leaders
         self.recency_half_life_days = recency_half_life_days
         searches = [r for r, _ in self.retrievers if isinstance(r, ChunkSearch)]
         one_catalog = len({id(r.catalog) for r in searches}) == 1
@@ -222,7 +229,10 @@ class HybridRetriever(BaseRetriever):
                 fused[cid] *= self.recency_factor(nodes[cid].metadata.get("published"), today, query.recency)
         # Records are read for the fused first k only (about half the candidates): on a large index each
         # uncached record costs ~20 us.
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+        # A reader who asks for the newest gets date order: the leaders' place yields to it.
+        leaders = 0 if query.recency > 0 else self.leaders
+        leading = {cid for hits in lists for cid, _ in hits[:leaders]}
+        ranked = sorted(fused, key=lambda cid: (cid in leading, fused[cid]), reverse=True)
         result: list[NodeWithScore] = []
         while ranked and len(result) < self.k:
             batch, ranked = ranked[: self.k - len(result)], ranked[self.k - len(result) :]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from service.engine import Newsdesk
 from service.retrieval import ChunkSearch, Hits, HybridRetriever, NewsQuery
@@ -39,12 +39,16 @@ class WithStaleHits:
         return [("replaced-doc:0", 99.0), *self.inner.search(query)]
 
 
-def rrf_by_hand(lists: list[list[NodeWithScore]], k: int, rrf_k: int = 60) -> list[tuple[str, float]]:
+def rrf_by_hand(
+    lists: list[list[NodeWithScore]], k: int, rrf_k: int = 60, leaders: int = 2
+) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion, each list's first ``leaders`` hits ahead of the rest."""
     fused: dict[str, float] = {}
     for ranked in lists:
         for rank, hit in enumerate(ranked, start=1):
             fused[hit.node.node_id] = fused.get(hit.node.node_id, 0.0) + 1.0 / (rrf_k + rank)
-    return sorted(fused.items(), key=lambda item: item[1], reverse=True)[:k]
+    leading = {hit.node.node_id for ranked in lists for hit in ranked[:leaders]}
+    return sorted(fused.items(), key=lambda item: (item[0] in leading, item[1]), reverse=True)[:k]
 
 
 def ids_and_scores(nodes: list[NodeWithScore]) -> list[tuple[str, float]]:
@@ -67,6 +71,29 @@ def test_the_concurrent_path_fuses_exactly_what_each_retriever_returns(sample_en
         assert sample_engine.retriever.ranked_lists(NewsQuery(query_str=question)) == each
         fused = sample_engine.retriever.retrieve(NewsQuery(query_str=question))
         assert ids_and_scores(fused) == rrf_by_hand(each, sample_engine.retriever.k)
+
+
+class Fixed(BaseRetriever):
+    """A retriever that returns the same ranked ids whatever is asked."""
+
+    def __init__(self, ids: list[str]) -> None:
+        super().__init__()
+        self.ids = ids
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [NodeWithScore(node=TextNode(id_=cid, text=cid), score=1.0) for cid in self.ids]
+
+
+def test_a_chunk_one_retriever_ranks_first_reaches_the_rerankers_candidates() -> None:
+    # Once seen in CI: the replaced article's chunk was BM25's first hit, dense ranked it past 5, and
+    # eight chunks both had found outscored it, so the reranker never saw it and the answer was a refusal.
+    shared = [f"both-{n}" for n in range(12)]
+    hybrid = HybridRetriever([(Fixed(shared), 1.0), (Fixed(["only-keyword", *shared]), 1.0)], k=20)
+    ranked = [n.node.node_id for n in hybrid.retrieve(QueryBundle(query_str="q"))]
+    assert ranked.index("only-keyword") < 4
+    assert set(ranked[:3]) == {"only-keyword", "both-0", "both-1"}
+    plain = HybridRetriever([(Fixed(shared), 1.0), (Fixed(["only-keyword", *shared]), 1.0)], k=20, leaders=0)
+    assert [n.node.node_id for n in plain.retrieve(QueryBundle(query_str="q"))].index("only-keyword") >= 8
 
 
 def test_retrievers_without_a_raw_search_are_fused_through_retrieve(sample_engine: Newsdesk) -> None:
@@ -206,7 +233,7 @@ def test_recency_rescales_every_candidate_before_the_first_k_are_taken(fresh_eng
         published = {hit.node.node_id: hit.node.metadata["published"] for ranked in each for hit in ranked}
         by_hand = {
             cid: score * retriever.recency_factor(published[cid], today, 1.0)
-            for cid, score in rrf_by_hand(each, 100)
+            for cid, score in rrf_by_hand(each, 100, leaders=0)
         }
         expected = sorted(by_hand.items(), key=lambda item: item[1], reverse=True)[:2]
         got = ids_and_scores(retriever.retrieve(recent))
