@@ -111,6 +111,33 @@ def minilm_token_counts(texts: Sequence[str]) -> list[int]:
     return [len(encoding.ids) for encoding in encodings]
 
 
+Tokens = tuple[list[int], list[Span]]  # word-piece ids and their character spans, no special tokens
+
+
+class RecordingTokenCounter:
+    """:func:`minilm_token_counts` that keeps each text's word pieces, so the encoder's input for a chunk can
+    be put together from its sentences' instead of tokenising the chunk again (``ingest.indexing``)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, Tokens] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[int]:
+        encodings = _minilm_tokenizer().encode_batch(list(texts), add_special_tokens=False)
+        counts = []
+        for text, encoding in zip(texts, encodings, strict=True):
+            ids = encoding.ids
+            self.found[text] = (ids, encoding.offsets)
+            counts.append(len(ids))
+        return counts
+
+    def tokens(self, text: str) -> Tokens:
+        found = self.found.get(text)
+        if found is None:
+            self([text])
+            found = self.found[text]
+        return found
+
+
 def load_chunking_models() -> None:
     """Load the sentence splitter and the tokenizer now (about 2 s of imports) rather than on first use."""
     _sentence_tokenizer()

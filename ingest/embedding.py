@@ -69,7 +69,15 @@ def load_tokenizer(path: str) -> Any:
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def special_token_ids() -> tuple[int, int]:
+    """The ids of [CLS] and [SEP], which open and close every text the model reads."""
+    tokenizer = load_tokenizer(bundled_model_path())
+    return tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+
+
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]  # padded input ids, attention mask, token type ids
+Tokenized = tuple[Sequence[int], Sequence[CharSpan]]  # a text's word-piece ids and their character spans
 
 
 class TokenEncoder(Protocol):
@@ -230,14 +238,23 @@ class Embedder:
             return self._encoder
 
     def _token_embeddings(
-        self, texts: Sequence[str], parallel: bool = True
-    ) -> list[tuple[np.ndarray, list[CharSpan]]]:
-        """Per text: its token embeddings (padding removed) and each token's character span."""
-        tokenizer = load_tokenizer(bundled_model_path())
-        encodings = tokenizer.encode_batch(list(texts))
-        results: list[tuple[np.ndarray, list[CharSpan]] | None] = [None] * len(texts)
+        self, texts: Sequence[str], parallel: bool = True, tokens: Sequence[Tokenized | None] | None = None
+    ) -> list[tuple[np.ndarray, Sequence[CharSpan]]]:
+        """Per text: its token embeddings (padding removed) and each token's character span.
+
+        ``tokens`` may give a text's tokenisation (ids with [CLS] and [SEP], as the tokenizer would make it);
+        texts without one are tokenised here.
+        """
+        tokenized: list[Tokenized | None] = list(tokens) if tokens is not None else [None] * len(texts)
+        missing = [i for i, found in enumerate(tokenized) if found is None]
+        if missing:
+            tokenizer = load_tokenizer(bundled_model_path())
+            for i, encoding in zip(missing, tokenizer.encode_batch([texts[i] for i in missing]), strict=True):
+                tokenized[i] = (encoding.ids, encoding.offsets)
+        inputs = [t for t in tokenized if t is not None]
+        results: list[tuple[np.ndarray, Sequence[CharSpan]] | None] = [None] * len(texts)
         # Similar lengths together: padding a short text to a long one wastes most of the batch.
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        order = sorted(range(len(texts)), key=lambda i: len(inputs[i][0]))
         encoder = self.encoder
         groups = [
             [order[n] for n in rows]
@@ -245,18 +262,18 @@ class Embedder:
         ]
         batches: list[Batch] = []
         for batch in groups:
-            width = max(len(encodings[i].ids) for i in batch)
+            width = max(len(inputs[i][0]) for i in batch)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
-            types = np.zeros((len(batch), width), dtype=np.int64)
             for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                ids[row, :n], mask[row, :n], types[row, :n] = encodings[i].ids, 1, encodings[i].type_ids
-            batches.append((ids, mask, types))
+                n = len(inputs[i][0])
+                ids[row, :n], mask[row, :n] = inputs[i][0], 1
+            # One text: every token type is 0.
+            batches.append((ids, mask, np.zeros((len(batch), width), dtype=np.int64)))
         for batch, hidden in zip(groups, encoder.encode(batches, parallel), strict=True):
             for row, i in enumerate(batch):
-                n = len(encodings[i].ids)
-                results[i] = (np.asarray(hidden[row, :n], dtype=np.float32), list(encodings[i].offsets))
+                n = len(inputs[i][0])
+                results[i] = (np.asarray(hidden[row, :n], dtype=np.float32), inputs[i][1])
         return [r for r in results if r is not None]
 
     def embed_documents(self, texts: Sequence[str], parallel: bool = False) -> np.ndarray:
@@ -282,17 +299,22 @@ class Embedder:
         return vector
 
     def embed_chunks(
-        self, texts: Sequence[str], sentence_spans: Sequence[Sequence[CharSpan]], parallel: bool = True
+        self,
+        texts: Sequence[str],
+        sentence_spans: Sequence[Sequence[CharSpan]],
+        parallel: bool = True,
+        tokens: Sequence[Tokenized | None] | None = None,
     ) -> list[ChunkEmbedding]:
         """Chunk vectors, and a vector per sentence span (character offsets into that chunk's text).
 
         With ``parallel`` the forward passes spread over the model's threads; without, they stay on the
-        calling thread.
+        calling thread. ``tokens``: the texts' tokenisations where the caller has them (the ingest puts a
+        chunk's together from its sentences', which the chunker counted), ``None`` for one to tokenise here.
         """
         return [
-            ChunkEmbedding(_normalise(tokens.mean(axis=0)), pool_sentences(tokens, offsets, spans))
-            for (tokens, offsets), spans in zip(
-                self._token_embeddings(texts, parallel), sentence_spans, strict=True
+            ChunkEmbedding(_normalise(hidden.mean(axis=0)), pool_sentences(hidden, offsets, spans))
+            for (hidden, offsets), spans in zip(
+                self._token_embeddings(texts, parallel, tokens), sentence_spans, strict=True
             )
         ]
 

@@ -32,14 +32,15 @@ from tqdm import tqdm
 from ingest.catalog import CatalogStore, PendingWrite, SentenceVectors, chunk_id, chunk_ids, version_key
 from ingest.chunking import (
     DEFAULT_MAX_CHUNK_CHARS,
+    RecordingTokenCounter,
     Span,
-    minilm_token_counts,
+    Tokens,
     pack_chunks,
     sentence_units,
     split_sentences,
 )
 from ingest.documents import clean_document
-from ingest.embedding import ChunkEmbedding, Embedder
+from ingest.embedding import MAX_TOKENS, ChunkEmbedding, Embedder, special_token_ids
 from ingest.keyword_index import KeywordEntry, KeywordSearch
 from ingest.loading import LoadError
 from ingest.models import Article, Chunk, Document, InvalidDocumentError, validate_doc_id
@@ -89,6 +90,10 @@ class PreparedDocument:
     version: str
     chunks: list[Chunk]
     sentences: list[Span]  # the document's sentences, a sentence too long for a chunk as its pieces
+    # Each sentence's word pieces (offsets from its start) and the title's, as the chunker counted them: the
+    # encoder's input for a chunk is put together from them (chunk_encoding) instead of tokenising it again.
+    sentence_tokens: Sequence[Tokens] | None = None
+    title_tokens: Tokens | None = None
 
 
 def chunk_sentences(prepared: PreparedDocument, chunk: Chunk) -> list[Span]:
@@ -101,6 +106,43 @@ def chunk_input(prepared: PreparedDocument, chunk: Chunk) -> tuple[str, list[Spa
     text = embedding_text(prepared.document, chunk)
     shift = len(text) - (chunk.end - chunk.start) - chunk.start
     return text, [(s + shift, e + shift) for s, e in chunk_sentences(prepared, chunk)]
+
+
+def chunk_encoding(prepared: PreparedDocument, chunk: Chunk) -> Tokens | None:
+    """The encoder's input for a chunk (word-piece ids with [CLS] and [SEP], each piece's character span in
+    :func:`embedding_text`), put together from the word pieces the chunker counted; ``None`` when they cannot
+    be, and the text must be tokenised whole.
+
+    The tokenizer splits words at whitespace before it cuts them into pieces, so the pieces of sentences
+    separated by whitespace, and of a headline before its newline, are the pieces of the joined text. Two
+    pieces of a sentence cut inside a word (no whitespace between them) are not: such a chunk returns
+    ``None``. The result equals ``tokenizer.encode(embedding_text(...))``, truncation included (a test
+    compares them on the whole news corpus).
+    """
+    if prepared.sentence_tokens is None or prepared.title_tokens is None:
+        return None
+    text = prepared.document.text
+    shift = len(embedding_text(prepared.document, chunk)) - (chunk.end - chunk.start) - chunk.start
+    ids: list[int] = []
+    offsets: list[Span] = []
+    if chunk.start != 0:
+        ids.extend(prepared.title_tokens[0])
+        offsets.extend(prepared.title_tokens[1])
+    previous = -1
+    for (start, end), (unit_ids, unit_offsets) in zip(
+        prepared.sentences, prepared.sentence_tokens, strict=True
+    ):
+        if start < chunk.start or end > chunk.end:
+            continue
+        if previous >= 0 and (previous == start or not text[previous:start].isspace()):
+            return None
+        previous = end
+        ids.extend(unit_ids)
+        at = start + shift
+        offsets.extend((s + at, e + at) for s, e in unit_offsets)
+    cls, sep = special_token_ids()
+    room = MAX_TOKENS - 2
+    return [cls, *ids[:room], sep], [(0, 0), *offsets[:room], (0, 0)]
 
 
 def sentence_vectors(
@@ -145,12 +187,9 @@ def prepare_document(
     validate_doc_id(article.id)  # loaders check ids too; articles built in code come through here alone
     check_size(article, limits)
     document = clean_document(article)
+    counter = RecordingTokenCounter()
     units = sentence_units(
-        document.text,
-        split_sentences(document.text),
-        chunk_tokens,
-        limits.max_chunk_chars,
-        minilm_token_counts,
+        document.text, split_sentences(document.text), chunk_tokens, limits.max_chunk_chars, counter
     )
     chunks = pack_chunks(document.id, document.text, units, chunk_tokens, limits.max_chunk_chars)
     if not chunks:
@@ -161,7 +200,15 @@ def prepare_document(
             f"the article makes {len(chunks):,} chunks, over the {limits.max_chunks:,}-chunk limit "
             "(NEWSDESK_MAX_CHUNKS_PER_DOCUMENT raises it)",
         )
-    return PreparedDocument(document, document_version(document), chunks, [span for span, _ in units])
+    spans = [span for span, _ in units]
+    return PreparedDocument(
+        document,
+        document_version(document),
+        chunks,
+        spans,
+        [counter.tokens(document.text[s:e]) for s, e in spans],
+        counter.tokens(document.title),
+    )
 
 
 def check_size(article: Article, limits: DocumentLimits) -> None:
@@ -487,22 +534,23 @@ class _BatchEmbedder:
         return waiting or self.writer.touches(batch)
 
     def submit(self, batch: Sequence[PreparedDocument], replaced: set[str]) -> None:
-        texts, spans = [], []
+        texts, spans, tokens = [], [], []
         for prepared in batch:
             for chunk in prepared.chunks:
                 text, chunk_spans = chunk_input(prepared, chunk)
                 texts.append(text)
                 spans.append(chunk_spans)
+                tokens.append(chunk_encoding(prepared, chunk))
         future: Future[list[ChunkEmbedding]]
         if texts and self._workers == 0:
             self._workers = self.embedder.encoder.workers
             if self._workers > 1:
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="newsdesk-embed")
         if texts and self._pool is not None:
-            future = self._pool.submit(self.embedder.embed_chunks, texts, spans, True)
+            future = self._pool.submit(self.embedder.embed_chunks, texts, spans, True, tokens=tokens)
         else:
             future = Future()
-            future.set_result(self.embedder.embed_chunks(texts, spans) if texts else [])
+            future.set_result(self.embedder.embed_chunks(texts, spans, tokens=tokens) if texts else [])
         self._in_flight.append((batch, future, replaced))
         while len(self._in_flight) >= max(1, self._workers):
             self._write_oldest()

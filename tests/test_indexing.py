@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from ingest.catalog import PendingWrite, chunk_ids
 from ingest.models import Article
 
@@ -126,10 +128,10 @@ def test_a_failed_embedding_of_a_batch_in_flight_fails_the_ingest_and_writes_no_
     monkeypatch.setattr(fresh_engine.indexer, "batch_documents", 2)
     real = fresh_engine.embedder.embed_chunks
 
-    def embed_chunks(texts, spans, parallel=True):
+    def embed_chunks(texts, spans, parallel=True, **options):
         if any("poison" in t for t in texts):
             raise RuntimeError("the encoder failed")
-        return real(texts, spans, parallel)
+        return real(texts, spans, parallel, **options)
 
     monkeypatch.setattr(fresh_engine.embedder, "embed_chunks", embed_chunks)
     articles = [article(f"b{i}", f"Story number {i} happened.") for i in range(6)]
@@ -185,3 +187,31 @@ def test_an_error_from_the_article_source_reaches_the_caller_and_stops_the_threa
     next(endless)
     endless.close()  # a consumer that stops early stops the producer too
     assert not any(t.name == "newsdesk-prepare" for t in threading.enumerate())
+
+
+@pytest.mark.parametrize(
+    "title, body",
+    [
+        ("Budget passes", "The council met on Monday. It voted 7-2 for the budget.\n\nThe mayor said so."),
+        ("T" * 900 + " long headline", "A sentence after a headline longer than the model reads. " * 30),
+        ("Café owners", "Zoë’s café re-opened.Prices rose by 5%. 北京 hosted talks. " * 20),
+        ("No spaces", "x" * 5000 + " and then words. " + "Another sentence here. " * 40),
+    ],
+)
+def test_a_chunks_encoder_input_put_together_from_its_sentences_is_the_tokenizers(title, body):
+    """The ingest does not tokenise a chunk again: its sentences' word pieces (the chunker counted them) make
+    the encoder's input, which must be exactly what the tokenizer makes of the text, or None."""
+    from ingest.embedding import bundled_model_path, load_tokenizer
+    from ingest.indexing import chunk_encoding, embedding_text, prepare_document
+
+    tokenizer = load_tokenizer(bundled_model_path())
+    prepared = prepare_document(article("t1", body, title=title), 180)
+    assembled = 0
+    for chunk in prepared.chunks:
+        found = chunk_encoding(prepared, chunk)
+        if found is None:  # pieces of a word cut where there is no space: tokenised whole
+            continue
+        assembled += 1
+        encoding = tokenizer.encode(embedding_text(prepared.document, chunk))
+        assert (list(found[0]), list(found[1])) == (encoding.ids, encoding.offsets)
+    assert assembled >= len(prepared.chunks) // 2
