@@ -53,7 +53,7 @@ from service.settings import Settings
 if TYPE_CHECKING:
     from ingest.embedding import Batch
 
-SECTIONS = ("encoder", "ingest", "textbook", "http", "scale")
+SECTIONS = ("encoder", "ingest", "textbook", "http", "scale", "news_ingest")
 GENERATOR_SEED = 2026  # the seed of eval/datasets/synthetic_*: the golden questions' articles come first
 FILLER_NOISE = 0.5  # Gaussian noise (norm) added to a real unit vector: cosine ~0.9 to its source
 FILLER_PREFIX = "fill-"
@@ -64,6 +64,7 @@ TARGET_DOCS = 10_000  # the issue's memory target is for an ingest of 10k articl
 class BenchOptions:
     articles: int = 1000
     ingest_articles: int | None = None  # the memory run; None: the throughput run is the memory run
+    news_articles: int | None = None  # news_ingest: the first this many of the real news corpus; None: all
     ask_chunks: int = 100_000
     scale: tuple[int, ...] = (10_000, 100_000, 1_000_000)
     concurrency: tuple[int, ...] = (1, 4, 16)
@@ -84,6 +85,8 @@ class BenchOptions:
         ]
         if self.ingest_articles is not None and self.ingest_articles < 1:
             problems.append("ingest_articles must be at least 1")
+        if self.news_articles is not None and self.news_articles < 1:
+            problems.append("news_articles must be at least 1")
         if not self.scale or min(self.scale) < 1:
             problems.append("scale needs one or more sizes of at least 1 chunk")
         if not self.concurrency or min(self.concurrency) < 1:
@@ -96,6 +99,7 @@ class BenchOptions:
 
 
 QUICK = {"articles": 12, "ask_chunks": 400, "scale": (200, 400), "requests": 4, "queries": 5}
+QUICK["news_articles"] = 20  # news_ingest: eval/bench_news_ingest.py
 
 
 # ------------------------------------------------------------------------------------------------ corpus
@@ -937,6 +941,9 @@ def targets(result: dict[str, Any], options: BenchOptions) -> list[Target]:
         status = "partial"
     note = f"{memory.get('articles', '?')} articles ingested"
     found.append(Target("ingest peak RSS MiB", peak, f"< 2048 for {TARGET_DOCS} articles", status, note))
+    from eval.bench_news_ingest import news_ingest_targets
+
+    found.extend(Target(*row) for row in news_ingest_targets(result))  # issue 24: real-corpus ingest
     return found
 
 
@@ -1135,6 +1142,11 @@ def run_bench(settings: Settings, options: BenchOptions, log: Callable[[str], No
             sections.append(("http", lambda: section_http(run)))
         if "scale" in selected:
             sections.append(("scale", lambda: section_scale(run)))
+        if "news_ingest" in selected:
+            from eval.bench_news_ingest import section_news_ingest
+
+            news = (settings, scratch / "news-ingest", options.news_articles)
+            sections.append(("news_ingest", lambda: section_news_ingest(*news)))
         for name, measure in sections:
             log(f"bench: {name} ...")
             mark = time.perf_counter()
@@ -1214,6 +1226,11 @@ def format_table(result: dict[str, Any]) -> str:
         header = ["chunks", "hybrid p50", "hybrid p95", "dense p50", "bm25 p50", "RSS MiB", "build s"]
         header.append("vectors")
         lines += ["", "Retrieval at scale (ms)", *_table(header, rows)]
+    from eval.bench_news_ingest import NEWS_TABLE_HEADER, news_table_rows
+
+    if news_rows := news_table_rows(result):
+        title = f"Ingest of the real news corpus, whole processes ({result['news_ingest']['corpus']['name']})"
+        lines += ["", title, *_table(NEWS_TABLE_HEADER, news_rows)]
     keys = ("name", "measured", "target", "status", "note")
     rows = [[t[k] for k in keys] for t in result.get("targets", [])]
     lines += ["", "Targets", *_table(["target", "measured", "wanted", "status", "note"], rows)]

@@ -587,6 +587,11 @@ def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     type=click.IntRange(1),
     help="Articles for the peak-memory ingest, if not --articles (the issue's target: 10000).",
 )
+@click.option(
+    "--news-articles",
+    type=click.IntRange(1),
+    help="news_ingest: the first N articles of DATA_DIR/corpora/news.jsonl (default: all of it).",
+)
 @click.option("--ask-chunks", type=click.IntRange(1), help="Chunks in the /v1/ask index (default 100000).")
 @click.option(
     "--scale",

@@ -192,5 +192,41 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
     growth = next(t for t in result["targets"] if t["name"] == "retrieval latency growth")
     assert growth["measured"] == steepest
     statuses = {t["name"]: t["status"] for t in result["targets"]}
-    assert len(statuses) == 6 and "not-run" not in statuses.values()
+    assert len(statuses) == 6 + 2 and "not-run" not in statuses.values()  # + eval/bench_news_ingest.py's
     assert "Targets" in format_table(result)
+
+
+def test_quick_run_ingests_the_sample_as_whole_processes_when_the_news_corpus_is_absent(quick_run):
+    from eval.bench_news_ingest import EFFICIENCY_NAME, SPEEDUP_NAME
+
+    result = json.loads(quick_run[0].stdout)
+    news = result["news_ingest"]
+    assert news["corpus"]["name"] == "sample" and not news["corpus"]["full"]  # no news.jsonl in a fresh dir
+    ours, theirs = news["newsdesk"], news["textbook"]
+    assert ours["articles"] == theirs["articles"] == news["corpus"]["articles"] > 0 and ours["failed"] == 0
+    for side in (ours, theirs):
+        assert side["wall_s"] > 0 and side["cpu_s"] > 0 and side["peak_rss_mib"] > 0 and side["chunks"] > 0
+    # Encoder CPU over the ingest's, both measured inside the same `newsdesk ingest` process.
+    assert 0 < ours["encoder_cpu_s"] <= ours["ingest_cpu_s"] <= ours["cpu_s"]
+    assert news["pipeline_efficiency_cpu"] == round(ours["encoder_cpu_s"] / ours["ingest_cpu_s"], 3)
+    assert news["speedup"] == round(theirs["wall_s"] / ours["wall_s"], 2)
+    statuses = {t["name"]: t["status"] for t in result["targets"]}
+    for name in (SPEEDUP_NAME, EFFICIENCY_NAME):
+        assert statuses[name] in ("partial", "fail"), name  # the sample is not the full corpus
+    assert "Ingest of the real news corpus" in format_table(result)
+
+
+def test_news_corpus_for_the_bench_is_the_first_lines_of_news_jsonl(tmp_path):
+    from eval.bench_news_ingest import corpus_for_bench
+    from service.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    path, info = corpus_for_bench(settings, 3, tmp_path)
+    assert info["name"] == "sample" and not info["full"] and path.exists()
+    news = tmp_path / "data" / "corpora" / "news.jsonl"
+    news.parent.mkdir(parents=True)
+    news.write_text("".join(json.dumps({"id": f"n{i}", "text": "Words."}) + "\n" for i in range(5)))
+    path, info = corpus_for_bench(settings, 3, tmp_path / "work")
+    assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == ["n0", "n1", "n2"]
+    assert (info["name"], info["articles"], info["source_articles"], info["full"]) == ("news", 3, 5, False)
+    assert corpus_for_bench(settings, None, tmp_path)[0] == news
