@@ -25,6 +25,7 @@ import numpy as np
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
 from service.name_matching import mentions_name
+from service.word_encoder import embed_words
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
 TIME_ORDER_WORDS = {"before", "after", "until", "first", "last", "since", "during", "previously", "formerly"}
@@ -94,7 +95,7 @@ class WordVectors:
         with self._lock:
             missing = [w for w in dict.fromkeys(words) if w not in self._cache]
         if missing:
-            computed = self.embedder.embed_documents(missing)
+            computed = embed_words(self.embedder, missing)  # fp32, batched by length: service/word_encoder
             with self._lock:
                 for word, vector in zip(missing, computed, strict=True):
                     self._cache[word] = vector

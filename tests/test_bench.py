@@ -66,11 +66,12 @@ def test_latency_summary_percentiles():
 
 def test_targets_below_target_size_are_partial_and_missing_ones_not_run():
     result = {
-        "http": {"index_chunks": 500, "levels": [{"concurrency": 4, "p95_ms": 100.0}]},
+        "http": {"index_chunks": 500, "levels": [{"concurrency": 1, "p95_ms": 100.0, "ok": 4}]},
         "ingest": {"articles": 10, "peak_rss_mib": 900.0},
     }
     by_name = {t.name: t for t in targets(result, BenchOptions())}
-    assert by_name["/v1/ask p95 ms at concurrency 4"].status == "partial"
+    assert by_name["/v1/ask p95 / CPU-bound floor at concurrency 1"].status == "partial"  # 4 asks: no p95
+    assert by_name["/v1/ask p95, real news corpus / sample corpus"].status == "not-run"
     assert by_name["ingest peak RSS MiB"].status == "partial"
     assert by_name["retrieval latency growth"].status == "not-run"
     assert by_name["ingest articles/s vs the textbook pipeline"].status == "not-run"
@@ -146,7 +147,8 @@ def test_quick_run_prints_one_json_document_with_every_section(quick_run):
     completed, scratch = quick_run
     result = json.loads(completed.stdout)  # --json-only: nothing else on stdout
     assert json.loads((scratch / "out.json").read_text()) == result
-    for section in ("machine", "settings", "corpus", "encoder", "ingest", "textbook", "http", "scale"):
+    sections = ("machine", "settings", "corpus", "encoder", "ingest", "textbook", "http", "news_ask", "scale")
+    for section in sections:
         assert section in result, section
     assert result["machine"]["cpus"] >= 1
     encoder = result["encoder"]
@@ -192,7 +194,9 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
     growth = next(t for t in result["targets"] if t["name"] == "retrieval latency growth")
     assert growth["measured"] == steepest
     statuses = {t["name"]: t["status"] for t in result["targets"]}
-    assert len(statuses) == 6 + 2 and "not-run" not in statuses.values()  # + eval/bench_news_ingest.py's
+    # + eval/bench_news_ingest.py's 2; eval/bench_news_ask.py's 3 queueing ratios and 1 for the real corpus,
+    # in place of the retired p95 at concurrency 4
+    assert len(statuses) == 6 + 2 + 3 and "not-run" not in statuses.values()
     assert "Targets" in format_table(result)
 
 
@@ -230,3 +234,54 @@ def test_news_corpus_for_the_bench_is_the_first_lines_of_news_jsonl(tmp_path):
     assert [json.loads(line)["id"] for line in path.read_text().splitlines()] == ["n0", "n1", "n2"]
     assert (info["name"], info["articles"], info["source_articles"], info["full"]) == ("news", 3, 5, False)
     assert corpus_for_bench(settings, None, tmp_path)[0] == news
+
+
+def test_queueing_floor_is_concurrency_over_cores_times_one_answer_and_never_below_one():
+    from eval.bench_news_ask import queueing_floor, queueing_ratios
+
+    assert queueing_floor(100.0, 1, 2) == 100.0 and queueing_floor(100.0, 4, 2) == 200.0
+    assert queueing_floor(100.0, 16, 32) == 100.0
+    levels = [{"concurrency": c, "p95_ms": p, "ok": 64} for c, p in ((1, 100.0), (4, 250.0), (16, 1000.0))]
+    ratios = {r["concurrency"]: r["ratio"] for r in queueing_ratios({"levels": levels}, 2)}
+    assert ratios == {1: 1.0, 4: 1.25, 16: 1.25}
+    found = {t.name: t for t in targets({"http": {"cores": 2, "levels": levels}}, BenchOptions())}
+    assert found["/v1/ask p95 / CPU-bound floor at concurrency 4"].status == "pass"
+
+
+def test_quick_run_asks_the_sample_beside_a_stand_in_for_the_real_corpus(quick_run):
+    news = json.loads(quick_run[0].stdout)["news_ask"]  # a fresh data dir holds no news.jsonl
+    assert "stand-in" in news["news"]["note"]
+    for name in ("sample", "news"):
+        assert news[name]["requests"] == news[name]["questions"] > 0 and news[name]["errors"] == 0
+        assert news[name]["cpu_p95_ms"] is not None and "rerank" in news[name]["server_steps_ms"]
+    assert news["p95_ratio"] == round(news["news"]["p95_ms"] / news["sample"]["p95_ms"], 2)
+
+
+def test_scale_filler_from_the_real_corpus_is_its_sentences_and_the_news_questions(tmp_path):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from eval.bench import FillerPool
+    from eval.bench_news_filler import scale_inputs
+    from service.settings import Settings
+
+    news = tmp_path / "data" / "corpora" / "news.jsonl"
+    news.parent.mkdir(parents=True)
+    text = "Ministers met in Town{0} on Monday. They agreed a budget of {0} million euros."
+    rows = [
+        {"id": f"n{i}", "title": f"Headline {i}", "text": text.format(i), "source": "www.rte.ie",
+         "published": f"2017-01-0{i}"}
+        for i in range(1, 4)
+    ]  # fmt: skip
+    news.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    pool = FillerPool(["Synthetic."], ["Town"], ["Wire"], np.eye(4, dtype=np.float32))
+    run = SimpleNamespace(settings=Settings(data_dir=tmp_path / "data"), options=SimpleNamespace(requests=4),
+                          pool=pool, questions=lambda n: ["synthetic?"] * n)  # fmt: skip
+    filled, questions, filler = scale_inputs(run, 7)
+    assert any("million euros" in sentence for sentence in filled.sentences)
+    assert "Synthetic." not in filled.sentences and filled.sources == ["www.rte.ie"]
+    assert filled.vectors.shape == (4, 4) and "synthetic" in filler["vectors"]  # vectors stay perturbed
+    assert len(questions) == 7 and questions[0] != "synthetic?" and filler["corpus"] == str(news)
+    news.unlink()
+    assert scale_inputs(run, 2)[1] == ["synthetic?"] * 2  # no corpus: the synthetic filler, as before
