@@ -683,7 +683,7 @@ SCALE_RETRIEVERS = ("hybrid", "dense", "keyword")
 
 def _retrieval_child(settings: Settings, questions: Sequence[str]) -> dict[str, Any]:
     from service.engine import Newsdesk
-    from service.retrieval import NewsQuery
+    from service.retrieve.retrievers import NewsQuery
 
     opened = time.perf_counter()
     engine = Newsdesk(settings)

@@ -38,7 +38,7 @@ def friendly_errors(command: F) -> F:
         except (OSError, ValueError) as error:
             raise click.ClickException(str(error)) from error
         except RuntimeError as error:
-            from service.llm import LLMError  # an unreachable or failing language model backend
+            from service.answer.llm import LLMError  # an unreachable or failing language model backend
 
             if isinstance(error, LLMError):
                 raise click.ClickException(str(error)) from error
@@ -50,7 +50,7 @@ def friendly_errors(command: F) -> F:
 @contextmanager
 def open_engine(ctx: click.Context, writing: bool = False) -> Iterator[Any]:
     from service.engine import Newsdesk
-    from service.server_lock import ServerLock
+    from service.ops.server_lock import ServerLock
 
     settings = settings_from(ctx)
     if writing and not settings.chroma_host:
@@ -139,7 +139,7 @@ def ask(
     """Answer QUESTION from the indexed articles, with numbered citations."""
     from pydantic import ValidationError
 
-    from service.schemas import AskRequest, over_question_limit
+    from service.api.schemas import AskRequest, over_question_limit
 
     problem = over_question_limit(question.strip(), settings_from(ctx).max_question_chars)
     if problem is not None:
@@ -238,12 +238,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     """
     from service.api import create_app
     from service.api.logging import configure_logging, logging_config
-    from service.api.serving import serve as serve_one
-    from service.server_lock import ServerLock
+    from service.ops.server_lock import ServerLock
+    from service.ops.serving import serve as serve_one
 
     settings = settings_from(ctx).model_copy(update={"ingest_sample_if_empty": sample})
     if settings.answerer != "extractive":
-        from service.llm import generator_from_settings
+        from service.answer.llm import generator_from_settings
 
         generator_from_settings(
             settings
@@ -294,7 +294,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     default=Path("answerability_model.json"),
     show_default=True,
     help="Where to write the fitted judge (point NEWSDESK_ANSWERABILITY_MODEL at it, or copy it over "
-    "service/answerability_model.json to ship it).",
+    "service/judge/answerability_model.json to ship it).",
 )
 @click.pass_context
 @friendly_errors
@@ -517,7 +517,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     and chunk counts that disagree. Exit status 0 when the stores agree (or were repaired), 1 otherwise.
     """
     from ingest import consistency
-    from service.server_lock import ServerLock
+    from service.ops.server_lock import ServerLock
     from service.stores import open_stores
 
     settings = settings_from(ctx)

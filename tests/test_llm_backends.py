@@ -25,7 +25,7 @@ QUESTION = "How many emails did WikiLeaks release on Wednesday?"
 def gguf():
     pytest.importorskip("llama_cpp", reason="the local-llm extra is not installed")
     pytest.importorskip("llama_index.llms.llama_cpp", reason="the local-llm extra is not installed")
-    from service.llm import bundled_gguf_path
+    from service.answer.llm import bundled_gguf_path
 
     return bundled_gguf_path()
 

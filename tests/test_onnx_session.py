@@ -47,7 +47,7 @@ def test_chunk_and_sentence_vectors_are_the_same_embedded_in_parallel_or_on_one_
 
 
 def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
-    from service.cross_encoder import CrossEncoder
+    from service.judge.cross_encoder import CrossEncoder
 
     question = "When did the council approve the budget?"
     passages = [
@@ -65,7 +65,7 @@ def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
 
 def test_cross_encoder_pairs_are_not_padded_to_the_tokenizer_files_fixed_length():
     """The reranker's tokenizer.json pads to 512 tokens: ten times the work for a sentence-long pair."""
-    from service.cross_encoder import CrossEncoder
+    from service.judge.cross_encoder import CrossEncoder
 
     encoder = CrossEncoder(workers=1)
     encoder.warm_up()
@@ -97,7 +97,7 @@ def test_sessions_keep_residual_adds_and_layer_norms_unfused(tmp_path):
     import onnxruntime as ort
 
     from ingest.onnx_session import session_arguments
-    from service.cross_encoder import bundled_model_dir
+    from service.judge.cross_encoder import bundled_model_dir
 
     options, disabled = session_arguments()
     options.optimized_model_filepath = str(tmp_path / "optimized.onnx")

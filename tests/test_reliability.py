@@ -19,13 +19,14 @@ from chromadb.errors import InternalError
 from ingest.documents import derive_title
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from service.answering import Draft, choose_passages, cite
+from service.answer.extractive import choose_passages, cite
+from service.answer.types import Draft
 from service.api import create_app
-from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from service.engine import Newsdesk, sample_corpus_path
-from service.evidence import evidence_sentences
-from service.jobs import IngestJobs
-from service.retrieval import NewsQuery
+from service.jobs.sqlite import IngestJobs
+from service.judge.cross_encoder import MAX_TOKENS, CrossEncoder
+from service.judge.evidence import evidence_sentences
+from service.retrieve.retrievers import NewsQuery
 from service.settings import Settings
 from tests.conftest import app_client
 from tests.live_server import serve_in_thread

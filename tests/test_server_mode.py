@@ -222,7 +222,7 @@ def test_servers_share_one_chroma_server_and_data_dir(
         server.wait_until_ready(f"{url}/healthz", timeout=START_TIMEOUT_S)
     for port in ports:  # the container's HEALTHCHECK probe, against a real server
         probe = subprocess.run(
-            [sys.executable, "-m", "service.healthcheck"],
+            [sys.executable, "-m", "service.ops.healthcheck"],
             env={**os.environ, "NEWSDESK_PORT": str(port)},
             capture_output=True,
             text=True,

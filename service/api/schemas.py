@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ingest.catalog import DocumentFilter, DocumentRecord
-from service.answering import Answer, Citation
+from service.answer.types import Answer, Citation
 
 MAX_HISTORY_TURNS = 50
 MAX_TURN_CHARS = 20_000

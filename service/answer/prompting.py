@@ -4,7 +4,7 @@ Article text is untrusted. A story may quote "ignore previous instructions..." o
 tag, so every source sits inside ``<source id="n">...</source>`` with ``&``, ``<`` and ``>`` escaped: no text
 inside an article can close its block or open a new one. The instructions come first and are repeated after
 the sources (the model reads the reminder last), and they say that source text is data, never instructions.
-Verification still checks whatever comes back (``service.verification``).
+Verification still checks whatever comes back (``service.answer.verification``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.answering import Citation, JudgedPassage, passages_overlap
-from service.cross_encoder import sigmoid
+from service.answer.types import Citation
+from service.judge.cross_encoder import sigmoid
+from service.judge.evidence_judge import JudgedPassage, passages_overlap
 
 INSTRUCTIONS = (
     "Answer the question using only the numbered sources below. Write one to three short sentences. End "

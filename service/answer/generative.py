@@ -2,8 +2,8 @@
 
 The evidence judge goes first, exactly as for the extractive answerer: when no passage clears the refusal
 threshold the answer is the refusal and the model is never called. Otherwise the model sees the best judged
-passages as numbered sources (``service.prompting``), its output is verified sentence by sentence as it
-streams (``service.verification``), and when no sentence survives the answer is the extractive one.
+passages as numbered sources (``service.answer.prompting``), its output is verified sentence by sentence as it
+streams (``service.answer.verification``), and when no sentence survives the answer is the extractive one.
 """
 
 from __future__ import annotations
@@ -14,24 +14,22 @@ from contextlib import closing
 
 from llama_index.core.schema import NodeWithScore
 
-from service.answering import (
+from service.answer.extractive import choose_passages, cite
+from service.answer.llm import TextGenerator
+from service.answer.prompting import GroundedPrompt, prompt_sources
+from service.answer.types import (
     Answer,
     AnswerEvent,
     Draft,
-    EvidenceJudge,
     Final,
-    JudgedPassage,
     Verification,
     Verified,
-    choose_passages,
-    cite,
     refusal,
     stream_finished,
     word_chunks,
 )
-from service.llm import TextGenerator
-from service.prompting import GroundedPrompt, prompt_sources
-from service.verification import AnswerVerifier, SupportScorer
+from service.answer.verification import AnswerVerifier, SupportScorer
+from service.judge.evidence_judge import EvidenceJudge, JudgedPassage
 
 
 class GenerativeAnswerer:

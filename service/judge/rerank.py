@@ -13,7 +13,7 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import NodeWithScore, QueryBundle
 from pydantic import PrivateAttr
 
-from service.answering import EvidenceJudge
+from service.judge.evidence_judge import EvidenceJudge
 
 SENTENCES_PER_CHUNK = 1
 

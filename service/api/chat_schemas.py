@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from service.answering import Answer
-from service.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS, CitationOut, SearchFilters
+from service.answer.types import Answer
+from service.api.schemas import MAX_HISTORY_TURNS, MAX_TURN_CHARS, CitationOut, SearchFilters
 
 
 class ContentPart(BaseModel):

@@ -1,4 +1,4 @@
-"""``python -m service.healthcheck``: exit 0 when the server on this machine answers ``/healthz``.
+"""``python -m service.ops.healthcheck``: exit 0 when the server on this machine answers ``/healthz``.
 
 The container's HEALTHCHECK runs it every half minute, so it uses the standard library only and starts in
 milliseconds instead of importing the models; the slim image has no curl.

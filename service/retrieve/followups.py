@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from service.answering import REFUSAL
+from service.answer.types import REFUSAL
 
 EntityKind = Literal["person", "group"]
 

@@ -1,4 +1,4 @@
-"""Bulk ingest jobs in PostgreSQL, which any API host claims: the twin of :class:`service.jobs.IngestJobs`.
+"""Bulk ingest jobs in PostgreSQL, which any API host claims: the twin of ``service.jobs.sqlite.IngestJobs``.
 
 A job is accepted by one host and written, with its articles, to the shared database in one transaction:
 from then on it survives that host. Every host runs one worker that claims the oldest queued job with
@@ -32,7 +32,7 @@ from ingest.indexing import IngestReport
 from ingest.loading import LoadError
 from ingest.models import Article
 from ingest.postgres import KEEPALIVES, create_schema
-from service.jobs import JOB_FAILED, OWNER, Job, JobItems, error_entries, now_iso
+from service.jobs.sqlite import JOB_FAILED, OWNER, Job, JobItems, error_entries, now_iso
 
 log = logging.getLogger("newsdesk.jobs")
 

@@ -6,8 +6,9 @@ sentence by sentence:
 1. markers are parsed (``[2]``, ``[1, 3]``, ``[1][3]``, ``[Source 2]``); a marker that names no source in the
    prompt is removed;
 2. each sentence's *support* is measured against the snippets it cites: the share of its content words
-   (names included) found there, by stem or as a MiniLM near-synonym (``service.answerability``), and every
-   number in it must appear in them literally: a wrong figure or date is news' commonest invented detail;
+   (names included) found there, by stem or as a MiniLM near-synonym (``service.judge.answerability``), and
+   every number in it must appear in them literally: a wrong figure or date is news' commonest invented
+   detail;
 3. a sentence under ``support_threshold`` is **dropped**, not marked: the API promises that every sentence
    it returns rests on a quoted snippet, and a marked claim would still be in front of the reader. A sentence
    that cites nothing is kept only if one source supports it on its own, and that source is cited. A
@@ -30,8 +31,14 @@ from dataclasses import dataclass, replace
 
 from ingest.chunking import split_sentences
 from ingest.keyword_index import STOPWORDS, analyze
-from service.answerability import GENERIC_WORDS, TIME_ORDER_WORDS, WordVectors, word_coverage, word_tokens
-from service.answering import Answer, Citation, Verification
+from service.answer.types import Answer, Citation, Verification
+from service.judge.answerability import (
+    GENERIC_WORDS,
+    TIME_ORDER_WORDS,
+    WordVectors,
+    word_coverage,
+    word_tokens,
+)
 
 # "[2]", "[1, 3]", "[1; 3]", "[Source 2]", "[source 1, 2]"; several in a row are read one by one.
 MARKER = re.compile(

@@ -1,4 +1,4 @@
-"""``python -m service.warm_up``: load every model and answer one question over the sample corpus.
+"""``python -m service.ops.warm_up``: load every model and answer one question over the sample corpus.
 
 The Docker build runs it with the hub switched off, so an image whose models would need the network fails
 to build instead of failing at its first question. It works in a throwaway data directory.

@@ -5,9 +5,9 @@ retire?" scores high on any sentence about Trumka that holds a date. What separa
 passage speaks to the question's *focus*, the words that are not names: "retire", "salary", "first meet".
 Each focus word must be found near the passage (the sentence, the one before and the one after), literally
 (same stem) or as a near-synonym (MiniLM word vectors: "knew" ~ "aware", "stay" ~ "remain"). Years are
-the date rules' business (``service.temporal``).
+the date rules' business (``service.judge.dates``).
 
-These checks are signals: how much each counts is learned (service.judge_model, ``newsdesk calibrate``).
+These checks are signals: how much each counts is learned (service.judge.model, ``newsdesk calibrate``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import numpy as np
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
-from service.name_matching import mentions_name
+from service.judge.name_matching import mentions_name
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
 TIME_ORDER_WORDS = {"before", "after", "until", "first", "last", "since", "during", "previously", "formerly"}
@@ -249,7 +249,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
             if label in _NAME_LABELS
         ]
     else:
-        from service.followups import find_entities
+        from service.retrieve.followups import find_entities
 
         found = [(e.text, e.kind == "person", e.kind == "group") for e in find_entities(question)]
     names: dict[str, QuestionName] = {}

@@ -80,7 +80,7 @@ JobItems = Callable[[], Iterable[Article | LoadError]]
 
 class JobQueue(Protocol):
     """Bulk ingest jobs as the API uses them: :class:`IngestJobs` (in the catalog's SQLite file, run by the
-    process that accepted them) and :class:`service.jobs_postgres.PostgresIngestJobs` (a queue in PostgreSQL
+    process that accepted them) and :class:`service.jobs.postgres.PostgresIngestJobs` (a queue in PostgreSQL
     that any host claims, and another finishes if that host dies)."""
 
     def mark_interrupted(self) -> int: ...

@@ -22,7 +22,7 @@ from pathlib import Path
 FEATURES = (
     "logit",  # cross-encoder relevance of the passage to the question
     "logit_gap",  # this logit minus the best logit among the question's candidates (0 for the best)
-    "date_penalty",  # wrong or unconfirmed years and months (service.temporal)
+    "date_penalty",  # wrong or unconfirmed years and months (service.judge.dates)
     "attribution",  # 1 when "what did X say" meets no words from X
     "type_missing",  # 1 when a who / when / how-many question meets a passage with no person / date / count
     "vague_date",  # 1 when a date question meets only a weekday or "last week"
@@ -99,7 +99,7 @@ class AnswerabilityModel:
 
 
 def bundled_model_path() -> Path:
-    return Path(str(resources.files("service") / "answerability_model.json"))
+    return Path(str(resources.files("service.judge") / "answerability_model.json"))
 
 
 def sigmoid(x: float) -> float:

@@ -2,7 +2,7 @@
 
 ``DenseRetriever`` (Chroma) and ``KeywordRetriever`` (tantivy BM25) each return the catalog's current chunks;
 ``HybridRetriever`` fuses any weighted set of retrievers with reciprocal rank fusion and an optional recency
-preference. Reranking is a node postprocessor (``service.reranking``) applied on top.
+preference. Reranking is a node postprocessor (``service.judge.rerank``) applied on top.
 
 Fusing ``ChunkSearch`` retrievers (both of ours), the hybrid skips llama-index's ``retrieve`` for them: it
 runs their raw searches at once (tantivy, Chroma and onnxruntime release the GIL), checks which hits the

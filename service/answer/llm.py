@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from service.prompting import GroundedPrompt
+from service.answer.prompting import GroundedPrompt
 from service.settings import Settings
 
 # A base model continues past its answer ("Question: ..." and a new exchange): stop it there. Not at a

@@ -1,25 +1,23 @@
-"""Answers with numbered citations; the extractive answerer is the offline default.
+"""The evidence judge: how well each sentence of the retrieved chunks answers the question.
 
-The extractive answerer quotes the evidence sentences that best answer the question, judged by the
-cross-encoder. It refuses (``grounded=False``, no citations) when the best judged passage scores under the
-calibrated threshold: lexical overlap alone cannot tell "about the right people" from "answers the question".
+The cross-encoder's relevance logit is one signal among the judge's checks (dates, attribution, answer type,
+names, the question's focus words, lexical and dense similarity); the learned answerability model
+(``service.judge.model``) ranks the passages by them and says how sure it is that the best one answers.
+The reranker and every answerer use the same judge.
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 import numpy as np
 from llama_index.core.schema import NodeWithScore
 
-from ingest.chunking import split_sentences
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
-from service.answerability import (
+from service.judge.answerability import (
     ANSWER_TYPE_PENALTY,
     WordVectors,
     answer_type,
@@ -34,15 +32,10 @@ from service.answerability import (
     uncovered_share,
     words_to_embed,
 )
-from service.cross_encoder import CrossEncoder, sigmoid
-from service.direct_answer import (
-    DirectAnswer,
-    EntityFinder,
-    answer_candidates,
-    asked_kind,
-    find_direct_answer,
-)
-from service.evidence import (
+from service.judge.cross_encoder import CrossEncoder
+from service.judge.dates import date_mismatch_penalty
+from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind
+from service.judge.evidence import (
     EvidenceSentence,
     SentenceSplitCache,
     TermWeights,
@@ -50,111 +43,12 @@ from service.evidence import (
     lexical_overlap,
     preselect,
 )
-from service.judge_model import AnswerabilityModel
-from service.temporal import date_mismatch_penalty
+from service.judge.model import AnswerabilityModel
 
-REFUSAL = "The articles do not contain an answer to this question."
-
-# A second quoted passage must clear the threshold by this much (log-odds) and rank nearly as high.
-SECOND_PASSAGE_MARGIN = 0.0
-SECOND_PASSAGE_GAP = 2.5
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
-# Sentences an answer quotes at most: the answer, and what a reader needs around it.
-MAX_ANSWER_SENTENCES = 3
-
-
-@dataclass(frozen=True)
-class Citation:
-    """``snippet == document.text[start:end]``, exactly."""
-
-    n: int
-    doc_id: str
-    title: str
-    snippet: str
-    start: int
-    end: int
-    score: float
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What checking a generated answer did: sentences kept and dropped, markers removed, fallback taken."""
-
-    sentences: int  # sentences in the model's output
-    kept: int
-    dropped: int  # not supported by the snippets they cite (or by any snippet, when they cite none)
-    removed_markers: int  # [n] naming no source in the prompt
-    attributed: int  # sentences that cited nothing, kept with the source that supports them
-    fallback: bool  # nothing was supported: the answer is the extractive one
-
-
-@dataclass
-class Answer:
-    answer: str
-    grounded: bool
-    citations: list[Citation]
-    timings_ms: dict[str, float] = field(default_factory=dict)
-    query: str = ""  # the standalone query actually searched (after follow-up rewriting)
-    answerer: str = "extractive"
-    verification: Verification | None = None  # generative answerers only
-    direct_answer: DirectAnswer | None = None  # the date, number, name or place asked for, when one is
-
-
-def refusal(answerer: str = "extractive") -> Answer:
-    return Answer(answer=REFUSAL, grounded=False, citations=[], answerer=answerer)
-
-
-# --- streaming ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Draft:
-    """Text as it is written: a language model's raw output, or the extractive answer in word chunks."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Verified:
-    """A piece of the final answer text, released once verified; the pieces add up to ``Final.answer``."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Final:
-    answer: Answer
-
-
-AnswerEvent = Draft | Verified | Final
-
-_WORD_CHUNK = re.compile(r"\s*\S+")
-
-
-def word_chunks(text: str) -> list[str]:
-    """``text`` in pieces of one word each (with the space before it) that join back to ``text``."""
-    return _WORD_CHUNK.findall(text)
-
-
-def stream_finished(answer: Answer) -> Iterator[AnswerEvent]:
-    """A finished answer as a stream, so that clients have one code path whatever the answerer."""
-    for chunk in word_chunks(answer.answer):
-        yield Draft(chunk)
-        yield Verified(chunk)
-    yield Final(answer)
-
-
-class Answerer(Protocol):
-    name: str
-
-    def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer: ...
-
-    def stream(self, question: str, nodes: Sequence[NodeWithScore]) -> Iterator[AnswerEvent]:
-        """``Draft`` and ``Verified`` events, then exactly one ``Final``."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -352,127 +246,3 @@ def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:
 
 def passages_overlap(a: EvidenceSentence, b: EvidenceSentence) -> bool:
     return a.doc_id == b.doc_id and a.passage_start < b.end and b.passage_start < a.end
-
-
-def _same_words(a: str, b: str) -> bool:
-    first, second = set(a.lower().split()), set(b.lower().split())
-    return len(first & second) >= 0.8 * min(len(first), len(second))
-
-
-def choose_passages(judged: Sequence[JudgedPassage], threshold: float, limit: int) -> list[JudgedPassage]:
-    """The best passage if the model is confident enough it answers, plus close runners-up that add
-    something new (``threshold`` is in log-odds, like ``confidence``)."""
-    if not judged or judged[0].confidence < threshold:
-        return []
-    chosen = [judged[0]]
-    for candidate in judged[1:]:
-        if len(chosen) >= limit:
-            break
-        good_enough = (
-            candidate.confidence >= threshold + SECOND_PASSAGE_MARGIN
-            and candidate.score >= judged[0].score - SECOND_PASSAGE_GAP
-        )
-        if not good_enough:
-            break
-        if any(
-            passages_overlap(candidate.sentence, c.sentence)
-            or _same_words(candidate.sentence.passage, c.sentence.passage)
-            for c in chosen
-        ):
-            continue
-        chosen.append(candidate)
-    return chosen
-
-
-def cite(
-    passages: Sequence[JudgedPassage], splits: SentenceSplitCache, max_sentences: int = MAX_ANSWER_SENTENCES
-) -> tuple[str, list[Citation]]:
-    """Answer text with a ``[n]`` after every quoted sentence, and the citations it names.
-
-    No sentence is quoted twice (a wire story often repeats its lede word for word further down), and the
-    answer stops at ``max_sentences``: a reader wants the answer, not the article.
-    """
-    texts = splits.texts_and_spans([p.sentence.doc_id for p in passages])
-    parts: list[str] = []
-    citations: list[Citation] = []
-    quoted: list[str] = []
-    for passage in passages:
-        s = passage.sentence
-        text, spans = texts.get(s.doc_id, ("", []))
-        if s.document and text != s.document:  # deleted or replaced since it was judged: quote that version
-            text, spans = s.document, split_sentences(s.document)
-        n = len(citations) + 1
-        kept = []
-        for whole_start, whole_end in spans:
-            # A sentence cut across chunks (too long for one) is quoted as the piece the passage holds.
-            start, end = max(whole_start, s.passage_start), min(whole_end, s.end)
-            sentence = text[start:end]
-            if start >= end or any(_same_words(sentence, q) for q in quoted):
-                continue
-            if len(quoted) >= max_sentences:
-                break
-            quoted.append(sentence)
-            kept.append(f"{sentence} [{n}]")
-        if not kept:
-            continue
-        parts.extend(kept)
-        citations.append(
-            Citation(
-                n=n,
-                doc_id=s.doc_id,
-                title=s.title,
-                snippet=text[s.passage_start : s.end],
-                start=s.passage_start,
-                end=s.end,
-                score=round(sigmoid(passage.confidence), 4),
-            )
-        )
-    return " ".join(parts), citations
-
-
-def direct_answer_of(
-    question: str, passages: Sequence[JudgedPassage], finder: EntityFinder | None
-) -> DirectAnswer | None:
-    """The short answer inside the best quoted sentence that holds one of the asked kind."""
-    if finder is None:
-        return None
-    for passage in passages:
-        s = passage.sentence
-        found = find_direct_answer(question, s.doc_id, s.document, s.start, s.end, finder)
-        if found is not None:
-            return found
-    return None
-
-
-class ExtractiveAnswerer:
-    """Quotes the best evidence; no language model involved."""
-
-    name = "extractive"
-
-    def __init__(
-        self,
-        judge: EvidenceJudge,
-        threshold: float,
-        max_passages: int = 2,
-        entities: EntityFinder | None = None,
-    ) -> None:
-        self.judge = judge
-        self.threshold = threshold
-        self.max_passages = max_passages
-        self.entities = entities
-
-    def answer(self, question: str, nodes: Sequence[NodeWithScore]) -> Answer:
-        passages = choose_passages(self.judge.judge(question, nodes), self.threshold, self.max_passages)
-        if not passages:
-            return refusal()
-        text, citations = cite(passages, self.judge.splits)
-        return Answer(
-            answer=text,
-            grounded=True,
-            citations=citations,
-            answerer=self.name,
-            direct_answer=direct_answer_of(question, passages, self.entities),
-        )
-
-    def stream(self, question: str, nodes: Sequence[NodeWithScore]) -> Iterator[AnswerEvent]:
-        return stream_finished(self.answer(question, nodes))
