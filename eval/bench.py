@@ -546,7 +546,7 @@ def running_server(settings: Settings, log_path: Path, timeout: float = 300.0) -
         "NEWSDESK_UI": "false",  # the chat UI does not touch /v1/ask; Gradio only slows the start
         "NEWSDESK_LOG_FORMAT": "text",
     }
-    command = [sys.executable, "-m", "service.cli", "serve", "--no-sample", "--port", str(port)]
+    command = [sys.executable, "-m", "newsdesk", "serve", "--no-sample", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
     with log_path.open("w") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

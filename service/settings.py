@@ -16,7 +16,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def quiet_offline_environment() -> None:
-    """Switch off every library's phone-home before it is imported: this machine has no hub access."""
+    """Switch off every library's phone-home: call it at start-up, before they are imported.
+
+    The entry points do (the ``newsdesk`` command, the app factory, the warm-up); importing the settings
+    changes nothing. Variables already set win.
+    """
     for key, value in {
         "GRADIO_ANALYTICS_ENABLED": "False",
         "ANONYMIZED_TELEMETRY": "False",
@@ -26,9 +30,6 @@ def quiet_offline_environment() -> None:
         "RAGAS_DO_NOT_TRACK": "true",
     }.items():
         os.environ.setdefault(key, value)
-
-
-quiet_offline_environment()
 
 
 class Settings(BaseSettings):

@@ -23,7 +23,7 @@ EXAMPLES_PER_OPERATION = 25
 def fuzzed_schema(tmp_path_factory):
     engine = Newsdesk(Settings(data_dir=tmp_path_factory.mktemp("fuzz")))
     engine.ingest_paths([sample_corpus_path()])
-    app = create_app(engine.settings, newsdesk=engine, mount_ui=False)
+    app = create_app(engine.settings, newsdesk=engine)
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     engine.jobs.wait(timeout=300)
     engine.close()

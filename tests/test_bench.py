@@ -27,7 +27,7 @@ from eval.bench import (
     targets,
     with_quick,
 )
-from service.cli import main
+from newsdesk.cli import main
 
 DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
 
@@ -131,7 +131,7 @@ def quick_run(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("bench")
     env = {**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")}
     completed = subprocess.run(
-        [sys.executable, "-m", "service.cli", "bench", "--quick", "--json-only", "--output", "out.json"],
+        [sys.executable, "-m", "newsdesk", "bench", "--quick", "--json-only", "--output", "out.json"],
         cwd=scratch,
         env=env,
         capture_output=True,

@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk
 from service.ops.server_lock import ServerLock
 from service.settings import Settings

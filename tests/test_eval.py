@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from eval.datasets import DatasetError, GoldenItem, load_dataset
 from eval.runner import run_evaluation, score_outcome
 from eval.systems import CitedSnippet, SystemAnswer
-from service.cli import main
+from newsdesk.cli import main
 
 GOLD = GoldenItem("q1", "When?", ("October 2015",), ("doc-a",))
 UNANSWERABLE = GoldenItem("u1", "Who won?", unanswerable=True)

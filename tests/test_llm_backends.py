@@ -54,7 +54,7 @@ def assert_verified_answer(client, body, answerer):
 
 
 def check_backend(engine, sample_engine, answerer):
-    app = create_app(engine.settings, newsdesk=engine, mount_ui=False)
+    app = create_app(engine.settings, newsdesk=engine)
     with TestClient(app) as client:
         app.state.extractive_answer = sample_engine.ask(QUESTION).answer
         body = client.post("/v1/ask", json={"question": QUESTION}).json()

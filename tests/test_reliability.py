@@ -139,7 +139,7 @@ def test_an_internal_error_is_a_json_500_and_the_connection_stays_open(sample_en
         raise RuntimeError("secret internals at /srv/data")
 
     monkeypatch.setattr(sample_engine, "search", broken_search)
-    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine)
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         failed = client.post("/v1/search", json={"query": "Who endorsed Clinton?"})
         assert failed.status_code == 500
@@ -495,7 +495,7 @@ def test_a_stream_failing_midway_ends_with_an_error_event_and_keeps_the_connecti
         raise RuntimeError("secret internals at /srv/data")
 
     monkeypatch.setattr(sample_engine, "ask_stream", half_an_answer)
-    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine)
     chat = {"model": "newsdesk", "stream": True, "messages": [{"role": "user", "content": NEA_QUESTION}]}
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         streamed = client.post("/v1/ask/stream", json={"question": NEA_QUESTION})

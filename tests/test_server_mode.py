@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from eval.loopback import free_port
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk, VectorStoreMismatchError
 from service.settings import Settings
 

@@ -70,7 +70,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Newsdesk]]:
     assert engine.ingest_paths([sample_corpus_path()]).ok
     engine.warm_up()
     port = free_port()
-    app = create_app(settings, newsdesk=engine, mount_ui=False)
+    app = create_app(settings, newsdesk=engine)
     uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=uvicorn_server.run, daemon=True)
     thread.start()

@@ -10,14 +10,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from service.engine import Newsdesk, sample_corpus_path
-from service.settings import Settings
+from service.settings import Settings, quiet_offline_environment
 
 QUESTION = "When did Richard Trumka announce that the AFL-CIO would stay neutral?"
 
 
 def warm_up() -> str:
     """A one-line summary; raises ``SystemExit`` when the sample corpus cannot be indexed and answered."""
+    quiet_offline_environment()  # the image has no hub access: fail here, not at the first question
+    from service.engine import Newsdesk, sample_corpus_path
+
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="newsdesk-warm-up-") as data_dir:
         engine = Newsdesk(
