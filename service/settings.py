@@ -141,7 +141,6 @@ class Settings(BaseSettings):
     # API limits: every one is named, with its value, in the error a client gets.
     max_question_chars: int = 2000
     max_body_mb: float = Field(default=20.0, gt=0, description="largest request body accepted")
-    max_page_size: int = Field(default=1000, ge=1)
     max_bulk_documents: int = Field(default=10_000, ge=1)
 
     # Auth: Bearer keys (comma-separated). With none set, the API is open and binds to loopback by default.
@@ -154,11 +153,6 @@ class Settings(BaseSettings):
     # Logs: "json" (one object a line, with the request id), "text", or "auto": text on a terminal, JSON when
     # stderr goes to a file or a log collector.
     log_format: Literal["json", "text", "auto"] = "auto"
-
-    # An OpenAI-compatible judge model for RAGAS metrics in `newsdesk eval` (optional).
-    judge_base_url: str | None = None
-    judge_model: str | None = None
-    judge_api_key: str | None = None
 
     @field_validator("api_keys", "admin_keys", "ingest_roots", mode="before")
     @classmethod

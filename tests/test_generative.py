@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from ingest.models import Article
 from service.answer.generative import GenerativeAnswerer
-from service.answer.llm import LLMError, OpenAIGenerator
+from service.answer.llm import LLMError, generator_from_settings
 from service.answer.prompting import INSTRUCTIONS, REMINDER, GroundedPrompt
 from service.answer.types import Draft, Final, Verified
 from service.api import create_app
@@ -145,7 +145,7 @@ def test_an_unreachable_openai_backend_is_a_503_naming_it(sample_engine, closed_
         }
     )
     engine = copy.copy(sample_engine)
-    engine.answerer = answerer_for(sample_engine, OpenAIGenerator(settings))
+    engine.answerer = answerer_for(sample_engine, generator_from_settings(settings))
     with pytest.raises(LLMError, match="openai backend: cannot reach"):
         engine.ask(QUESTION)
     with TestClient(create_app(settings, newsdesk=engine)) as client:

@@ -18,10 +18,12 @@ import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from service.answer.prompting import GroundedPrompt
-from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.settings import Settings
 
 # A base model continues past its answer ("Question: ..." and a new exchange): stop it there. Not at a
 # blank line: Gemma 3 270M often opens its answer with one.
@@ -74,7 +76,15 @@ class LlamaCppGenerator:
 
     name = "llama-cpp"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        max_tokens: int = 160,
+        temperature: float = 0.0,
+        context_window: int = 2048,
+        threads: int = 0,
+    ) -> None:
+        """``model_path`` unset: the bundled Gemma 3 270M; ``threads`` 0: llama.cpp's default."""
         try:
             import llama_cpp  # noqa: F401
             from llama_index.llms.llama_cpp import LlamaCPP  # noqa: F401
@@ -83,11 +93,14 @@ class LlamaCppGenerator:
                 "NEWSDESK_ANSWERER=llama-cpp needs the local-llm extra: pip install -e '.[local-llm]' "
                 f"({error})"
             ) from error
-        self.model_path = settings.llama_model_path or bundled_gguf_path()
+        self.model_path = model_path or bundled_gguf_path()
         if not self.model_path.is_file():
             raise LLMConfigurationError(f"NEWSDESK_LLAMA_MODEL_PATH: no GGUF file at {self.model_path}")
         self.model = self.model_path.name
-        self.settings = settings
+        self.max_tokens = max_tokens
+        self.temperature = temperature
+        self.context_window = context_window
+        self.threads = threads
         self._llm: Any = None
         self._lock = threading.Lock()
 
@@ -95,13 +108,13 @@ class LlamaCppGenerator:
         from llama_index.llms.llama_cpp import LlamaCPP
 
         model_kwargs: dict[str, Any] = {"seed": 0}
-        if self.settings.llama_threads:
-            model_kwargs["n_threads"] = self.settings.llama_threads
+        if self.threads:
+            model_kwargs["n_threads"] = self.threads
         return LlamaCPP(
             model_path=str(self.model_path),  # never None: LlamaCPP would download a default model
-            temperature=self.settings.llm_temperature,
-            max_new_tokens=self.settings.llm_max_tokens,
-            context_window=self.settings.llama_context_window,
+            temperature=self.temperature,
+            max_new_tokens=self.max_tokens,
+            context_window=self.context_window,
             generate_kwargs={"stop": COMPLETION_STOPS, "repeat_penalty": 1.1},
             model_kwargs=model_kwargs,
             verbose=False,
@@ -127,23 +140,35 @@ class OpenAIGenerator:
 
     name = "openai"
 
-    def __init__(self, settings: Settings, http_client: Any = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: str = "not-needed",
+        chat: bool = True,
+        max_tokens: int = 160,
+        temperature: float = 0.0,
+        timeout_s: float = 60.0,
+        max_retries: int = 2,
+        http_client: Any = None,
+    ) -> None:
+        """``chat=False`` sends the plain prompt to /completions (base models without a chat template)."""
         from llama_index.llms.openai_like import OpenAILike
 
-        self.base_url = settings.openai_base_url
-        self.model = settings.openai_model
-        self.chat = settings.openai_chat
+        self.base_url = base_url
+        self.model = model
+        self.chat = chat
         # Always streamed, so retries are the openai client's own (max_retries, exponential backoff on
         # connection errors, 408/409/429/5xx); llama-index's retry wrapper only sees the lazy generator.
         self.llm = OpenAILike(
-            model=settings.openai_model,
-            api_base=settings.openai_base_url,
-            api_key=settings.openai_api_key.get_secret_value(),
-            is_chat_model=settings.openai_chat,
-            temperature=settings.llm_temperature,
-            max_tokens=settings.llm_max_tokens,
-            timeout=settings.openai_timeout_s,
-            max_retries=settings.openai_max_retries,
+            model=model,
+            api_base=base_url,
+            api_key=api_key,
+            is_chat_model=chat,
+            temperature=temperature,
+            max_tokens=max_tokens,
+            timeout=timeout_s,
+            max_retries=max_retries,
             http_client=http_client,
         )
 
@@ -173,8 +198,24 @@ class OpenAIGenerator:
 
 
 def generator_from_settings(settings: Settings) -> TextGenerator:
+    """The backend NEWSDESK_ANSWERER names, given only the settings it uses."""
     if settings.answerer == "llama-cpp":
-        return LlamaCppGenerator(settings)
+        return LlamaCppGenerator(
+            model_path=settings.llama_model_path,
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            context_window=settings.llama_context_window,
+            threads=settings.llama_threads,
+        )
     if settings.answerer == "openai":
-        return OpenAIGenerator(settings)
+        return OpenAIGenerator(
+            base_url=settings.openai_base_url,
+            model=settings.openai_model,
+            api_key=settings.openai_api_key.get_secret_value(),
+            chat=settings.openai_chat,
+            max_tokens=settings.llm_max_tokens,
+            temperature=settings.llm_temperature,
+            timeout_s=settings.openai_timeout_s,
+            max_retries=settings.openai_max_retries,
+        )
     raise LLMConfigurationError(f"NEWSDESK_ANSWERER: {settings.answerer!r} is not a generative backend")
