@@ -229,7 +229,7 @@ def _positive_list(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def _sections(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
-    from eval.bench import SECTIONS
+    from eval.benchmarks.options import SECTIONS
 
     if value is None:
         return None
@@ -287,7 +287,9 @@ def bench(ctx: click.Context, **given: Any) -> None:
     Filler chunks (synthetic vectors, sentences drawn from the benchmark articles) make up the big indexes;
     the JSON says where. Numbers are only comparable between runs on the same, otherwise idle, machine.
     """
-    from eval.bench import BenchOptions, format_table, run_bench, with_quick
+    from eval.benchmarks.options import BenchOptions, with_quick
+    from eval.benchmarks.report import format_table
+    from eval.benchmarks.run import run_bench
 
     quick, json_only = given.pop("quick"), given.pop("json_only")
     progress = given.pop("progress")

@@ -9,24 +9,18 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from eval.bench import (
-    EFFICIENCY_ROUNDS,
-    SCALE_ROUNDS,
-    BenchOptions,
-    bench_records,
-    format_table,
-    latency_summary,
-    question_pool,
-    scale_growth,
-    targets,
-    with_quick,
-)
+from eval.benchmarks.measure import latency_summary
+from eval.benchmarks.options import BenchOptions, with_quick
+from eval.benchmarks.report import format_table, targets
+from eval.benchmarks.run import EFFICIENCY_ROUNDS
+from eval.benchmarks.scale import SCALE_ROUNDS, scale_growth
+from eval.benchmarks.workload import bench_records, question_pool
+from eval.loopback import checkout_env, newsdesk_command
 from newsdesk.cli import main
 
 DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
@@ -129,9 +123,9 @@ def test_options_are_validated_outside_the_cli_too():
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("bench")
-    env = {**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")}
+    env = checkout_env({**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")})
     completed = subprocess.run(
-        [sys.executable, "-m", "newsdesk", "bench", "--quick", "--json-only", "--output", "out.json"],
+        newsdesk_command("bench", "--quick", "--json-only", "--output", "out.json"),
         cwd=scratch,
         env=env,
         capture_output=True,

@@ -5,8 +5,8 @@ import time
 
 import httpx
 
+from eval.loopback import serve_in_thread
 from service.api import create_app
-from tests.live_server import serve_in_thread
 
 CITIES = ["Springfield", "Riverton", "Lakewood", "Fairview", "Greenville", "Madison", "Clinton", "Salem"]
 

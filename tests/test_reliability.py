@@ -16,6 +16,7 @@ import httpx
 import pytest
 from chromadb.errors import InternalError
 
+from eval.loopback import serve_in_thread
 from ingest.documents import derive_title
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
@@ -29,7 +30,6 @@ from service.judge.evidence import evidence_sentences
 from service.retrieve.retrievers import NewsQuery
 from service.settings import Settings
 from tests.conftest import app_client
-from tests.live_server import serve_in_thread
 from tests.test_documents_api import wait_for
 from ui.chat import Chat
 
