@@ -76,8 +76,7 @@ class Settings(BaseSettings):
     # batch-mates), 32 for torch.
     embedding_batch_size: int | None = Field(default=None, ge=1, le=512)
     # Documents embedded and written together: one crash-safe write (and one progress report) each. Bigger
-    # batches sort more chunks by length before padding and commit the keyword index less often (1,000
-    # articles: 27.8 s at 32, 22.4 s at 128, both with two batches embedding at once).
+    # batches sort more chunks by length before padding and commit the keyword index less often.
     ingest_batch_documents: int = Field(default=128, ge=1, le=4096)
     # torch (sentence-transformers), onnx (the same weights exported, ~2x faster) or onnx-int8 (~4x).
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
@@ -91,11 +90,9 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(default=1.0, ge=0)
     rrf_k: int = Field(default=60, ge=1)
     rerank: bool = True
-    # The cross-encoder costs ~5 ms of CPU a (question, sentence) pair: it sees the best sentence of each of
-    # the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k. Right
-    # answers on both golden sets (of 138, each at its own fitted threshold): 8 and 8 -> 111, 7 rerank
-    # candidates -> 111, 6 -> 109, 5 and 5 -> 105, no reranking -> 106 (README, Performance: the latency of
-    # each; eval/calibration.md for the earlier fits).
+    # The cross-encoder sees the best sentence of each of the first `rerank_candidates` fused chunks, then
+    # `answer_candidates` sentences of the top_k: fewer lose right answers, more cost latency for none
+    # (eval/performance.md has the trade-off measured).
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
     answer_candidates: int = Field(default=8, ge=1, le=50)

@@ -101,9 +101,8 @@ def section_encoder(run: BenchRun) -> dict[str, Any]:
 
 def section_ingest(run: BenchRun) -> dict[str, Any]:
     """Pipeline efficiency in rounds: the raw encoder, then the whole ingest, back to back, each in a fresh
-    process. The machine's speed drifts over minutes (the same ingest took 13.3 s, then 14.5 s a few minutes
-    later; the raw encoder 10.6 s, then 12.3 s), so a ratio of two figures measured minutes apart moved with
-    the drift: 0.80 and 0.90 for the same code. The lowest round's ratio is the result."""
+    process. The machine's speed drifts over minutes, so a ratio of two figures measured minutes apart moved
+    with the drift (eval/performance.md); the lowest round's ratio is the result."""
     texts = [text for text, _ in run.inputs]
     rounds = []
     for _ in range(EFFICIENCY_ROUNDS):

@@ -89,9 +89,8 @@ def measure_scale(
     process that only serves it, smallest to largest, back to back, in rounds.
 
     The growth is a ratio of two points, and timing each point right after its build put the 1M build's ten
-    minutes of the machine's drift between them (dense search on the same 10k index took 1.6 ms in one run,
-    2.4 ms in the next). Each round asks questions no earlier round asked; the round with the steepest growth
-    is the result, as the lowest round is for the pipeline efficiency.
+    minutes of the machine's drift between them. Each round asks questions no earlier round asked; the round
+    with the steepest growth is the result, as the lowest round is for the pipeline efficiency.
     """
     built: list[tuple[dict[str, Any], Settings]] = []
     largest = max(sizes)

@@ -22,7 +22,7 @@ MAX_TOKENS = 256
 # Every pair runs alone, the pairs spread over the cores. int8 activations are quantised per batch, so in a
 # batch a pair's logit moved by up to ~0.5 with its batch-mates, enough to flip a refusal when unrelated
 # passages were retrieved beside it; alone it is a function of the question and the passage only. On one core
-# a batch is no faster per pair (8.9 ms alone, 9.0 ms in eights, measured), and alone nothing is padded.
+# a batch is no faster per pair (eval/performance.md), and alone nothing is padded.
 
 
 def bundled_model_dir() -> Path:

@@ -1,7 +1,7 @@
 """Cross-encoder reranking of fused candidates, as a llama-index node postprocessor.
 
-Scoring a whole 180-token chunk costs ~20 ms a pair on two cores; scoring its most promising sentence costs a
-few ms and is what the answerer needs anyway. So a chunk's rerank score is the answer score of its best
+Scoring a whole chunk costs several times what scoring its most promising sentence does, and the sentence is
+what the answerer needs anyway. So a chunk's rerank score is the answer score of its best
 sentence (the "MaxP" rule): the cross-encoder's logit with the same penalties the answerer applies, above
 all the one for an article that never names what the question is about. The scores stay in the
 cross-encoder's cache for the answerer.
