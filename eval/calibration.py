@@ -1,7 +1,7 @@
 """Fitting the answerability judge on the dev halves of the labelled sets, and scoring it on the test halves.
 
 For every question the evidence is retrieved, reranked and judged once, keeping each candidate passage's
-signals (service.judge_model.FEATURES). The best-ranked passage is labelled right when it holds an accepted
+signals (service.judge.model.FEATURES). The best-ranked passage is labelled right when it holds an accepted
 answer and comes from a gold article; for an unanswerable question it is always wrong. A logistic regression
 learns how likely the best passage answers; then the refusal threshold is chosen by **cost** over whole
 questions: a missed answer costs
@@ -18,9 +18,10 @@ from dataclasses import dataclass, replace
 
 from eval.datasets import GoldenItem
 from eval.metrics import contains_answer
-from service.answering import JudgedPassage, best_variant_only, choose_passages, with_confidence
+from service.answer.extractive import choose_passages
 from service.engine import Newsdesk
-from service.judge_model import AnswerabilityModel, bundled_model_path, fit_model, logit
+from service.judge.evidence_judge import JudgedPassage, best_variant_only, with_confidence
+from service.judge.model import AnswerabilityModel, bundled_model_path, fit_model, logit
 
 INVENTED_ANSWER_COST = 2.0
 REGULARIZATION_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from eval.ragas_scores import JudgeConfig, RagasScorer, ragas_unavailable
+from eval.ragas_scores import JudgeSettings, RagasScorer, ragas_unavailable
 from eval.report import fmt, summary_tables, write_report
 from eval.runner import count_items, run_evaluation
 from eval.systems import (
@@ -57,12 +57,6 @@ class EvaluationOutcome:
     primary_system: str
 
 
-def judge_config(settings: Settings) -> JudgeConfig | None:
-    if not (settings.judge_base_url and settings.judge_model):
-        return None
-    return JudgeConfig(settings.judge_base_url, settings.judge_model, settings.judge_api_key or "not-needed")
-
-
 def evaluate_dataset(settings: Settings, options: EvaluationOptions) -> EvaluationOutcome:
     from service.engine import Newsdesk, sample_corpus_path
 
@@ -101,7 +95,7 @@ def evaluate_dataset(settings: Settings, options: EvaluationOptions) -> Evaluati
             if options.variants:
                 variants.append(textbook_variant(pipeline))
 
-        judge = judge_config(settings)
+        judge = JudgeSettings().config()
         reason = ragas_unavailable(judge)
         scorer = RagasScorer(judge) if judge is not None and reason is None else None
         run = run_evaluation(

@@ -7,7 +7,7 @@
 
 Accuracy: an answerable question is right when the answer contains an accepted answer (normalised), an
 unanswerable one when it is refused. Supported sentences: the share of answer sentences whose cited
-snippet supports them (``service.verification.cited_support``), over all answers that are not refusals.
+snippet supports them (``service.answer.verification.cited_support``), over all answers that are not refusals.
 The sample corpus is indexed into a temporary directory unless ``--data-dir`` is given.
 """
 
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from eval.datasets import GoldenItem, load_dataset, sample_golden_path
 from eval.metrics import contains_answer, percentile
+from service.answer.verification import cited_support
 from service.engine import Newsdesk, sample_corpus_path
 from service.settings import Settings
-from service.verification import cited_support
 
 
 @dataclass
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             overrides["llama_model_path"] = args.model_path
         if args.start_llama_server:
             from eval.llama_server import MODEL_ALIAS, llama_cpp_server
-            from service.llm import bundled_gguf_path
+            from service.answer.llm import bundled_gguf_path
 
             model = args.model_path or bundled_gguf_path()
             overrides["openai_base_url"] = stack.enter_context(llama_cpp_server(model))

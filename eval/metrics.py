@@ -3,26 +3,10 @@
 from __future__ import annotations
 
 import math
-import re
-import string
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-_ARTICLES = re.compile(r"\b(a|an|the)\b")
-# Punctuation becomes a space ("credulity,given" is two words); % and $ carry meaning in answers.
-_PUNCTUATION = re.compile("[" + re.escape(string.punctuation.replace("%", "").replace("$", "")) + "]")
-_ORDINAL = re.compile(r"\b(\d+)(st|nd|rd|th)\b")
-
-
-def normalize_answer(text: str) -> str:
-    """Lowercase, unify quotes and dashes, drop punctuation and articles, collapse spaces (SQuAD-style)."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = _ORDINAL.sub(r"\1", text)
-    text = _PUNCTUATION.sub(" ", text)
-    text = _ARTICLES.sub(" ", text)
-    return " ".join(text.split())
+from service.answer.normalize import normalize_answer
 
 
 def contains_answer(answer: str, accepted: Sequence[str]) -> bool:

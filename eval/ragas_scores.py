@@ -14,6 +14,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from ingest.embedding import bundled_model_path
 
 
@@ -23,6 +25,22 @@ class JudgeConfig:
     model: str
     api_key: str = "not-needed"
     timeout: float = 120.0
+
+
+class JudgeSettings(BaseSettings):
+    """The judge model, from NEWSDESK_JUDGE_BASE_URL, NEWSDESK_JUDGE_MODEL and NEWSDESK_JUDGE_API_KEY."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_JUDGE_", extra="ignore")
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+
+    def config(self) -> JudgeConfig | None:
+        """The judge to score with, or ``None`` when none is configured."""
+        if not (self.base_url and self.model):
+            return None
+        return JudgeConfig(self.base_url, self.model, self.api_key or "not-needed")
 
 
 def ragas_unavailable(judge: JudgeConfig | None) -> str | None:

@@ -16,7 +16,7 @@ import httpx
 
 from eval.textbook import TextbookPipeline
 from service.engine import Newsdesk
-from service.retrieval import NewsQuery
+from service.retrieve.retrievers import NewsQuery
 
 RANKED_DEPTH = 10
 

@@ -290,8 +290,8 @@ class Catalog:
     def current_chunk_ids(self, among: Sequence[str] | None = None) -> set[str]:
         """Every current chunk's id, or those of ``among`` that are current.
 
-        Checking ``among`` reads the primary-key index alone: on a 1M-chunk catalog, 70 ids cost 0.18 ms
-        against 1.4 ms for their whole records (measured, none read before).
+        Checking ``among`` reads the primary-key index alone, several times cheaper than reading the whole
+        records.
         """
         if among is None:
             return {row[0] for row in self.connection.execute("SELECT id FROM chunks")}

@@ -147,7 +147,8 @@ def onnx_model(cache_dir: Path, quantized: bool) -> Path:
     return target
 
 
-SUPERSEDED_EXPORTS = ("all-MiniLM-L6-v2.onnx", "all-MiniLM-L6-v2-int8.onnx")  # before plain attention
+# Files earlier versions exported into the model cache: removed so that they do not keep taking its space.
+SUPERSEDED_EXPORTS = ("all-MiniLM-L6-v2.onnx", "all-MiniLM-L6-v2-int8.onnx")
 
 
 def remove_superseded_exports(cache_dir: Path) -> None:
@@ -161,8 +162,8 @@ def _export(path: Path) -> None:
     from sentence_transformers import SentenceTransformer
 
     # Plain attention: the default (PyTorch's scaled_dot_product_attention) exports a masking subgraph of
-    # Where and IsNaN nodes that cost 10% of a chunk's encoder time, and every text runs alone, unpadded, so
-    # there is nothing to mask (a chunk 8.0 -> 7.2 ms of CPU, alternating, 600 benchmark chunks).
+    # Where and IsNaN nodes that cost about a tenth of a chunk's encoder time, and every text runs alone,
+    # unpadded, so there is nothing to mask.
     model = SentenceTransformer(
         bundled_model_path(), device="cpu", model_kwargs={"attn_implementation": "eager"}
     )[0].auto_model.eval()
@@ -216,7 +217,7 @@ class Embedder:
         workers: int = 0,
         query_cache_size: int = 1024,
     ) -> None:
-        # Measured on 2,269 news chunks, two cores: one text per run 169 chunks/s, 32 per run 128 (padding).
+        # ONNX: one text per run, since padding a batch to its longest text costs more than it saves.
         self.batch_size = batch_size or (TORCH_BATCH_SIZE if backend == "torch" else 1)
         self.backend = backend
         self.cache_dir = cache_dir or default_model_cache()

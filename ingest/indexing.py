@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdesk.ingest")
 
-# The limit a JSON body's title has (service.schemas.DocumentIn); files and JSONL feeds get the same. A title
-# goes into every chunk's keyword entry and embedding text, so its length multiplies.
+# The limit a JSON body's title has (service.api.schemas.DocumentIn); files and JSONL feeds get the same. A
+# title goes into every chunk's keyword entry and embedding text, so its length multiplies.
 MAX_TITLE_CHARS = 1_000
 
 
@@ -499,9 +499,8 @@ class Indexer:
 class _BatchEmbedder:
     """Embeds ingest batches, several at once, and hands them to the writer in order.
 
-    Measured on 1,000 articles, two cores: one batch at a time 31.3 s (its cores idle while it is tokenised,
-    pooled and finishing its longest texts); one batch per core 27.8 s; two batches at once, each spread over
-    the cores, 23.3 s.
+    One batch at a time leaves the cores idle while it is tokenised, pooled and finishing its longest texts;
+    two at once, each spread over the cores, keep them busy (eval/performance.md has the figures).
     """
 
     def __init__(self, embedder: Embedder, writer: _BatchWriter) -> None:

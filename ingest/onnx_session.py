@@ -1,10 +1,10 @@
 """onnxruntime sessions run one core per call, several calls at once: the embedder's and the cross-encoder's.
 
-Measured on this 2-core machine: splitting one run over two intra-op threads makes it only ~15% faster
-and costs ~45% more CPU (the threads hand work back and forth at every operator), while two single-threaded
-runs of half the batch each are ~1.9x faster than one. So every run gets one core, and a call with several
-batches spreads them over ``workers`` threads (onnxruntime releases the GIL and allows concurrent runs of one
-session). Under concurrent requests the CPU goes to work, not to synchronisation.
+Intra-op threads hand work back and forth at every operator, so splitting one run over several cores buys
+little and costs CPU, while independent single-threaded runs scale with the cores (eval/performance.md has
+the figures). So every run gets one core, and a call with several batches spreads them over ``workers``
+threads (onnxruntime releases the GIL and allows concurrent runs of one session). Under concurrent requests
+the CPU goes to work, not to synchronisation.
 """
 
 from __future__ import annotations
@@ -44,10 +44,8 @@ def balanced_batches(count: int, batch_size: int, workers: int) -> list[range]:
 
 
 # onnxruntime fuses every residual Add + LayerNormalization of a BERT graph into one SkipLayerNormalization,
-# and on this CPU that kernel is the slower: 82 us a call against 11 us for the LayerNormalization plus a few
-# for the Add (profiled, a 51-token cross-encoder pair). Unfused, a cross-encoder pair costs 5.2 ms of CPU
-# instead of 6.1 and a MiniLM chunk 8.0 ms instead of 9.1; outputs move within the int8 models' own noise
-# (eval/calibration.md). onnxruntime ignores names it does not know, so a test checks the fusion stays off.
+# and on CPU that fused kernel is the slower (profile in eval/performance.md); outputs move within the int8
+# models' own noise. onnxruntime ignores names it does not know, so a test checks the fusion stays off.
 SLOWER_FUSIONS = ("SkipLayerNormFusion",)
 
 

@@ -80,7 +80,7 @@ class VectorStore:
         self, embedding: np.ndarray, k: int, where: DocumentFilter | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as ``(id, cosine similarity)``, best first."""
-        # No count() first: it costs a scan that grows with the collection (7 ms at 100k chunks), and
+        # No count() first: it costs a scan that grows with the collection, and
         # Chroma returns what it has when asked for more, nothing from an empty collection.
         for attempt in range(1, QUERY_ATTEMPTS + 1):
             try:

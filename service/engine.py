@@ -18,18 +18,20 @@ from ingest.chunking import split_sentences
 from ingest.indexing import IngestReport
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from service.answerability import WordVectors
-from service.answering import Answer, Answerer, AnswerEvent, EvidenceJudge, ExtractiveAnswerer, Final
-from service.cross_encoder import CrossEncoder
-from service.direct_answer import EntityFinder
-from service.evidence import SentenceSplitCache, TermWeights
-from service.followups import Turn, rewrite_followup
-from service.judge_model import AnswerabilityModel, bundled_model_path, logit
-from service.reranking import CrossEncoderReranker
-from service.retrieval import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
+from service.answer.extractive import ExtractiveAnswerer
+from service.answer.types import Answer, Answerer, AnswerEvent, Final
+from service.answer.verification import SupportScorer
+from service.judge.answerability import WordVectors
+from service.judge.cross_encoder import CrossEncoder
+from service.judge.direct_answer import EntityFinder
+from service.judge.evidence import SentenceSplitCache, TermWeights
+from service.judge.evidence_judge import EvidenceJudge
+from service.judge.model import AnswerabilityModel, bundled_model_path, logit
+from service.judge.rerank import CrossEncoderReranker
+from service.retrieve.followups import Turn, rewrite_followup
+from service.retrieve.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
 from service.stores import VectorStoreMismatchError, open_jobs, open_stores
-from service.verification import SupportScorer
 
 __all__ = ["Newsdesk", "VectorStoreMismatchError", "sample_corpus_path"]
 
@@ -99,8 +101,8 @@ class Newsdesk:
                 max_passages=settings.max_answer_sentences,
                 entities=self.entities,
             )
-        from service.generative import GenerativeAnswerer
-        from service.llm import generator_from_settings
+        from service.answer.generative import GenerativeAnswerer
+        from service.answer.llm import generator_from_settings
 
         return GenerativeAnswerer(
             generator_from_settings(settings),
@@ -131,12 +133,7 @@ class Newsdesk:
         rerank: bool | None = None,
     ) -> list[NodeWithScore]:
         """Ranked chunks for a standalone query: hybrid retrieval, then (optionally) reranking."""
-        bundle = NewsQuery(query_str=query, filters=filters, recency=recency)
-        nodes = self.retriever.retrieve(bundle)
-        use_reranker = self.settings.rerank if rerank is None else rerank
-        if use_reranker and self.reranker is not None:
-            nodes = self.reranker.postprocess_nodes(nodes, bundle)
-        return nodes
+        return self.rank(NewsQuery(query_str=query, filters=filters, recency=recency), rerank)
 
     def ask(
         self,
@@ -193,16 +190,28 @@ class Newsdesk:
         query = rewrite_followup(question, history, self.entities.labels) if history else question
         timings["rewrite"] = _elapsed_ms(started)
 
+        nodes = self.rank(NewsQuery(query_str=query, filters=filters, recency=recency), timings=timings)
+        return query, nodes, timings
+
+    def rank(
+        self, bundle: NewsQuery, rerank: bool | None = None, timings: dict[str, float] | None = None
+    ) -> list[NodeWithScore]:
+        """The one place the stages compose: hybrid retrieval, then the reranker (unless ``rerank`` is False).
+
+        ``timings`` (if given) receives the milliseconds of each, as ``retrieve`` and ``rerank``.
+        """
         mark = time.perf_counter()
-        bundle = NewsQuery(query_str=query, filters=filters, recency=recency)
         nodes = self.retriever.retrieve(bundle)
-        timings["retrieve"] = _elapsed_ms(mark)
+        retrieved = _elapsed_ms(mark)
 
         mark = time.perf_counter()
-        if self.reranker is not None:
+        use_reranker = self.settings.rerank if rerank is None else rerank
+        if use_reranker and self.reranker is not None:
             nodes = self.reranker.postprocess_nodes(nodes, bundle)
-        timings["rerank"] = _elapsed_ms(mark)
-        return query, nodes, timings
+        if timings is not None:
+            timings["retrieve"] = retrieved
+            timings["rerank"] = _elapsed_ms(mark)
+        return nodes
 
     @staticmethod
     def _finish(

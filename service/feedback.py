@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from eval.metrics import normalize_answer
+from service.answer.normalize import normalize_answer
 
 Rating = Literal["up", "down"]
 FEEDBACK_FILE = "feedback.sqlite3"

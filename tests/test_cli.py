@@ -3,8 +3,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
-from service.server_lock import ServerLock
+from newsdesk.cli import main
+from service.ops.server_lock import ServerLock
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import pytest
 from click.testing import CliRunner
 
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk
-from service.server_lock import ServerLock
+from service.ops.server_lock import ServerLock
 from service.settings import Settings
 
 

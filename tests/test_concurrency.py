@@ -5,8 +5,8 @@ import time
 
 import httpx
 
+from eval.loopback import serve_in_thread
 from service.api import create_app
-from tests.live_server import serve_in_thread
 
 CITIES = ["Springfield", "Riverton", "Lakewood", "Fairview", "Greenville", "Madison", "Clinton", "Salem"]
 
@@ -32,7 +32,7 @@ def test_asks_during_a_bulk_ingest(fresh_engine, sample_dir, monkeypatch):
     documents = bulk_documents(400)
     errors: list[str] = []
     answered = 0
-    with serve_in_thread(create_app(fresh_engine.settings, newsdesk=fresh_engine, mount_ui=False)) as url:
+    with serve_in_thread(create_app(fresh_engine.settings, newsdesk=fresh_engine)) as url:
         client = httpx.Client(base_url=url, timeout=60)
         job_id = client.post("/v1/ingest", json={"documents": documents}).json()["job_id"]
         done = threading.Event()

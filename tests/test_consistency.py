@@ -13,7 +13,7 @@ from ingest.catalog import PendingWrite, chunk_id, version_key
 from ingest.consistency import CountMismatch, check, compare, repair
 from ingest.keyword_index import KeywordEntry
 from ingest.vector_store import ChunkVector
-from service.cli import main
+from newsdesk.cli import main
 
 DOC = "002_56959c77431901b6"
 

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from ingest.documents import clean_document
 from ingest.loading import load_paths
 from ingest.models import Article
-from service.cli import main
+from newsdesk.cli import main
 
 WORKER = Path(__file__).with_name("crash_ingest_worker.py")
 ROOT = WORKER.parent.parent

@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from eval.loopback import free_port
-from service.healthcheck import healthz_url
+from service.ops.healthcheck import healthz_url
+from service.ops.warm_up import warm_up
 from service.settings import Settings
-from service.warm_up import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "docker" / "Dockerfile"
@@ -179,14 +179,14 @@ def test_dockerfile_pins_torch_runs_as_a_user_and_checks_health() -> None:
     assert user and user[-1].split(":")[0] not in {"0", "root"}
     assert keywords.index("USER") < keywords.index("CMD")
     # The build-time warm-up runs as that user, offline, after the install.
-    assert runs.index("python -m service.warm_up") > runs.index(first_pip)
+    assert runs.index("python -m service.ops.warm_up") > runs.index(first_pip)
     assert keywords.index("USER") < keywords.index("RUN", keywords.index("USER"))
     environment = " ".join(arguments for keyword, arguments in steps if keyword == "ENV")
     for setting in ["HF_HUB_OFFLINE=1", "GRADIO_ANALYTICS_ENABLED=False", "NEWSDESK_HOST=0.0.0.0"]:
         assert setting in environment
 
     healthcheck = dict(steps)["HEALTHCHECK"]
-    assert healthcheck.endswith('CMD ["python", "-m", "service.healthcheck"]')
+    assert healthcheck.endswith('CMD ["python", "-m", "service.ops.healthcheck"]')
     assert dict(steps)["CMD"] == '["newsdesk", "serve"]'
 
 
@@ -212,7 +212,7 @@ def test_healthcheck_fails_when_no_server_answers(monkeypatch) -> None:
     monkeypatch.setenv("NEWSDESK_PORT", str(port))
     assert healthz_url() == f"http://127.0.0.1:{port}/healthz"
     result = subprocess.run(
-        [sys.executable, "-m", "service.healthcheck"],
+        [sys.executable, "-m", "service.ops.healthcheck"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -59,7 +59,7 @@ def test_add_is_201_same_is_a_no_op_and_a_change_replaces(api, writable_engine):
 def retrieval_state(engine, question: str) -> str:
     """What each index returned and what the catalog called current: this test once failed, rarely and
     not reproducibly, with a refusal right after the replace (see issue 7's notes)."""
-    from service.retrieval import NewsQuery
+    from service.retrieve.retrievers import NewsQuery
 
     query = NewsQuery(query_str=question, embedding=engine.embedder.embed_query(question).tolist())
     raw = {type(s).__name__: [cid for cid, _ in s.search(query)[:5]] for s in engine.retriever._searches}

@@ -10,10 +10,11 @@ from click.testing import CliRunner
 from eval.datasets import DatasetError, GoldenItem, load_dataset
 from eval.runner import run_evaluation, score_outcome
 from eval.systems import CitedSnippet, SystemAnswer
-from service.cli import main
+from newsdesk.cli import main
 
 GOLD = GoldenItem("q1", "When?", ("October 2015",), ("doc-a",))
 UNANSWERABLE = GoldenItem("u1", "Who won?", unanswerable=True)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def answer(text="It was in October 2015. [1]", grounded=True, docs=("doc-a",), ranked=("doc-b", "doc-a")):
@@ -206,8 +207,23 @@ def test_unknown_metric_is_a_usage_error():
     assert result.exit_code == 2 and "unknown metric 'speed'" in result.output
 
 
-def test_report_paths_exist_for_the_documented_layout():
-    assert Path("eval/datasets/sample_golden.jsonl").exists()
+def test_the_report_folder_holds_the_files_the_makefile_and_docs_name(tmp_path):
+    # `make eval` and docs/how-it-works.md promise report.md, report.html and metrics.json in --report.
+    from eval.report import write_report
+
+    dataset = tmp_path / "set.jsonl"
+    dataset.write_text(
+        json.dumps({"id": "q1", "question": "q?", "answers": ["x"], "doc_ids": ["doc-a"]}) + "\n"
+    )
+    run = run_evaluation(dataset, [BulkySystem()], tmp_path / "out", progress=False)
+    paths = write_report(run.metrics(), run.outcomes_path, tmp_path / "out")
+    documented = {"report.md", "report.html", "metrics.json"}
+    assert documented <= {path.name for path in paths.values()}
+    for name in documented:
+        assert (tmp_path / "out" / name).stat().st_size > 0, name
+    assert json.loads((tmp_path / "out" / "metrics.json").read_text())["systems"]["bulky"]["questions"] == 1
+    assert "metrics.json" in (ROOT / "Makefile").read_text()
+    assert "metrics.json" in (ROOT / "docs" / "how-it-works.md").read_text()
 
 
 def test_the_suite_table_has_a_row_per_set_split_and_system():

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from eval.datasets import load_dataset
-from service.cli import main
+from newsdesk.cli import main
 from service.feedback import (
     Feedback,
     FeedbackStore,

@@ -1,6 +1,6 @@
 import pytest
 
-from service.followups import find_entities, rewrite_followup
+from service.retrieve.followups import find_entities, rewrite_followup
 
 
 def turns(*pairs):

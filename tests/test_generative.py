@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.models import Article
-from service.answering import Draft, Final, Verified
+from service.answer.generative import GenerativeAnswerer
+from service.answer.llm import LLMError, generator_from_settings
+from service.answer.prompting import INSTRUCTIONS, REMINDER, GroundedPrompt
+from service.answer.types import Draft, Final, Verified
 from service.api import create_app
-from service.generative import GenerativeAnswerer
-from service.llm import LLMError, OpenAIGenerator
-from service.prompting import INSTRUCTIONS, REMINDER, GroundedPrompt
 
 QUESTION = "How many emails did WikiLeaks release on Wednesday?"
 
@@ -145,10 +145,10 @@ def test_an_unreachable_openai_backend_is_a_503_naming_it(sample_engine, closed_
         }
     )
     engine = copy.copy(sample_engine)
-    engine.answerer = answerer_for(sample_engine, OpenAIGenerator(settings))
+    engine.answerer = answerer_for(sample_engine, generator_from_settings(settings))
     with pytest.raises(LLMError, match="openai backend: cannot reach"):
         engine.ask(QUESTION)
-    with TestClient(create_app(settings, newsdesk=engine, mount_ui=False)) as client:
+    with TestClient(create_app(settings, newsdesk=engine)) as client:
         for path, body in [
             ("/v1/ask", {"question": QUESTION}),
             ("/v1/ask/stream", {"question": QUESTION}),
@@ -183,7 +183,7 @@ def test_a_backend_failing_mid_stream_ends_the_stream_with_an_error(sample_engin
 
     engine = copy.copy(sample_engine)
     engine.answerer = answerer_for(sample_engine, FailsMidway(""))
-    with TestClient(create_app(engine.settings, newsdesk=engine, mount_ui=False)) as client:
+    with TestClient(create_app(engine.settings, newsdesk=engine)) as client:
         events = sse_events(client.post("/v1/ask/stream", json={"question": QUESTION}).text)
         assert [name for name, _ in events] == ["token", "error"]
         assert "openai backend: connection lost mid-answer" in events[-1][1]

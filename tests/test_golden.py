@@ -18,7 +18,7 @@ KNOWN_MISSES: dict[str, str] = {
     "'will be moving his board to take a endorsement vote'; 'plan' and 'early' go unmatched",
     "q37": "the cross-encoder scores the TPP sentences low (about 2) for 'which trade agreement'; the "
     "answer is an acronym the question never names",
-    # Refused by the learned judge (service.judge_model): the best passage holds the answer, but the model,
+    # Refused by the learned judge (service.judge.model): the best passage holds the answer, but the model,
     # fitted to refuse rather than invent on the real news questions, puts it under 0.55.
     "q03": "refused: 'keep out of' vs 'stayed officially neutral ... until'; p 0.38",
     "q21": "refused: the best passage ('did not endorse Clinton until June') sits just under it (p 0.52)",

@@ -20,7 +20,7 @@ from ingest.chunking import chunk_article, minilm_token_counts
 from ingest.consistency import check
 from ingest.loading import DEFAULT_MAX_FILE_BYTES, load_file
 from ingest.models import Article
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk, sample_corpus_path
 from service.settings import Settings
 

@@ -17,7 +17,7 @@ from ingest.catalog import Catalog, SentenceVectors, chunk_id, chunk_ids
 from ingest.chunking import minilm_token_counts
 from ingest.indexing import DocumentLimits, prepare_document
 from ingest.models import Article, Chunk, Document, InvalidDocumentError
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk
 from service.settings import Settings
 from tests.conftest import app_client

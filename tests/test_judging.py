@@ -2,10 +2,16 @@
 
 import pytest
 
-from service.answerability import answer_type_penalty, attribution_penalty, question_focus, uncovered_share
-from service.answering import JudgedPassage, choose_passages
-from service.evidence import EvidenceSentence, leans_on_previous
-from service.temporal import YEAR_CONFLICT_PENALTY, date_mismatch_penalty, months, years
+from service.answer.extractive import choose_passages
+from service.judge.answerability import (
+    answer_type_penalty,
+    attribution_penalty,
+    question_focus,
+    uncovered_share,
+)
+from service.judge.dates import YEAR_CONFLICT_PENALTY, date_mismatch_penalty, months, years
+from service.judge.evidence import EvidenceSentence, leans_on_previous
+from service.judge.evidence_judge import JudgedPassage
 
 
 def test_years_and_months():
@@ -36,7 +42,7 @@ def test_date_penalties(question, passage, window, expected):
 def test_a_story_of_the_asked_year_may_name_other_years_in_passing():
     from datetime import date
 
-    from service.temporal import OTHER_YEAR_IN_STORY_PENALTY
+    from service.judge.dates import OTHER_YEAR_IN_STORY_PENALTY
 
     question = "How big are the spending cuts departments were told to find in the February 2017 review?"
     passage = "Departments have been told to find cuts of up to 6% as part of plans to save £3.5bn by 2020."

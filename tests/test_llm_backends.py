@@ -25,7 +25,7 @@ QUESTION = "How many emails did WikiLeaks release on Wednesday?"
 def gguf():
     pytest.importorskip("llama_cpp", reason="the local-llm extra is not installed")
     pytest.importorskip("llama_index.llms.llama_cpp", reason="the local-llm extra is not installed")
-    from service.llm import bundled_gguf_path
+    from service.answer.llm import bundled_gguf_path
 
     return bundled_gguf_path()
 
@@ -54,7 +54,7 @@ def assert_verified_answer(client, body, answerer):
 
 
 def check_backend(engine, sample_engine, answerer):
-    app = create_app(engine.settings, newsdesk=engine, mount_ui=False)
+    app = create_app(engine.settings, newsdesk=engine)
     with TestClient(app) as client:
         app.state.extractive_answer = sample_engine.ask(QUESTION).answer
         body = client.post("/v1/ask", json={"question": QUESTION}).json()

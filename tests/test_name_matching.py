@@ -2,8 +2,8 @@
 
 import pytest
 
-from service.answerability import missing_names_share, question_names
-from service.name_matching import mentions_name
+from service.judge.answerability import missing_names_share, question_names
+from service.judge.name_matching import mentions_name
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from eval.corpora.news import (
     resplit_fields,
 )
 from ingest.loading import LoadError, load_paths
-from service.cli import main
+from newsdesk.cli import main
 from service.engine import Newsdesk
 
 AJ = "http://www.aljazeera.com/news/2017/02/story-170207.html"

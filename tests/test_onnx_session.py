@@ -3,6 +3,8 @@ parallel paths give the serial paths' answers."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -26,8 +28,20 @@ def test_balanced_batches_of_nothing_is_nothing():
     assert balanced_batches(0, 32, 2) == []
 
 
-def test_available_cores_is_at_least_one():
-    assert available_cores() >= 1
+def test_available_cores_are_the_cpu_set_this_process_may_use_not_the_hosts_count(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {2, 5}, raising=False)
+    assert available_cores() == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(), raising=False)
+    assert available_cores() == 1  # never zero workers
+
+
+def test_available_cores_fall_back_to_the_cpu_count_without_an_affinity_call(monkeypatch):
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 6)
+    assert available_cores() == 6
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert available_cores() == 1
 
 
 def test_chunk_and_sentence_vectors_are_the_same_embedded_in_parallel_or_on_one_thread():
@@ -47,7 +61,7 @@ def test_chunk_and_sentence_vectors_are_the_same_embedded_in_parallel_or_on_one_
 
 
 def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
-    from service.cross_encoder import CrossEncoder
+    from service.judge.cross_encoder import CrossEncoder
 
     question = "When did the council approve the budget?"
     passages = [
@@ -65,7 +79,7 @@ def test_a_pairs_score_does_not_depend_on_the_other_passages_scored_with_it():
 
 def test_cross_encoder_pairs_are_not_padded_to_the_tokenizer_files_fixed_length():
     """The reranker's tokenizer.json pads to 512 tokens: ten times the work for a sentence-long pair."""
-    from service.cross_encoder import CrossEncoder
+    from service.judge.cross_encoder import CrossEncoder
 
     encoder = CrossEncoder(workers=1)
     encoder.warm_up()
@@ -97,7 +111,7 @@ def test_sessions_keep_residual_adds_and_layer_norms_unfused(tmp_path):
     import onnxruntime as ort
 
     from ingest.onnx_session import session_arguments
-    from service.cross_encoder import bundled_model_dir
+    from service.judge.cross_encoder import bundled_model_dir
 
     options, disabled = session_arguments()
     options.optimized_model_filepath = str(tmp_path / "optimized.onnx")

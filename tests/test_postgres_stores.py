@@ -39,9 +39,9 @@ from ingest.keyword_index import KeywordEntry, KeywordIndex  # noqa: E402
 from ingest.keyword_index_postgres import PostgresKeywordIndex, fieldnorm  # noqa: E402
 from ingest.models import Article, Chunk, Document  # noqa: E402
 from ingest.postgres import PostgresWriteLock, open_pool, redacted  # noqa: E402
-from service.cli import main  # noqa: E402
+from newsdesk.cli import main  # noqa: E402
 from service.engine import Newsdesk  # noqa: E402
-from service.jobs_postgres import PostgresIngestJobs, decode_item, encode_item  # noqa: E402
+from service.jobs.postgres import PostgresIngestJobs, decode_item, encode_item  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.stores import SharedStoreError, open_stores  # noqa: E402
 

@@ -16,19 +16,20 @@ import httpx
 import pytest
 from chromadb.errors import InternalError
 
+from eval.loopback import serve_in_thread
 from ingest.documents import derive_title
 from ingest.loading import LoadError, load_paths
 from ingest.models import Article
-from service.answering import Draft, choose_passages, cite
+from service.answer.extractive import choose_passages, cite
+from service.answer.types import Draft
 from service.api import create_app
-from service.cross_encoder import MAX_TOKENS, CrossEncoder
 from service.engine import Newsdesk, sample_corpus_path
-from service.evidence import evidence_sentences
-from service.jobs import IngestJobs
-from service.retrieval import NewsQuery
+from service.jobs.sqlite import IngestJobs
+from service.judge.cross_encoder import MAX_TOKENS, CrossEncoder
+from service.judge.evidence import evidence_sentences
+from service.retrieve.retrievers import NewsQuery
 from service.settings import Settings
 from tests.conftest import app_client
-from tests.live_server import serve_in_thread
 from tests.test_documents_api import wait_for
 from ui.chat import Chat
 
@@ -138,7 +139,7 @@ def test_an_internal_error_is_a_json_500_and_the_connection_stays_open(sample_en
         raise RuntimeError("secret internals at /srv/data")
 
     monkeypatch.setattr(sample_engine, "search", broken_search)
-    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine)
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         failed = client.post("/v1/search", json={"query": "Who endorsed Clinton?"})
         assert failed.status_code == 500
@@ -494,7 +495,7 @@ def test_a_stream_failing_midway_ends_with_an_error_event_and_keeps_the_connecti
         raise RuntimeError("secret internals at /srv/data")
 
     monkeypatch.setattr(sample_engine, "ask_stream", half_an_answer)
-    app = create_app(sample_engine.settings, newsdesk=sample_engine, mount_ui=False)
+    app = create_app(sample_engine.settings, newsdesk=sample_engine)
     chat = {"model": "newsdesk", "stream": True, "messages": [{"role": "user", "content": NEA_QUESTION}]}
     with serve_in_thread(app) as url, httpx.Client(base_url=url, timeout=30) as client:
         streamed = client.post("/v1/ask/stream", json={"question": NEA_QUESTION})

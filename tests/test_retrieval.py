@@ -7,7 +7,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from service.engine import Newsdesk
-from service.retrieval import ChunkSearch, Hits, HybridRetriever, NewsQuery
+from service.retrieve.retrievers import ChunkSearch, Hits, HybridRetriever, NewsQuery
 
 QUESTIONS = [
     "What did the minister say about the budget?",

@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -23,12 +22,12 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from eval.loopback import free_port
-from service.cli import main
+from eval.loopback import checkout_env, free_port, newsdesk_command, wait_until_ready
+from newsdesk.cli import main
 from service.engine import Newsdesk, VectorStoreMismatchError
 from service.settings import Settings
+from tests.shared_servers import running_chroma
 
-BIN = Path(sys.executable).parent
 TRUMKA_DOC = "001_232c99f60a508717"
 QUESTIONS = {
     "When did Richard Trumka announce that the AFL-CIO would stay neutral?": TRUMKA_DOC,
@@ -40,7 +39,8 @@ REQUEST_TIMEOUT_S = 60
 
 
 class Process:
-    """A child process in its own session, its output in a log file; stopped (group and all) on close."""
+    """A child process in its own session, its output in a log file; stopped (group and all) on close, so a
+    server's worker processes go with it."""
 
     def __init__(self, name: str, args: list[str], env: dict[str, str], log_dir: Path) -> None:
         self.name = name
@@ -54,17 +54,10 @@ class Process:
         return self.log_path.read_text(errors="replace")[-chars:]
 
     def wait_until_ready(self, url: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                pytest.fail(f"{self.name} exited with {self.popen.returncode}:\n{self.log_tail()}")
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-        pytest.fail(f"{self.name} was not ready at {url} within {timeout}s:\n{self.log_tail()}")
+        try:
+            wait_until_ready(self.popen, url, timeout, self.name, self.log_tail)
+        except RuntimeError as error:
+            pytest.fail(str(error))
 
     def stop(self) -> None:
         if self.popen.poll() is None:
@@ -92,25 +85,9 @@ def processes(tmp_path: Path) -> Iterator[Callable[[str, list[str], dict[str, st
 
 
 @pytest.fixture
-def chroma_server(tmp_path: Path, processes: Callable[..., Process]) -> int:
-    port = free_port()
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    chroma = processes(
-        "chroma",
-        [
-            str(BIN / "chroma"),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--path",
-            str(tmp_path / "c"),
-        ],
-        env,
-    )
-    chroma.wait_until_ready(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60)
-    return port
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    with running_chroma(tmp_path / "c") as port:
+        yield port
 
 
 def comparable(answer: dict[str, Any]) -> dict[str, Any]:
@@ -203,17 +180,8 @@ def test_servers_share_one_chroma_server_and_data_dir(
     servers = [
         processes(
             f"server-{port}-{workers}-workers",
-            [
-                str(BIN / "newsdesk"),
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                workers,
-            ],
-            {**os.environ, **server_env},
+            newsdesk_command("serve", "--host", "127.0.0.1", "--port", str(port), "--workers", workers),
+            checkout_env({**os.environ, **server_env}),
         )
         for port, workers in zip(ports, ["1", "2"], strict=True)
     ]
@@ -222,7 +190,7 @@ def test_servers_share_one_chroma_server_and_data_dir(
         server.wait_until_ready(f"{url}/healthz", timeout=START_TIMEOUT_S)
     for port in ports:  # the container's HEALTHCHECK probe, against a real server
         probe = subprocess.run(
-            [sys.executable, "-m", "service.healthcheck"],
+            [sys.executable, "-m", "service.ops.healthcheck"],
             env={**os.environ, "NEWSDESK_PORT": str(port)},
             capture_output=True,
             text=True,

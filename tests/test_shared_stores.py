@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from eval.loopback import checkout_env, newsdesk_command
 from tests.shared_servers import running_chroma, running_postgres, unavailable_reason
 from tests.test_server_mode import Process
 
@@ -33,7 +33,6 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 BULK = ROOT / "eval" / "datasets" / "synthetic_corpus.jsonl"  # 300 articles, in the repository
 START_TIMEOUT_S = 240
 REQUEST_TIMEOUT_S = 60
@@ -85,8 +84,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 "NEWSDESK_JOB_POLL_SECONDS": "0.5",
                 "NEWSDESK_LOG_FORMAT": "text",
             }
-            args = [str(BIN / "newsdesk"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-            stack.hosts.append(Process(name, args, env, root))
+            args = newsdesk_command("serve", "--host", "127.0.0.1", "--port", str(port))
+            stack.hosts.append(Process(name, args, checkout_env(env), root))
             stack.urls.append(f"http://127.0.0.1:{port}")
         try:
             for host, url in zip(stack.hosts, stack.urls, strict=True):

@@ -24,10 +24,9 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-import uvicorn
 
 from eval.datasets import load_dataset, sample_golden_path
-from eval.loopback import free_port
+from eval.loopback import serve_in_thread
 from ingest.consistency import check
 from ingest.models import Article
 from service.api import create_app
@@ -69,18 +68,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Newsdesk]]:
     engine = Newsdesk(settings)
     assert engine.ingest_paths([sample_corpus_path()]).ok
     engine.warm_up()
-    port = free_port()
-    app = create_app(settings, newsdesk=engine, mount_ui=False)
-    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not uvicorn_server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}", engine
-    uvicorn_server.should_exit = True
-    thread.join(timeout=30)
+    with serve_in_thread(create_app(settings, newsdesk=engine)) as url:
+        yield url, engine
     engine.close()
 
 

@@ -42,7 +42,8 @@ import httpx
 import psutil
 import pytest
 
-from eval.bench import latency_summary, mib, running_server
+from eval.benchmarks.load import running_server
+from eval.benchmarks.measure import latency_summary, mib
 from eval.datasets import GoldenItem, load_dataset, sample_golden_path
 from eval.suite import news_corpus
 from ingest.consistency import check

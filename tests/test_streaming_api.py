@@ -5,7 +5,7 @@ import json
 import openai
 import pytest
 
-from service.schemas import AskResponse
+from service.api.schemas import AskResponse
 
 QUESTION = "Who offered a jet to get Clinton to the endorsement dinner?"
 

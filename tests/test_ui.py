@@ -10,8 +10,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from service.answering import Answer, Citation
-from service.direct_answer import DirectAnswer
+from service.answer.types import Answer, Citation
+from service.judge.direct_answer import DirectAnswer
 from ui.chat import Chat, as_text, from_text, history_turns
 from ui.render import (
     CLOSEST_HEADING,

@@ -10,7 +10,7 @@ import pytest
 
 from eval.loopback import free_port
 from service.api.logging import configure_logging, logging_config, resolve_format
-from service.api.serving import AnnouncingServer
+from service.ops.serving import AnnouncingServer
 
 
 class Terminal(io.StringIO):

@@ -5,10 +5,8 @@ from dataclasses import replace
 import pytest
 
 from ingest.embedding import Embedder
-from service.answerability import WordVectors
-from service.answering import Answer, Citation
-from service.settings import Settings
-from service.verification import (
+from service.answer.types import Answer, Citation
+from service.answer.verification import (
     AnswerVerifier,
     SupportScorer,
     cited_support,
@@ -17,6 +15,8 @@ from service.verification import (
     restates,
     verify_answer,
 )
+from service.judge.answerability import WordVectors
+from service.settings import Settings
 
 TANDEN = (
     "Ahead of the Illinois primary in March, liberal operative Neera Tanden asked Clinton campaign chairman "

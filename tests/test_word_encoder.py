@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from ingest.embedding import Embedder
-from service.answerability import WordVectors
-from service.word_encoder import WordEncoder, embed_words
+from service.judge.answerability import WordVectors
+from service.judge.word_encoder import WordEncoder, embed_words
 
 WORDS = ["budget", "council", "aware", "knew", "resign", "ambassador", "tourists", "steel", "Osadchy", "x"]
 

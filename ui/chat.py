@@ -13,11 +13,11 @@ from typing import Any
 
 import gradio as gr
 
-from service.answering import Answer, Draft, Final
+from service.answer.llm import LLMError
+from service.answer.types import Answer, Draft, Final
+from service.api.schemas import MAX_NOTE_CHARS, AskResponse
 from service.engine import Newsdesk
 from service.feedback import Feedback, FeedbackStore
-from service.llm import LLMError
-from service.schemas import MAX_NOTE_CHARS, AskResponse
 from ui import documents
 from ui.render import Closest, Source, answer_text_of, is_reply, render_answer, render_refusal, turn_of
 

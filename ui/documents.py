@@ -18,7 +18,7 @@ from ingest.loading import LoadError, load_bytes
 from ingest.models import InvalidDocumentError, validate_doc_id
 from service.api.middleware import key_from_authorization
 from service.engine import Newsdesk
-from service.retrieval import NewsQuery
+from service.retrieve.retrievers import NewsQuery
 from service.settings import Settings
 from ui.render import Source, article_link, esc, flat, format_date
 

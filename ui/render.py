@@ -17,7 +17,7 @@ from datetime import date
 from urllib.parse import quote, urlencode
 
 from ingest.catalog import DocumentRecord
-from service.answering import Answer, Citation
+from service.answer.types import Answer, Citation
 
 REFUSAL_HEADING = "Not in the articles"
 CLOSEST_HEADING = "Closest articles"

@@ -1,10 +1,15 @@
-"""The FastAPI application: routes, error handlers, and the Gradio chat mounted at /ui."""
+"""The FastAPI application: routes, error handlers, middleware, and a slot for a user interface.
+
+The API never imports a user interface: the chat at /ui is handed in as a :class:`Frontend` by the one app
+factory that composes both (``newsdesk.app.create_app``).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
@@ -17,27 +22,36 @@ from service.api.routes import ask, chat, documents, feedback, ingest, observabi
 from service.engine import Newsdesk
 from service.feedback import FeedbackStore
 from service.settings import Settings, get_settings
-from ui.uploads import remove_uploads, use_upload_dir
 
 log = logging.getLogger("newsdesk")
 
 
-def create_app(
-    settings: Settings | None = None, newsdesk: Newsdesk | None = None, mount_ui: bool | None = None
-) -> FastAPI:
-    """The app; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up.
+class Frontend(Protocol):
+    """A user interface served beside the API: mounted once, opened at start-up and closed at shutdown."""
 
-    Without arguments (uvicorn's factory, one call per worker process) the settings come from the environment.
+    home: str  # where / redirects
+
+    def mount(self, app: FastAPI) -> FastAPI: ...
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def create_app(
+    settings: Settings | None = None, newsdesk: Newsdesk | None = None, frontend: Frontend | None = None
+) -> FastAPI:
+    """The API; with ``newsdesk`` given it serves that engine (tests), otherwise it builds one at start-up.
+
+    Without settings they come from the environment. ``frontend`` (the chat UI) is mounted beside the routes.
     """
     settings = settings or get_settings()
-    mount_ui = settings.ui if mount_ui is None else mount_ui
-    uploads = use_upload_dir(settings.data_dir) if mount_ui else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = newsdesk or Newsdesk(settings)
-        if uploads is not None:
-            remove_uploads(uploads)
+        if frontend is not None:
+            frontend.open()
         announce_access(settings)
         interrupted = engine.jobs.mark_interrupted()
         if interrupted:
@@ -52,8 +66,8 @@ def create_app(
         try:
             yield
         finally:
-            if uploads is not None:
-                remove_uploads(uploads)
+            if frontend is not None:
+                frontend.close()
             if newsdesk is None:
                 engine.close()
             app.state.feedback.close()
@@ -82,12 +96,10 @@ def create_app(
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
-        return RedirectResponse("/ui" if mount_ui else "/docs")
+        return RedirectResponse(frontend.home if frontend is not None else "/docs")
 
-    if mount_ui:
-        from ui.app import mount_ui
-
-        app = mount_ui(app)
+    if frontend is not None:
+        app = frontend.mount(app)
     # Added last = outermost: the request id and access log see every response, 401s and 413s included.
     app.add_middleware(BodySizeLimit, max_mb=settings.max_body_mb)
     app.add_middleware(ApiKeyGuard, keys=set(settings.api_keys), admin_keys=set(settings.admin_keys))

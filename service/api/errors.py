@@ -10,9 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ingest.models import InvalidDocumentError
+from service.answer.llm import LLMError
 from service.api.middleware import INTERNAL_ERROR
-from service.llm import LLMError
-from service.schemas import over_question_limit
+from service.api.schemas import over_question_limit
 
 log = logging.getLogger("newsdesk.api")
 

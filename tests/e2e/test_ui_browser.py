@@ -113,7 +113,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log = tmp_path_factory.getbasetemp() / "server-console.log"
     master, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        [sys.executable, "-m", "newsdesk", "--data-dir", str(data_dir), "serve", "--port", str(port)],
         cwd=ROOT,
         env={
             **os.environ,
@@ -320,7 +320,7 @@ def test_an_answer_with_its_cards_article_view_and_feedback(server: Server, read
     page.get_by_text("Note saved with your feedback").wait_for(timeout=30_000)
     reader.shot("feedback")
     exported = subprocess.run(
-        [sys.executable, "-m", "service.cli", "--data-dir", str(server.data_dir), "feedback", "export"],
+        [sys.executable, "-m", "newsdesk", "--data-dir", str(server.data_dir), "feedback", "export"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,15 +9,15 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
-from service.answering import AnswerEvent, Draft, Final
+from service.answer.llm import LLMError
+from service.answer.types import AnswerEvent, Draft, Final
 from service.api import metrics
 from service.api.deps import get_api_settings, get_newsdesk
 from service.api.errors import check_question_length, llm_error_body
 from service.api.middleware import INTERNAL_ERROR
+from service.api.schemas import AskRequest, AskResponse, ErrorResponse
 from service.api.streaming import started_stream
 from service.engine import Newsdesk
-from service.llm import LLMError
-from service.schemas import AskRequest, AskResponse, ErrorResponse
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["questions"])

@@ -14,15 +14,15 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Depends
 from sse_starlette import EventSourceResponse
 
-from service.answering import AnswerEvent, Final, Verified
+from service.answer.llm import LLMError
+from service.answer.types import AnswerEvent, Final, Verified
+from service.api.chat_schemas import ChatCompletion, ChatCompletionRequest, ChunkStream, ModelCard, ModelList
 from service.api.deps import get_api_settings, get_newsdesk
 from service.api.errors import check_question_length
 from service.api.middleware import INTERNAL_ERROR
 from service.api.routes.ask import LLM_ERRORS
 from service.api.streaming import started_stream
-from service.chat_schemas import ChatCompletion, ChatCompletionRequest, ChunkStream, ModelCard, ModelList
 from service.engine import Newsdesk
-from service.llm import LLMError
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])

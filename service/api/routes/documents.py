@@ -12,8 +12,7 @@ from ingest.loading import LoadError, article_from_record, load_bytes
 from ingest.models import Article, InvalidDocumentError, validate_doc_id
 from service.api import metrics
 from service.api.deps import get_api_settings, get_newsdesk
-from service.engine import Newsdesk
-from service.schemas import (
+from service.api.schemas import (
     DocumentDetail,
     DocumentIn,
     DocumentList,
@@ -21,6 +20,7 @@ from service.schemas import (
     DocumentWriteResult,
     ErrorResponse,
 )
+from service.engine import Newsdesk
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])

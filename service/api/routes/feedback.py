@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Request, status
 
 from service.api.deps import get_api_settings
 from service.api.errors import check_question_length
+from service.api.schemas import ErrorResponse, FeedbackIn, FeedbackSaved
 from service.feedback import Feedback, FeedbackStore
-from service.schemas import ErrorResponse, FeedbackIn, FeedbackSaved
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["feedback"])

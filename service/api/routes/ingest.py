@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from ingest.loading import LoadError, article_from_record, load_paths
 from ingest.models import Article, InvalidDocumentError
 from service.api.deps import get_api_settings, get_newsdesk
+from service.api.schemas import DocumentIn, ErrorResponse, IngestRequest, JobAccepted, JobOut
 from service.engine import Newsdesk
-from service.schemas import DocumentIn, ErrorResponse, IngestRequest, JobAccepted, JobOut
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["ingest"])

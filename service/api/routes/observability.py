@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Response
 
 from service.api import metrics
 from service.api.deps import get_newsdesk
+from service.api.schemas import Health
 from service.engine import Newsdesk
-from service.schemas import Health
 
 router = APIRouter(tags=["operations"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends
 
 from service.api.deps import get_api_settings, get_newsdesk
 from service.api.errors import check_question_length
+from service.api.schemas import ErrorResponse, SearchHit, SearchRequest, SearchResponse
 from service.engine import Newsdesk
-from service.schemas import ErrorResponse, SearchHit, SearchRequest, SearchResponse
 from service.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["questions"])

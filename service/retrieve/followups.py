@@ -1,0 +1,257 @@
+"""Follow-up questions rewritten into standalone queries, deterministically and without a language model.
+
+"When did he announce it?" after "What did Richard Trumka say about the AFL-CIO endorsement?" becomes
+"When did Richard Trumka announce the AFL-CIO endorsement?"-like queries: pronouns are replaced by the most
+recent entity of a fitting kind (a person for he/she, an organisation or thing for it/they), and elliptical
+questions ("And the NEA?", "What about Sanders?") reuse the previous question with the entity swapped.
+Earlier user turns are rewritten first, so a chain of follow-ups keeps its subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from service.answer.types import REFUSAL
+
+EntityKind = Literal["person", "group"]
+
+_ORG_WORDS = {
+    "association", "federation", "union", "unions", "council", "party", "department", "committee", "campaign",
+    "times", "post", "house", "senate", "congress", "court", "agency", "group", "pac", "board", "company",
+    "corporation", "university", "institute", "magazine", "state", "states", "nations", "workers", "teachers",
+    "employees", "bank", "fund", "office", "ministry", "government", "administration", "commission",
+    "partnership", "wikileaks", "convention", "caucus", "caucuses", "primary", "primaries",
+}  # fmt: skip
+_NOT_NAMES = {
+    "what", "when", "where", "who", "whom", "whose", "why", "how", "which", "until", "since", "during",
+    "after", "before", "if", "according", "under", "over", "from", "as", "compared", "besides", "did",
+    "does", "do", "is", "are", "was", "were", "and", "but", "or", "the", "a", "an", "in", "on", "at", "of",
+    "to", "for", "by", "with", "about",
+    "can", "could", "would", "should", "will", "has", "have", "had", "i", "tell", "me", "please", "so",
+    "then", "also", "mr", "ms", "mrs", "dr", "yes", "no", "ok", "okay",
+    "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "this", "that", "these", "those",
+}  # fmt: skip
+_TITLES = {"mr", "ms", "mrs", "dr", "sen", "senator", "president", "secretary", "mayor", "gov", "governor"}
+_PREPOSITIONS = {
+    "to", "for", "with", "about", "from", "by", "at", "in", "on", "over", "than", "after", "before", "into",
+}  # fmt: skip
+
+# A run of capitalised words (with "of", "the", "and" allowed inside), or an acronym such as AFL-CIO.
+_ENTITY = re.compile(
+    r"\b(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*)"
+    r"(?:\s+(?:(?:of|the|and|for|de)\s+)?(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*))*"
+)
+_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
+_ELLIPSIS = re.compile(
+    r"^\s*(?:and|what about|how about|and what about|same for|what of)\s+(?P<subject>.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+_FAMILY = {
+    "he": "he", "him": "he", "his": "he", "she": "she", "her": "she", "hers": "she",
+    "it": "it", "its": "it", "they": "they", "them": "they", "their": "they",
+}  # fmt: skip
+_POSSESSIVES = {"his", "hers", "its", "their"}
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    kind: EntityKind
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    content: str
+
+
+# spaCy's labels (when a recognizer is at hand) for the two kinds the pronoun rules tell apart: "he" never
+# means Missouri, "it" never means a musher.
+_PERSON_LABELS = {"PERSON"}
+_GROUP_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
+_NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
+    label = (labels or {}).get(name)
+    if label in _PERSON_LABELS:
+        return "person"
+    if label in _GROUP_LABELS:
+        return "group"
+    words = [w.strip(".'’").lower() for w in name.split()]
+    if any(w in _ORG_WORDS for w in words):
+        return "group"
+    if re.fullmatch(r"[A-Z]{2,}(-[A-Z]{2,})*", name.split()[-1]):
+        return "group"
+    if name.lower().startswith("the "):
+        return "group"
+    return "person"
+
+
+def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
+    """Named entities in order of appearance, sentence-initial question words and titles stripped; with a
+    ``labeller``, its labels decide each entity's kind where it knows the name."""
+    labels = labeller(text) if labeller is not None and text.strip() else None
+    found: list[Entity] = []
+    for match in _ENTITY.finditer(text):
+        words = match.group(0).split()
+        while words and words[0].strip(".'’").lower() in _NOT_NAMES | _TITLES:
+            words = words[1:]
+        while words and words[-1].lower() in {"of", "the", "and", "for", "de"}:
+            words = words[:-1]
+        if not words:
+            continue
+        name = " ".join(words).rstrip("'’.")
+        name = re.sub(r"['’]s$", "", name)
+        if not name:
+            continue
+        if labels and labels.get(name) in _NOT_NAME_LABELS:
+            continue  # "March", "Friday", "2017": capitalised, and no one a pronoun can mean
+        kind = classify(name, labels)
+        # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
+        if (
+            kind == "group"
+            and text[: match.start()].lower().endswith("the ")
+            and words == match.group(0).split()
+        ):
+            name = f"the {name}"
+        found.append(Entity(name, kind))
+    return found
+
+
+def _pick(entities: Sequence[Entity], kind: EntityKind) -> Entity | None:
+    """The most salient entity of a kind in one turn: full names beat bare surnames, earlier beats later."""
+    matching = [e for e in entities if e.kind == kind]
+    if not matching:
+        return None
+    full = [e for e in matching if len(e.text.removeprefix("the ").split()) >= 2]
+    first = (full or matching)[0]
+    for entity in matching:  # "Trumka" first, "Richard Trumka" later: take the full mention
+        if first.text in entity.text and len(entity.text) > len(first.text):
+            first = entity
+    return first
+
+
+def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
+    """Replace pronouns with entities from the most recent turn that has one of the right kind.
+
+    Different pronoun families in one question ("what did she write to him?") get different entities.
+    """
+    assigned: dict[str, Entity] = {}
+
+    def antecedent(kind: EntityKind, family: str) -> Entity | None:
+        if family in assigned:
+            return assigned[family]
+        taken = set(assigned.values())
+        for entities in context:
+            chosen = _pick([e for e in entities if e not in taken], kind)
+            if chosen:
+                assigned[family] = chosen
+                return chosen
+        return None
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        family = _FAMILY[lower]
+        if family in {"he", "she"}:
+            entity = antecedent("person", family)
+        elif family == "it":
+            entity = antecedent("group", family)
+        else:
+            entity = antecedent("group", family) or antecedent("person", family)
+        if entity is None:
+            return word
+        after = question[match.end() :].lstrip()
+        next_word = re.match(r"[A-Za-z]+", after)
+        possessive = lower in _POSSESSIVES or (
+            lower == "her" and next_word is not None and next_word.group(0).lower() not in _PREPOSITIONS
+        )
+        return f"{entity.text}'s" if possessive else entity.text
+
+    return _PRONOUN.sub(replace, question)
+
+
+def swap_subject(previous: str, subject: str) -> str:
+    """'And the NEA?' after 'When did the AFL-CIO endorse Clinton?' -> 'When did the NEA endorse Clinton?'."""
+    new = Entity(subject.strip(), classify(subject.strip()))
+    for entity in find_entities(previous):
+        if entity.kind == new.kind:
+            bare = entity.text.removeprefix("the ")
+            return re.sub(rf"(\bthe\s+)?{re.escape(bare)}", new.text, previous, count=1)
+    return f"{previous.rstrip(' ?')} {new.text}?"
+
+
+def rewrite_followup(
+    question: str, history: Sequence[Turn | dict[str, str]], labeller: Labeller | None = None
+) -> str:
+    """A standalone version of ``question`` given the earlier turns (oldest first)."""
+    turns = [t if isinstance(t, Turn) else Turn(t.get("role", ""), t.get("content", "")) for t in history]
+    standalone: list[str] = []  # earlier user questions, each already rewritten
+    answers_after: list[str] = []  # the assistant text that followed each of them
+    for turn in turns:
+        if turn.role == "user" and turn.content.strip():
+            standalone.append(_rewrite_one(turn.content, standalone, answers_after, labeller))
+            answers_after.append("")
+        elif turn.role == "assistant" and answers_after:
+            answers_after[-1] += " " + turn.content
+    return _rewrite_one(question, standalone, answers_after, labeller)
+
+
+# "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
+_ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
+_ASKS_WHICH = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
+# "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
+_EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
+EVENT_FOLLOW_UP_WORDS = 8
+
+
+def _rewrite_one(
+    question: str, previous: Sequence[str], answers: Sequence[str], labeller: Labeller | None = None
+) -> str:
+    question = question.strip()
+    if not previous:
+        return question
+    ellipsis = _ELLIPSIS.match(question)
+    if ellipsis and len(ellipsis.group("subject").split()) <= 5:
+        return swap_subject(previous[-1], ellipsis.group("subject"))
+    # Most recent first: the last question, then the answer to it, then older questions. The answer goes
+    # first when the question asked for a person: its person is who a "he" or "she" now means.
+    context: list[list[Entity]] = []
+    for asked, answered in zip(reversed(previous), reversed(answers), strict=True):
+        answered = "" if answered.strip() == REFUSAL else answered
+        asked_entities, answer_entities = find_entities(asked, labeller), find_entities(answered, labeller)
+        if _ASKS_WHICH.match(asked):
+            # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
+            new = [e for e in answer_entities if e.text not in asked]
+            context.extend([new, asked_entities, answer_entities])
+        else:
+            context.extend([asked_entities, answer_entities])
+    resolved = resolve_pronouns(question, context)
+    if resolved == question and _leans_on_previous(question, labeller):
+        return f"{question.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
+    return resolved
+
+
+def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
+    """A short follow-up that points back ("When was that?", "Who did Trump pick instead?") or names
+    nothing ("What was the final vote?") is about the previous turn; one that names its own subject ("What
+    colour is the Gozo ferry?") stands alone."""
+    if len(question.split()) > EVENT_FOLLOW_UP_WORDS:
+        return False
+    return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
+
+
+def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:
+    """The previous question as what happened: its "who" filled in with the answer's person, if any."""
+    statement = question.strip().rstrip(" ?")
+    if _ASKS_FOR_PERSON.match(statement) and answer.strip() != REFUSAL:
+        person = _pick(find_entities(answer, labeller), "person")
+        if person is not None:
+            return _ASKS_FOR_PERSON.sub(person.text, statement, count=1)
+    return statement
