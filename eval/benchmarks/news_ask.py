@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 from service.settings import Settings
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 DATASETS = REPO / "eval" / "datasets"
 NEWS_QUESTIONS = 60
 NEWS_ROUNDS = 2
