@@ -32,27 +32,12 @@ from ingest.indexing import IngestReport
 from ingest.loading import LoadError
 from ingest.models import Article
 from ingest.postgres import KEEPALIVES, create_schema
-from service.jobs.sqlite import JOB_FAILED, OWNER, Job, JobItems, error_entries, now_iso
+from service.jobs.sqlite import JOB_FAILED, JOB_TABLE_COLUMNS, OWNER, Job, JobItems, error_entries, now_iso
 
 log = logging.getLogger("newsdesk.jobs")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS ingest_jobs (
-    id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    source TEXT NOT NULL,
-    total INTEGER,
-    processed INTEGER NOT NULL DEFAULT 0,
-    added INTEGER NOT NULL DEFAULT 0,
-    replaced INTEGER NOT NULL DEFAULT 0,
-    unchanged INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0,
-    errors TEXT NOT NULL DEFAULT '[]',
-    message TEXT,
-    owner TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL,
-    started_at TEXT,
-    finished_at TEXT,
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS ingest_jobs ({JOB_TABLE_COLUMNS.rstrip()},
     attempts INTEGER NOT NULL DEFAULT 0
 );
 -- Jobs not finished yet. The host running one holds its row lock (FOR UPDATE) until it is done.

@@ -33,8 +33,8 @@ JOB_FAILED = (
     "indexed, and running it again skips them"
 )
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS ingest_jobs (
+# The job record's columns, in both stores' dialects (service/jobs/postgres.py adds its own).
+JOB_TABLE_COLUMNS = """
     id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
     source TEXT NOT NULL,
@@ -50,8 +50,8 @@ CREATE TABLE IF NOT EXISTS ingest_jobs (
     created_at TEXT NOT NULL,
     started_at TEXT,
     finished_at TEXT
-);
 """
+SCHEMA = f"CREATE TABLE IF NOT EXISTS ingest_jobs ({JOB_TABLE_COLUMNS});"
 
 
 @dataclass
