@@ -340,9 +340,9 @@ def corpus_news(ctx: click.Context, output: Path | None, wheel: Path | None, cac
     """
     import time
 
-    from eval.corpora.news import build_news_corpus
+    from eval.corpora.news import build_news_corpus, news_corpus_path
 
-    target = output or settings_from(ctx).data_dir / "corpora" / "news.jsonl"
+    target = output or news_corpus_path(settings_from(ctx).data_dir)
     started = time.perf_counter()
     summary = build_news_corpus(target, wheel=wheel, cache_dir=cache_dir)
     for line in summary.lines():

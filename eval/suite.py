@@ -45,9 +45,9 @@ def suite_sets(settings: Settings, names: Sequence[str] = ("sample", "synthetic"
 
 
 def news_corpus(settings: Settings) -> Path:
-    from eval.corpora.news import build_news_corpus
+    from eval.corpora.news import build_news_corpus, news_corpus_path
 
-    path = settings.data_dir / "corpora" / "news.jsonl"
+    path = news_corpus_path(settings.data_dir)
     if not path.is_file():
         build_news_corpus(path)
     return path

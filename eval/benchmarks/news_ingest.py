@@ -40,10 +40,6 @@ SPEEDUP_NAME = "real-corpus ingest vs the textbook, whole process"
 EFFICIENCY_NAME = "pipeline efficiency, CPU (encoder / ingest), real corpus"
 
 
-def news_corpus_path(settings: Settings) -> Path:
-    return settings.data_dir / "corpora" / "news.jsonl"
-
-
 def sample_corpus() -> Path:
     from service.engine import sample_corpus_path
 
@@ -53,7 +49,9 @@ def sample_corpus() -> Path:
 def corpus_for_bench(settings: Settings, articles: int | None, work: Path) -> tuple[Path, dict[str, Any]]:
     """The file both pipelines ingest, and what it is: the news corpus (its first ``articles`` lines if
     given), or the sample corpus where the news corpus is absent."""
-    source = news_corpus_path(settings)
+    from eval.corpora.news import news_corpus_path
+
+    source = news_corpus_path(settings.data_dir)
     if not source.exists():
         path = sample_corpus()
         count = sum(1 for _ in path.iterdir()) if path.is_dir() else 1

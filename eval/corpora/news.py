@@ -328,6 +328,11 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
     os.replace(handle.name, path)
 
 
+def news_corpus_path(data_dir: Path) -> Path:
+    """Where `newsdesk corpus news` writes the corpus by default, and where the eval suite and bench look."""
+    return data_dir / "corpora" / "news.jsonl"
+
+
 def build_news_corpus(
     output: Path,
     wheel: Path | None = None,
