@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from service.answer.normalize import normalize_answer
 
@@ -13,6 +13,14 @@ def contains_answer(answer: str, accepted: Sequence[str]) -> bool:
     """Normalised containment of any accepted answer string."""
     haystack = f" {normalize_answer(answer)} "
     return any(f" {normalize_answer(a)} " in haystack for a in accepted if normalize_answer(a))
+
+
+def answered_and_cited(
+    answer: str, grounded: bool, cited_doc_ids: Iterable[str], accepted: Sequence[str], gold: Sequence[str]
+) -> tuple[bool, bool]:
+    """Whether an answer holds an accepted string, and whether it cites a gold article: an answerable
+    question is right when both hold (the eval runner and the bench score it the same way)."""
+    return grounded and contains_answer(answer, accepted), bool(set(cited_doc_ids) & set(gold))
 
 
 def token_f1(answer: str, accepted: Sequence[str]) -> float:

@@ -16,7 +16,7 @@ from typing import Any
 from tqdm import tqdm
 
 from eval.datasets import GoldenItem, iter_dataset
-from eval.metrics import contains_answer, first_relevant_rank, ndcg_at, percentile, token_f1
+from eval.metrics import answered_and_cited, first_relevant_rank, ndcg_at, percentile, token_f1
 from eval.ragas_scores import RagasScorer
 from eval.systems import EvalSystem, RetrievalVariant, SystemAnswer
 
@@ -51,8 +51,9 @@ def score_outcome(item: GoldenItem, system: str, result: SystemAnswer) -> dict[s
         return outcome
     rank = first_relevant_rank(result.ranked_doc_ids, item.doc_ids)
     cited = {c.doc_id for c in result.citations}
-    answered = result.grounded and contains_answer(result.answer, item.answers)
-    cites_gold = bool(cited & set(item.doc_ids))
+    answered, cites_gold = answered_and_cited(
+        result.answer, result.grounded, cited, item.answers, item.doc_ids
+    )
     outcome.update(
         first_relevant_rank=rank,
         ndcg_at_10=ndcg_at(result.ranked_doc_ids, item.doc_ids, 10),

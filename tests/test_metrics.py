@@ -51,3 +51,12 @@ def test_percentile():
     assert percentile([], 95) == 0.0
     assert percentile(list(range(1, 101)), 95) == 95
     assert percentile([5.0], 50) == 5.0
+
+
+def test_an_answer_is_right_only_with_an_accepted_string_and_a_gold_citation():
+    from eval.metrics import answered_and_cited
+
+    assert answered_and_cited("Voters chose 33 seats.", True, ["a"], ["33"], ["a", "b"]) == (True, True)
+    assert answered_and_cited("Voters chose 33 seats.", True, ["c"], ["33"], ["a"]) == (True, False)
+    assert answered_and_cited("Voters chose 33 seats.", False, ["a"], ["33"], ["a"]) == (False, True)
+    assert answered_and_cited("Voters chose 330 seats.", True, [], ["33"], ["a"]) == (False, False)

@@ -100,16 +100,17 @@ def sample_items(count: int) -> list[dict[str, Any]]:
 def is_right(item: dict[str, Any], answer: dict[str, Any]) -> bool:
     """As ``newsdesk eval`` scores it: a refusal for an unanswerable question; else an accepted answer string,
     citing a gold article."""
-    from eval.metrics import contains_answer
+    from eval.metrics import answered_and_cited
 
     if item.get("unanswerable"):
         return not answer.get("grounded")
-    cited = {c.get("doc_id") for c in answer.get("citations", [])}
-    return (
-        bool(answer.get("grounded"))
-        and contains_answer(answer.get("answer", ""), item.get("answers", []))
-        and bool(cited & set(item.get("doc_ids", [])))
-    )
+    cited = [c.get("doc_id") for c in answer.get("citations", [])]
+    return all(
+        answered_and_cited(
+            answer.get("answer", ""), bool(answer.get("grounded")), cited,
+            item.get("answers", []), item.get("doc_ids", []),
+        )
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------- index
