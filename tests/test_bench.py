@@ -121,6 +121,7 @@ def test_options_are_validated_outside_the_cli_too():
         BenchOptions(scale=())
 
 
+# The whole `bench --quick` command (about two minutes): in `make test-slow`, to keep `make test` under ten.
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     scratch = tmp_path_factory.mktemp("bench")
@@ -137,6 +138,7 @@ def quick_run(tmp_path_factory):
     return completed, scratch
 
 
+@pytest.mark.slow
 def test_quick_run_prints_one_json_document_with_every_section(quick_run):
     completed, scratch = quick_run
     result = json.loads(completed.stdout)  # --json-only: nothing else on stdout
@@ -162,6 +164,7 @@ def test_quick_run_prints_one_json_document_with_every_section(quick_run):
     assert result["textbook"]["ingest_speedup"] > 0
 
 
+@pytest.mark.slow
 def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick_run):
     result = json.loads(quick_run[0].stdout)
     http = result["http"]
@@ -194,6 +197,7 @@ def test_quick_run_loads_a_real_server_and_measures_retrieval_at_each_size(quick
     assert "Targets" in format_table(result)
 
 
+@pytest.mark.slow
 def test_quick_run_ingests_the_sample_as_whole_processes_when_the_news_corpus_is_absent(quick_run):
     from eval.benchmarks.news_ingest import EFFICIENCY_NAME, SPEEDUP_NAME
 
@@ -242,6 +246,7 @@ def test_queueing_floor_is_concurrency_over_cores_times_one_answer_and_never_bel
     assert found["/v1/ask p95 / CPU-bound floor at concurrency 4"].status == "pass"
 
 
+@pytest.mark.slow
 def test_quick_run_asks_the_sample_beside_a_stand_in_for_the_real_corpus(quick_run):
     news = json.loads(quick_run[0].stdout)["news_ask"]  # a fresh data dir holds no news.jsonl
     assert "stand-in" in news["news"]["note"]
