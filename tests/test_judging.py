@@ -33,6 +33,15 @@ def test_years_and_months():
         ("Who won in 2008?", "Obama won the election.", "In 2008, Obama won the election.", 0.0),
         ("What happened in March?", "It happened in June.", "", 2.0),
         ("What happened?", "It happened in June 2015.", "", 0.0),
+        # A year a figure is compared with is not the year the passage is about.
+        (
+            "How many Russian tourists visited Cyprus in 2016?",
+            "Visitors neared 800,000, almost 50% more compared to 2015.",
+            "Last year, in 2016, visitors neared 800,000, almost 50% more compared to 2015.",
+            0.0,
+        ),
+        ("What target did Shanxi set for 2017?", "Growth will be lower than in 2016.", "", 3.0),
+        ("How many visited Cyprus in 2016?", "In 2015, visitors neared 800,000.", "", YEAR_CONFLICT_PENALTY),
     ],
 )
 def test_date_penalties(question, passage, window, expected):

@@ -20,6 +20,13 @@ YEAR_ABSENT_PENALTY = 3.0
 MONTH_CONFLICT_PENALTY = 2.0
 
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+# A year a figure is measured against ("50% more compared to 2015", "lower than in 2016") is not the year the
+# passage is about: it neither conflicts with the asked year nor confirms it.
+_REFERENCE_YEAR = re.compile(
+    r"\b(?:compared (?:to|with)|than(?: in)?|since|up from|down from|versus|vs\.?|from)\s+(?:\w+\s+)?"
+    r"(1[89]\d{2}|20\d{2})\b",
+    re.IGNORECASE,
+)
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
@@ -34,6 +41,11 @@ _MONTH = re.compile(
 
 def years(text: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(text)}
+
+
+def reference_years(text: str) -> set[int]:
+    """Years named only as a point of comparison."""
+    return {int(y) for y in _REFERENCE_YEAR.findall(text)}
 
 
 def months(text: str) -> set[int]:
@@ -60,7 +72,7 @@ def date_mismatch_penalty(
     penalty = 0.0
     asked_years = years(question)
     if asked_years:
-        stated_years = years(passage)
+        stated_years = years(passage) - reference_years(passage)
         nearby_years = years(window)
         lede_years = years(document[:LEDE_CHARS])
         of_asked_year = published is not None and published.year in asked_years
