@@ -159,7 +159,8 @@ def test_eval_gate_on_the_sample_golden_set(tmp_path):
     """The CI gate: thresholds just under today's figures, so a regression fails the build.
 
     The answer figures stand lower than under the hand-set rule (0.92, 0.8, 0.94): the learned refusal gives
-    up five of these 50 answers to refuse twice as many unseen unanswerable news questions
+    up five of these 50 answers to refuse twice as many unseen unanswerable news questions, and its refit
+    after the entity check in the ranking one more (q38) for three more refused on the unseen half
     (eval/calibration.md)."""
     report = tmp_path / "report"
     result = CliRunner().invoke(
@@ -170,7 +171,7 @@ def test_eval_gate_on_the_sample_golden_set(tmp_path):
             "--fail-under", "hit@1=0.98", "--fail-under", "hit@5=0.98", "--fail-under", "mrr=0.98",
             "--fail-under", "answer_accuracy=0.8", "--fail-under", "citation_precision=0.98",
             "--fail-under", "citation_validity=1.0", "--fail-under", "refusal_recall=1.0",
-            "--fail-under", "refusal_precision=0.6", "--fail-under", "overall_accuracy=0.85",
+            "--fail-under", "refusal_precision=0.58", "--fail-under", "overall_accuracy=0.84",
         ],
         catch_exceptions=False,
     )  # fmt: skip
@@ -197,7 +198,7 @@ def test_fail_under_fails_the_run(tmp_path):
          "--report", str(tmp_path / "r"), "--fail-under", "answer_accuracy=0.999"],
     )  # fmt: skip
     assert result.exit_code == 1
-    assert "answer_accuracy = 0.82 is under 0.999" in result.output
+    assert "answer_accuracy = 0.8 is under 0.999" in result.output
 
 
 def test_unknown_metric_is_a_usage_error():

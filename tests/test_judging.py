@@ -147,3 +147,43 @@ def test_choose_passages_adds_only_close_runners_up():
 def test_how_many_questions_want_a_count(passage, counts):
     penalty = answer_type_penalty("How many votes did she get?", passage)
     assert (penalty == 0.0) is counts
+
+
+class _NamesFinder:
+    """Stands in for spaCy: tags the names it is given as PERSON wherever they occur."""
+
+    def __init__(self, *names: str) -> None:
+        self.names = names
+        self.calls: list[str] = []
+
+    def entities(self, text: str) -> list[tuple[int, int, str]]:
+        self.calls.append(text)
+        return [(text.index(n), text.index(n) + len(n), "PERSON") for n in self.names if n in text]
+
+
+def _reading(doc_id: str, start: int, text: str, logit: float):
+    from service.judge.model import FEATURES
+
+    sentence = EvidenceSentence(doc_id, "", start, start + len(text), start, text, 0, text, text)
+    features = {name: 0.0 for name in FEATURES} | {"logit": logit}
+    return JudgedPassage(sentence, logit, 0.0, 0.0, logit, features)
+
+
+def test_a_who_question_ranks_the_passage_naming_someone_first_and_checks_the_new_winner_too():
+    from service.judge.evidence_judge import EvidenceJudge
+    from service.judge.model import AnswerabilityModel
+
+    finder = _NamesFinder("Hossam al-Sufi")
+    model = AnswerabilityModel(weights={}, bias=0.0, means={}, scales={}, threshold=0.5)
+    judge = EvidenceJudge(None, None, None, None, model, entities=finder, entity_checks=1)  # type: ignore[arg-type]
+    lede = "Two Palestinian civilians were killed in an air strike on a tunnel."
+    named = "The two men killed were identified as Hossam al-Sufi, 24."
+    judged = [_reading("d1", 0, lede, 7.1), _reading("d1", 0, lede, 7.0), _reading("d1", 200, named, 6.4)]
+
+    ranked = judge._check_entities("Who were the two Palestinians killed in the air strike?", judged)
+
+    assert [j.sentence.passage for j in ranked] == [named, lede, lede]
+    # The lede read twice (overlapping chunks) is checked once and both readings carry the result.
+    assert finder.calls == [lede, named]
+    assert all(j.features["entity_checked"] == 1.0 for j in ranked)
+    assert [j.features["entity_answer"] for j in ranked] == [1.0, 0.0, 0.0]

@@ -172,23 +172,33 @@ class EvidenceJudge:
     def _check_entities(self, question: str, judged: list[JudgedPassage]) -> list[JudgedPassage]:
         """Whether the best few passages hold an entity of the asked kind (a date, a person, a place) that
         the question does not name: the recognizer is precise where the regex checks are not, and costs a
-        few ms a sentence, so it sees only the passages that can still win."""
+        few ms a sentence, so it sees only the passages that can still win.
+
+        A passage without one drops in the ranking, so the checks go on until the best passage has been
+        checked too; the same passage read twice (from overlapping chunks) is checked once.
+        """
         kind = asked_kind(question) if self.entities is not None else None
         if kind is None or self.entities is None:
             return judged
-        checked: dict[tuple[str, int], int] = {}
-        rescored = []
-        for passage in judged:
-            s = passage.sentence
-            key = (s.doc_id, s.passage_start)
-            if key not in checked and len(checked) < self.entity_checks:
-                checked[key] = len(checked)
-                found = bool(answer_candidates(question, kind, s.passage, self.entities))
-                features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found)}
-                passage = replace(passage, features=features, score=self.model.rank_score(features))
-            rescored.append(passage)
-        rescored.sort(key=lambda j: j.score, reverse=True)
-        return rescored
+        found: dict[tuple[str, int], bool] = {}
+        budget = 2 * self.entity_checks  # the first round, then re-ranked winners not yet checked
+        while True:
+            rescored, fresh = [], 0
+            for passage in judged:
+                s = passage.sentence
+                key = (s.doc_id, s.passage_start)
+                first_round = len(found) < self.entity_checks
+                if key not in found and len(found) < budget and (first_round or not rescored):
+                    found[key] = bool(answer_candidates(question, kind, s.passage, self.entities))
+                    fresh += 1
+                if key in found and not passage.features["entity_checked"]:
+                    features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found[key])}
+                    passage = replace(passage, features=features, score=self.model.rank_score(features))
+                rescored.append(passage)
+            rescored.sort(key=lambda j: j.score, reverse=True)
+            judged = rescored
+            if not fresh:
+                return judged
 
 
 def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:
