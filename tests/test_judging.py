@@ -187,3 +187,19 @@ def test_a_who_question_ranks_the_passage_naming_someone_first_and_checks_the_ne
     assert finder.calls == [lede, named]
     assert all(j.features["entity_checked"] == 1.0 for j in ranked)
     assert [j.features["entity_answer"] for j in ranked] == [1.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("passage", "has_age"),
+    [
+        ("The 57-year-old musher also broke the record.", True),
+        ("Hossam al-Sufi, 24, and Mohammed al-Aqra, 38, were killed.", True),
+        ("Chuck Berry has died at the age of 90.", True),
+        ("He was 76.", True),
+        ("Mitch Seavey won the 2017 race and a prize of $75,000.", False),
+        ("The meeting is at 10 a.m.", False),
+    ],
+)
+def test_how_old_wants_an_age_not_any_number(passage, has_age):
+    question = "How old was Mitch Seavey?"
+    assert (answer_type_penalty(question, passage) == 0.0) is has_age

@@ -328,6 +328,16 @@ _NUMBER_WORDS = re.compile(
     r"thousand|million|billion|dozen|half|third|quarter|thirds|percent|majority|unanimous(ly)?)\b",
     re.IGNORECASE,
 )
+# "How old?" wants an age: "the 57-year-old musher", "Hossam al-Sufi, 24,", "died at the age of 87"; any
+# other number ("won the 2017 race", "$75,000") is no answer.
+_AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
+_AGE = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\bage[ds]?\s+(?:of\s+)?\d{1,3}\b|"
+    r"\bat \d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b))|"
+    r"\bturn(?:s|ed)? \d{1,3}\b|(?<!\d),\s*\d{1,3}\s*[,;)]|(?<!\d),\s*\d{1,3}\s*[.!?]?$|\(\d{1,3}\)|"
+    r"\b(?:is|was) \d{1,3}(?=\s*[.,;)]|$)",
+    re.IGNORECASE,
+)
 # "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
 _COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
 _COUNT = re.compile(
@@ -375,6 +385,8 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind == "time":
         return bool(_TIME_WORDS.search(passage))
     if kind == "number":
+        if _AGE_QUESTION.match(question):
+            return bool(_AGE.search(passage))
         if _COUNT_QUESTION.match(question):
             return has_count(passage)
         return bool(_NUMBER_WORDS.search(passage))
