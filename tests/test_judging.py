@@ -203,3 +203,19 @@ def test_a_who_question_ranks_the_passage_naming_someone_first_and_checks_the_ne
 def test_how_old_wants_an_age_not_any_number(passage, has_age):
     question = "How old was Mitch Seavey?"
     assert (answer_type_penalty(question, passage) == 0.0) is has_age
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which federal judge in Madison blocked the travel ban?", "person"),
+        ("Which Kansas governor opposed the Medicaid bill?", "person"),
+        ("Which Nobel Prize-winning poet died in St. Lucia?", "person"),
+        ("Which bill did the governor sign?", None),
+        ("Which company announced the flight?", None),
+    ],
+)
+def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):
+    from service.judge.answerability import answer_type
+
+    assert answer_type(question) == kind

@@ -310,10 +310,19 @@ _NUMBER_QUESTION = re.compile(
     r"score|tally|count)|what was the (total|number|amount|share|rate|margin|cost|score))\b",
     re.IGNORECASE,
 )
+# "Which federal judge", "Which Kansas governor", "Which US general": up to two words before the role, none
+# of them a verb or an article ("Which bill did the governor sign?" asks for a bill).
+_ROLE_MODIFIER = (
+    r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w'’.-]+ ){0,2}"
+)
 _PERSON_QUESTION = re.compile(
-    r"^\s*(who|whom|whose|which (player|person|official|coach|scientist|researcher|lawyer|judge|candidate|"
-    r"man|woman|executive|leader|member|reporter|writer|author|spokesman|spokeswoman|policy advisor|"
-    r"advisor|adviser|aide|director|manager|president|chair|mayor|senator|governor))\b",
+    r"^\s*(who|whom|whose|which " + _ROLE_MODIFIER + r"(player|person|official|coach|scientist|researcher|"
+    r"lawyer|judge|justice|candidate|nominee|man|woman|boy|girl|executive|leader|member|reporter|journalist|"
+    r"writer|author|poet|singer|musician|rapper|actor|actress|artist|spokesman|spokeswoman|policy advisor|"
+    r"advisor|adviser|aide|director|manager|president|chair|chairman|mayor|senator|governor|minister|"
+    r"general|commander|officer|soldier|pilot|engineer|doctor|diplomat|ambassador|envoy|prosecutor|"
+    r"lawmaker|politician|activist|athlete|driver|musher|founder|billionaire|businessman|businesswoman|"
+    r"king|queen|prince|princess|pope|cleric|suspect|gunman|attacker|victim|survivor|winner))\b",
     re.IGNORECASE,
 )
 _TIME_WORDS = re.compile(
