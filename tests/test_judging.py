@@ -3,8 +3,8 @@
 import pytest
 
 from service.answer.extractive import choose_passages
+from service.judge.answer_types import answer_type_penalty
 from service.judge.answerability import (
-    answer_type_penalty,
     attribution_penalty,
     question_focus,
     uncovered_share,
@@ -216,6 +216,6 @@ def test_how_old_wants_an_age_not_any_number(passage, has_age):
     ],
 )
 def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):
-    from service.judge.answerability import answer_type
+    from service.judge.answer_types import answer_type
 
     assert answer_type(question) == kind

@@ -18,7 +18,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
 
 import numpy as np
 
@@ -207,7 +206,7 @@ def attribution_penalty(question: str, passage: str) -> float:
 # "Property owners will pay 77 cents" from the wrong city's budget. Names are checked against the whole
 # article, since news names its subject up top and says "the council" after.
 NAME_MISSING_PENALTY = 4.0
-_CALENDAR = {
+CALENDAR_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
@@ -256,7 +255,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     names: dict[str, QuestionName] = {}
     for text, person, group in found:
         name = re.sub(r"['’]s$", "", text.removeprefix("the ").strip())
-        if not name or name.lower() in _CALENDAR or name.isdigit() or name.lower() in NEWS_OUTLETS:
+        if not name or name.lower() in CALENDAR_WORDS or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
         if name.endswith("-") or len(name) < 2:
             continue
@@ -293,135 +292,6 @@ def missing_names_share(names: Sequence[QuestionName], document: str) -> float:
     text = document.replace("’", "'")
     missing = sum(1 for name in names if not _mentions(text, name))
     return min(1.0, 2 * missing / len(names))
-
-
-# What kind of thing answers the question. A passage without one cannot answer it, however relevant it
-# reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
-ANSWER_TYPE_PENALTY = 3.0
-AnswerType = Literal["time", "number", "person"]
-_TIME_QUESTION = re.compile(
-    r"^\s*(when|until when|since when|on what (date|day)|(in |by )?what (date|day|month|year|time)|"
-    r"how long ago)\b",
-    re.IGNORECASE,
-)
-_NUMBER_QUESTION = re.compile(
-    r"^\s*(how (many|much|big|large|far|close|long|old|high|low|often)|by (how much|what margin|how many)|"
-    r"what (share|percentage|percent|proportion|fraction|rate|number|amount|total|price|cost|margin|sum|"
-    r"score|tally|count)|what was the (total|number|amount|share|rate|margin|cost|score))\b",
-    re.IGNORECASE,
-)
-# "Which federal judge", "Which Kansas governor", "Which US general": up to two words before the role, none
-# of them a verb or an article ("Which bill did the governor sign?" asks for a bill).
-_ROLE_MODIFIER = (
-    r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w'’.-]+ ){0,2}"
-)
-_PERSON_QUESTION = re.compile(
-    r"^\s*(who|whom|whose|which " + _ROLE_MODIFIER + r"(player|person|official|coach|scientist|researcher|"
-    r"lawyer|judge|justice|candidate|nominee|man|woman|boy|girl|executive|leader|member|reporter|journalist|"
-    r"writer|author|poet|singer|musician|rapper|actor|actress|artist|spokesman|spokeswoman|policy advisor|"
-    r"advisor|adviser|aide|director|manager|president|chair|chairman|mayor|senator|governor|minister|"
-    r"general|commander|officer|soldier|pilot|engineer|doctor|diplomat|ambassador|envoy|prosecutor|"
-    r"lawmaker|politician|activist|athlete|driver|musher|founder|billionaire|businessman|businesswoman|"
-    r"king|queen|prince|princess|pope|cleric|suspect|gunman|attacker|victim|survivor|winner))\b",
-    re.IGNORECASE,
-)
-_TIME_WORDS = re.compile(
-    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
-    r"yesterday|tonight|last (week|month|year)|next (week|month|year)|spring|summer|fall|autumn|winter|"
-    r"weeks?|months?|years?|days?|decades?|quarter|half)\b",
-    re.IGNORECASE,
-)
-_NUMBER_WORDS = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
-    r"thousand|million|billion|dozen|half|third|quarter|thirds|percent|majority|unanimous(ly)?)\b",
-    re.IGNORECASE,
-)
-# "How old?" wants an age: "the 57-year-old musher", "Hossam al-Sufi, 24,", "died at the age of 87"; any
-# other number ("won the 2017 race", "$75,000") is no answer.
-_AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
-_AGE = re.compile(
-    r"\b\d{1,3}[- ]years?[- ]old\b|\bage[ds]?\s+(?:of\s+)?\d{1,3}\b|"
-    r"\bat \d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b))|"
-    r"\bturn(?:s|ed)? \d{1,3}\b|(?<!\d),\s*\d{1,3}\s*[,;)]|(?<!\d),\s*\d{1,3}\s*[.!?]?$|\(\d{1,3}\)|"
-    r"\b(?:is|was) \d{1,3}(?=\s*[.,;)]|$)",
-    re.IGNORECASE,
-)
-# "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
-_COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
-_COUNT = re.compile(
-    r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)(?![\d,]*(?:\.\d)?\s*(?:%|percent|per cent|percentage))|"
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
-    r"thousands?|millions?|billions?|dozens?|majority)\b(?!\s*(?:%|percent|per cent))",
-    re.IGNORECASE,
-)
-_MONTH_BEFORE = re.compile(
-    r"\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|"
-    r"nov(ember)?|dec(ember)?)\.?\s*$",
-    re.IGNORECASE,
-)
-
-
-def has_count(passage: str) -> bool:
-    for match in _COUNT.finditer(passage):
-        digits = match.group(1)
-        if digits is None:
-            return True
-        if re.fullmatch(r"(1[89]|20)\d\d", digits) or _MONTH_BEFORE.search(passage[: match.start()]):
-            continue  # a year, or the day in "October 12"
-        return True
-    return False
-
-
-# A capitalised word that does not open a sentence: a full name, or a surname on its second mention.
-_PERSON_NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]+)*")
-
-
-def answer_type(question: str) -> AnswerType | None:
-    if _TIME_QUESTION.match(question):
-        return "time"
-    if _NUMBER_QUESTION.match(question):
-        return "number"
-    if _PERSON_QUESTION.match(question):
-        return "person"
-    return None
-
-
-def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> bool:
-    """Whether the passage holds something of the kind the question asks for."""
-    if kind is None:
-        return True
-    if kind == "time":
-        return bool(_TIME_WORDS.search(passage))
-    if kind == "number":
-        if _AGE_QUESTION.match(question):
-            return bool(_AGE.search(passage))
-        if _COUNT_QUESTION.match(question):
-            return has_count(passage)
-        return bool(_NUMBER_WORDS.search(passage))
-    asked = question.lower()
-    return any(
-        name.lower() not in asked and name.lower() not in _CALENDAR for name in _PERSON_NAME.findall(passage)
-    )
-
-
-# "On Monday" answers "when?" less well than "on May 14, 2024": prefer the passage with the date.
-VAGUE_DATE_PENALTY = 1.0
-_SPECIFIC_DATE = re.compile(
-    r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|june?|july?|aug(ust)?|sep(t(ember)?)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?)\b|\bMay\b|\d{1,2}/\d{1,2}",
-    re.IGNORECASE,
-)
-
-
-def answer_type_penalty(question: str, passage: str) -> float:
-    """No answer of the asked kind at all; or, for a date question, only a weekday or a "last week"."""
-    kind = answer_type(question)
-    if not has_answer_type(kind, passage, question):
-        return ANSWER_TYPE_PENALTY
-    if kind == "time" and not _SPECIFIC_DATE.search(passage):
-        return VAGUE_DATE_PENALTY
-    return 0.0
 
 
 # A headline, a byline or a photo credit is no evidence for an answer unless the question asks about it:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from service.judge.answerability import answer_type, word_tokens
+from service.judge.answer_types import answer_type
+from service.judge.answerability import word_tokens
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
 _LABELS: dict[str, tuple[str, ...]] = {

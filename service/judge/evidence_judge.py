@@ -17,13 +17,10 @@ from llama_index.core.schema import NodeWithScore
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
+from service.judge.answer_types import ANSWER_TYPE_PENALTY, answer_type, answer_type_penalty, has_answer_type
 from service.judge.answerability import (
-    ANSWER_TYPE_PENALTY,
     WordVectors,
-    answer_type,
-    answer_type_penalty,
     attribution_penalty,
-    has_answer_type,
     is_furniture,
     missing_names_share,
     question_focus,
