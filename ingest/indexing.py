@@ -52,8 +52,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdesk.ingest")
 
-# The limit a JSON body's title has (service.api.schemas.DocumentIn); files and JSONL feeds get the same. A
-# title goes into every chunk's keyword entry and embedding text, so its length multiplies.
+# The limit a JSON body's title has (service.api.document_schemas.DocumentIn); files and JSONL feeds get the
+# same. A title goes into every chunk's keyword entry and embedding text, so its length multiplies.
 MAX_TITLE_CHARS = 1_000
 
 

@@ -12,14 +12,14 @@ from ingest.loading import LoadError, article_from_record, load_bytes
 from ingest.models import Article, InvalidDocumentError, validate_doc_id
 from service.api import metrics
 from service.api.deps import get_api_settings, get_newsdesk
-from service.api.schemas import (
+from service.api.document_schemas import (
     DocumentDetail,
     DocumentIn,
     DocumentList,
     DocumentSummary,
     DocumentWriteResult,
-    ErrorResponse,
 )
+from service.api.schemas import ErrorResponse
 from service.engine import Newsdesk
 from service.settings import Settings
 

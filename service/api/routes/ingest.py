@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from ingest.loading import LoadError, article_from_record, load_paths
 from ingest.models import Article, InvalidDocumentError
 from service.api.deps import get_api_settings, get_newsdesk
-from service.api.schemas import DocumentIn, ErrorResponse, IngestRequest, JobAccepted, JobOut
+from service.api.document_schemas import DocumentIn, IngestRequest, JobAccepted, JobOut
+from service.api.schemas import ErrorResponse
 from service.engine import Newsdesk
 from service.settings import Settings
 
