@@ -56,7 +56,7 @@ _NUMBER_WORDS = re.compile(
 )
 # "How old?" wants an age: "the 57-year-old musher", "Hossam al-Sufi, 24,", "died at the age of 87"; any
 # other number ("won the 2017 race", "$75,000") is no answer.
-_AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
+AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
 _AGE = re.compile(
     r"\b\d{1,3}[- ]years?[- ]old\b|\bage[ds]?\s+(?:of\s+)?\d{1,3}\b|"
     r"\bat \d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b))|"
@@ -111,7 +111,7 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind == "time":
         return bool(_TIME_WORDS.search(passage))
     if kind == "number":
-        if _AGE_QUESTION.match(question):
+        if AGE_QUESTION.match(question):
             return bool(_AGE.search(passage))
         if _COUNT_QUESTION.match(question):
             return has_count(passage)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from service.judge.answer_types import answer_type
+from service.judge.answer_types import AGE_QUESTION, answer_type
 from service.judge.answerability import word_tokens
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
@@ -40,7 +40,6 @@ _ORG_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
-_AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
 
@@ -56,7 +55,7 @@ class DirectAnswer:
 
 def asked_kind(question: str) -> str | None:
     """What kind of short answer the question asks for, if any."""
-    if _AGE_QUESTION.match(question):
+    if AGE_QUESTION.match(question):
         return "age"
     if _AMOUNT_QUESTION.match(question):
         return "amount"
