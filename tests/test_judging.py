@@ -42,6 +42,10 @@ def test_years_and_months():
         ),
         ("What target did Shanxi set for 2017?", "Growth will be lower than in 2016.", "", 3.0),
         ("How many visited Cyprus in 2016?", "In 2015, visitors neared 800,000.", "", YEAR_CONFLICT_PENALTY),
+        # A range's start or a "since" is the passage's own year; so is a year also named on its own.
+        ("What happened in 2019?", "The program ran from 2019 to 2021.", "", 0.0),
+        ("Who was elected mayor in 2015?", "Smith has been mayor since 2015.", "", 0.0),
+        ("What happened in 2016?", "In 2016 sales fell; they were up from 2016 levels by December.", "", 0.0),
     ],
 )
 def test_date_penalties(question, passage, window, expected):
@@ -196,8 +200,15 @@ def test_a_who_question_ranks_the_passage_naming_someone_first_and_checks_the_ne
         ("Hossam al-Sufi, 24, and Mohammed al-Aqra, 38, were killed.", True),
         ("Chuck Berry has died at the age of 90.", True),
         ("He was 76.", True),
+        ("The victim was John Smith, 45. Police said more.", True),
+        ("A four-year-old boy drowned.", True),
+        ("He is in his 50s.", True),
         ("Mitch Seavey won the 2017 race and a prize of $75,000.", False),
         ("The meeting is at 10 a.m.", False),
+        ("Unemployment stood at 5.2%.", False),
+        ("They flew at 30,000 feet.", False),
+        ("Inflation was 2.5 percent.", False),
+        ("Under Section 5(2) of the act.", False),
     ],
 )
 def test_how_old_wants_an_age_not_any_number(passage, has_age):
@@ -212,6 +223,9 @@ def test_how_old_wants_an_age_not_any_number(passage, has_age):
         ("Which Kansas governor opposed the Medicaid bill?", "person"),
         ("Which Nobel Prize-winning poet died in St. Lucia?", "person"),
         ("Which bill did the governor sign?", None),
+        ("Which state sued President Trump?", None),
+        ("Which general election was held in March?", None),
+        ("Whose Twitter account was hacked?", "person"),
         ("Which company announced the flight?", None),
     ],
 )

@@ -32,16 +32,20 @@ _NUMBER_QUESTION = re.compile(
 _ROLE_MODIFIER = (
     r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w'’.-]+ ){0,2}"
 )
-_PERSON_QUESTION = re.compile(
-    r"^\s*(who|whom|whose|which " + _ROLE_MODIFIER + r"(player|person|official|coach|scientist|researcher|"
-    r"lawyer|judge|justice|candidate|nominee|man|woman|boy|girl|executive|leader|member|reporter|journalist|"
-    r"writer|author|poet|singer|musician|rapper|actor|actress|artist|spokesman|spokeswoman|policy advisor|"
-    r"advisor|adviser|aide|director|manager|president|chair|chairman|mayor|senator|governor|minister|"
-    r"general|commander|officer|soldier|pilot|engineer|doctor|diplomat|ambassador|envoy|prosecutor|"
-    r"lawmaker|politician|activist|athlete|driver|musher|founder|billionaire|businessman|businesswoman|"
-    r"king|queen|prince|princess|pope|cleric|suspect|gunman|attacker|victim|survivor|winner))\b",
-    re.IGNORECASE,
+_ROLES = (
+    r"(?:player|person|official|coach|scientist|researcher|lawyer|judge|justice|candidate|nominee|man|woman|"
+    r"boy|girl|executive|leader|member|reporter|journalist|writer|author|poet|singer|musician|rapper|actor|"
+    r"actress|artist|spokesman|spokeswoman|policy advisor|advisor|adviser|aide|director|manager|president|"
+    r"chair|chairman|mayor|senator|governor|minister|general|commander|officer|soldier|pilot|engineer|doctor|"
+    r"diplomat|ambassador|envoy|prosecutor|lawmaker|politician|activist|athlete|driver|musher|founder|"
+    r"billionaire|businessman|businesswoman|king|queen|prince|princess|pope|cleric|suspect|gunman|attacker|"
+    r"victim|survivor|winner)\b"
+    # ... but not a title before a name ("Which state sued President Trump?") nor a role word used as an
+    # adjective ("Which general election", "Which member states").
+    r"(?!\s+(?-i:[A-Z]))(?!\s+(?:election|elections|program|programme|programs|states|countries|nations|"
+    r"strike|assembly|meeting|conference|secretary|staff)\b)"
 )
+_PERSON_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*which " + _ROLE_MODIFIER + _ROLES, re.IGNORECASE)
 _TIME_WORDS = re.compile(
     r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
     r"oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
@@ -57,11 +61,18 @@ _NUMBER_WORDS = re.compile(
 # "How old?" wants an age: "the 57-year-old musher", "Hossam al-Sufi, 24,", "died at the age of 87"; any
 # other number ("won the 2017 race", "$75,000") is no answer.
 AGE_QUESTION = re.compile(r"^\s*how old\b", re.IGNORECASE)
+_AGE_NUMBER = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+# A number that is not an age: a decimal, a time, a thousands group, or a unit after it.
+_NOT_AN_AGE = (
+    r"(?![.,:/]\d|\s*(?:%|percent|per\b|[ap]\.?m\b|o'clock|feet|ft\b|metres|meters|km|miles|mph|degrees|"
+    r"points))"
+)
 _AGE = re.compile(
-    r"\b\d{1,3}[- ]years?[- ]old\b|\bage[ds]?\s+(?:of\s+)?\d{1,3}\b|"
-    r"\bat \d{1,3}\b(?!\s*(?:%|percent|[ap]\.?m\b))|"
-    r"\bturn(?:s|ed)? \d{1,3}\b|(?<!\d),\s*\d{1,3}\s*[,;)]|(?<!\d),\s*\d{1,3}\s*[.!?]?$|\(\d{1,3}\)|"
-    r"\b(?:is|was) \d{1,3}(?=\s*[.,;)]|$)",
+    rf"\b{_AGE_NUMBER}[- ]years?[- ]old\b|\bage[ds]?\s+(?:of\s+)?\d{{1,3}}\b{_NOT_AN_AGE}|"
+    rf"\b(?:died|dies|retired|retires|elected|married|at the age of)\s+(?:at\s+)?\d{{1,3}}\b{_NOT_AN_AGE}|"
+    rf"\bturn(?:s|ed)? \d{{1,3}}\b{_NOT_AN_AGE}|\bin (?:his|her|their) (?:early |mid-?|late )?\d0s\b|"
+    rf"(?<!\d)(?<!\d )[A-Za-z)],\s*\d{{1,3}}{_NOT_AN_AGE}\s*(?:[,;)]|[.!?](?:\s|$)|$)|"
+    rf"(?<![\w)])\(\d{{1,3}}\)|\b(?:he|she|who) (?:is|was) \d{{1,3}}{_NOT_AN_AGE}(?=\s*[.,;)]|$)",
     re.IGNORECASE,
 )
 # "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.

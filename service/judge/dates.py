@@ -23,7 +23,7 @@ _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 # A year a figure is measured against ("50% more compared to 2015", "lower than in 2016") is not the year the
 # passage is about: it neither conflicts with the asked year nor confirms it.
 _REFERENCE_YEAR = re.compile(
-    r"\b(?:compared (?:to|with)|than(?: in)?|since|up from|down from|versus|vs\.?|from)\s+(?:\w+\s+)?"
+    r"\b(?:compared (?:to|with)|than(?: in)?|up from|down from|versus|vs\.?)\s+(?:\w+\s+)?"
     r"(1[89]\d{2}|20\d{2})\b",
     re.IGNORECASE,
 )
@@ -43,9 +43,10 @@ def years(text: str) -> set[int]:
     return {int(y) for y in _YEAR.findall(text)}
 
 
-def reference_years(text: str) -> set[int]:
-    """Years named only as a point of comparison."""
-    return {int(y) for y in _REFERENCE_YEAR.findall(text)}
+def years_stated(text: str) -> set[int]:
+    """The years ``text`` names, less each mention that is only a point of comparison (a year also named on
+    its own stays)."""
+    return years(_REFERENCE_YEAR.sub(" ", text))
 
 
 def months(text: str) -> set[int]:
@@ -72,7 +73,7 @@ def date_mismatch_penalty(
     penalty = 0.0
     asked_years = years(question)
     if asked_years:
-        stated_years = years(passage) - reference_years(passage)
+        stated_years = years_stated(passage)
         nearby_years = years(window)
         lede_years = years(document[:LEDE_CHARS])
         of_asked_year = published is not None and published.year in asked_years
