@@ -21,7 +21,7 @@ from eval.metrics import contains_answer
 from service.answer.extractive import choose_passages
 from service.engine import Newsdesk
 from service.judge.evidence_judge import JudgedPassage, best_variant_only, with_confidence
-from service.judge.model import RULE_WEIGHTS, AnswerabilityModel, bundled_model_path, fit_model, logit
+from service.judge.model import AnswerabilityModel, fit_model, logit
 
 INVENTED_ANSWER_COST = 2.0
 REGULARIZATION_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
@@ -142,8 +142,9 @@ def fit_judge(
 ) -> tuple[AnswerabilityModel, float]:
     """The model fitted on ``cases`` (dev only), with its regularization chosen by cross-validated cost over
     whole questions, and its threshold the cheapest on them. Returns the model and the chosen strength."""
-    # Ranked as the fitted model will rank (service.judge.model.RULE_WEIGHTS), not as the shipped one did.
-    ranking = replace(AnswerabilityModel.load(bundled_model_path()), ranking=dict(RULE_WEIGHTS))
+    # Ranked as the fitted model will rank (its default, service.judge.model.RULE_WEIGHTS); nothing else of
+    # this model is read.
+    ranking = AnswerabilityModel(weights={}, bias=0.0, means={}, scales={}, threshold=0.5)
     folds = [cases[i::FOLDS] for i in range(FOLDS)]
     best: tuple[float, float] | None = None  # (cross-validated cost, C)
     for strength in REGULARIZATION_GRID:
