@@ -258,6 +258,19 @@ def test_the_smaller_repairs() -> None:
     assert repair.restore_spaces("sheriff,-David Clarke said.-The U.S.-led raid") == (
         "sheriff, David Clarke said. The U.S.-led raid"
     )
+    assert (
+        repair.restore_word_spaces(
+            "Steinmeier-had the support of leader-Kim Jong-un-was; it-says in-Brussels the-country"
+        )
+        == "Steinmeier had the support of leader Kim Jong-un was; it says in Brussels the country"
+    )
+    assert repair.restore_word_spaces(
+        "state-of-the-art, Mar-a-Lago, son-in-law, Moon Jae-in, by-election, would-be, U.S.-led, mid-March, "
+        "anti-Trump, http://dw.com/a-the-b, x@a-the.com"
+    ) == (
+        "state-of-the-art, Mar-a-Lago, son-in-law, Moon Jae-in, by-election, would-be, U.S.-led, mid-March, "
+        "anti-Trump, http://dw.com/a-the-b, x@a-the.com"
+    )
     assert repair.restore_clipped_contractions("You'r welcome, they'r here") == "You're welcome, they're here"
     assert (
         repair.strip_field_spill('and it should be nonpartisan."?,-1"') == 'and it should be nonpartisan."?'

@@ -159,6 +159,7 @@ def iter_rows(text: str) -> Iterator[dict[str, str]]:
 FIELD_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("CSV field spill", repair.strip_field_spill),
     ("no-break spaces", repair.restore_spaces),
+    ("no-break spaces between words", repair.restore_word_spaces),
     ("apostrophes", repair.restore_apostrophes),
     ("lost quotes and dashes", repair.restore_lost_punctuation),
     ("pound signs", repair.restore_pound_signs),

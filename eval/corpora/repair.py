@@ -32,6 +32,29 @@ _FIELD_SPILL = re.compile(r'(?<=\?),-?\d+"?\s*$')
 # "overturned-in the Atlantic" and "by-election" cannot be told apart without a dictionary.
 _HYPHENATED_SPACE = re.compile(r"(?:(?<=[,;:!?)])|(?<=[a-z0-9\"']\.))-(?=[A-Za-z\"@])")
 _OPENING_CONTEXT = set("([{\u00a0")
+# Between two words the same fault glues names to verbs ("Steinmeier-had", "leader-Kim Jong-un-was"). No
+# English compound ends in "-had" or "-the", or starts with "was-" or "the-"; a preposition, article or
+# role before a capitalised word ("in-Brussels", "a-Palestinian", "spokesman-Stephane") is not one either.
+# Chains keep their inner hyphens: "state-of-the-art", "Mar-a-Lago", "son-in-law", "Moon Jae-in".
+_NEVER_LAST = {
+    "the", "a", "an", "was", "were", "is", "are", "had", "has", "said", "says", "and", "of", "at", "his",
+    "her", "their", "its", "who", "which", "that", "when", "where", "but", "would", "he", "she", "they", "we",
+    "from", "with",
+}  # fmt: skip
+_NEVER_FIRST = {
+    "was", "were", "is", "are", "had", "said", "says", "the", "his", "her", "their", "its", "who", "which",
+    "when", "where", "but", "they", "we", "and", "of",
+}  # fmt: skip
+_BEFORE_NAME = {
+    "a", "an", "in", "on", "at", "by", "for", "from", "to", "with", "as", "into", "about", "after", "before",
+    "during", "under", "over", "against", "between", "than", "like", "leader", "president", "spokesman",
+    "spokeswoman", "spokesperson", "minister", "secretary", "chancellor", "senator", "former", "chief",
+    "director", "commander", "governor", "mayor", "judge", "candidate", "envoy", "ambassador", "chairman",
+    "founder", "coach", "manager", "striker", "officer", "sergeant", "whistleblower", "group", "singer",
+    "actor", "actress", "rapper", "writer", "author", "artist",
+}  # fmt: skip
+# A run of hyphenated words that is not part of a web address or an e-mail.
+_HYPHEN_CHAIN = re.compile(r"(?<![\w@/.\-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w/@\-]|\.\w)")
 
 
 def restore_paragraphs(text: str) -> str:
@@ -45,6 +68,26 @@ def strip_field_spill(text: str) -> str:
 def restore_spaces(text: str) -> str:
     """``said.-The law`` -> ``said. The law``."""
     return _HYPHENATED_SPACE.sub(" ", text)
+
+
+def restore_word_spaces(text: str) -> str:
+    """``Steinmeier-had the support``, ``received-the Nobel Prize``, ``in-Brussels`` -> spaces again."""
+    return _HYPHEN_CHAIN.sub(_unglue_chain, text)
+
+
+def _unglue_chain(match: re.Match[str]) -> str:
+    words = match.group(0).split("-")
+    last = len(words) - 2  # the boundary before the chain's final word
+    pieces = [words[0]]
+    for boundary, word in enumerate(words[1:]):
+        before = words[boundary]
+        glued = (
+            (boundary == last and word.lower() in _NEVER_LAST)
+            or (boundary == 0 and before.lower() in _NEVER_FIRST)
+            or (boundary == 0 and before in _BEFORE_NAME and word[0].isupper())
+        )
+        pieces.append((" " if glued else "-") + word)
+    return "".join(pieces)
 
 
 def restore_apostrophes(text: str) -> str:
