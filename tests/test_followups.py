@@ -146,3 +146,26 @@ def test_a_short_follow_up_that_names_nothing_is_about_the_previous_turn():
     assert rewrite_followup("What was the final vote?", history, lambda text: labels) == (
         "What was the final vote: Betsy DeVos was confirmed as US education secretary in February 2017?"
     )
+
+
+def test_the_person_the_answer_is_about_beats_a_full_name_it_mentions_in_passing():
+    history = turns(
+        ("user", "Who was elected German president by the Federal Assembly in February 2017?"),
+        (
+            "assistant",
+            "A seasoned Social Democrat, Steinmeier had the support of Chancellor Angela Merkel's "
+            "coalition. [1] "
+            '"I would like to be a counterweight," Steinmeier, 61, said before the election. [1]',
+        ),
+    )
+    # The small spaCy model's own labels: Steinmeier as a work of art; his age says he is a person.
+    labels = {"Steinmeier": "WORK_OF_ART", "Angela Merkel's": "PERSON", "Social Democrat": "NORP"}
+    assert rewrite_followup("How many votes did he get?", history, lambda text: labels) == (
+        "How many votes did Steinmeier get?"
+    )
+
+
+def test_a_month_inside_a_labelled_date_is_nobody():
+    labels = {"February 2017": "DATE", "German": "NORP"}
+    found = find_entities("Who was elected German president in February 2017?", lambda text: labels)
+    assert [e.text for e in found] == ["German"]

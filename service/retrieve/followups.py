@@ -10,6 +10,7 @@ Earlier user turns are rewritten first, so a chain of follow-ups keeps its subje
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -23,7 +24,8 @@ _ORG_WORDS = {
     "times", "post", "house", "senate", "congress", "court", "agency", "group", "pac", "board", "company",
     "corporation", "university", "institute", "magazine", "state", "states", "nations", "workers", "teachers",
     "employees", "bank", "fund", "office", "ministry", "government", "administration", "commission",
-    "partnership", "wikileaks", "convention", "caucus", "caucuses", "primary", "primaries",
+    "partnership", "wikileaks", "convention", "caucus", "caucuses", "primary", "primaries", "assembly",
+    "club", "league", "organisation", "organization",
 }  # fmt: skip
 _NOT_NAMES = {
     "what", "when", "where", "who", "whom", "whose", "why", "how", "which", "until", "since", "during",
@@ -77,14 +79,27 @@ Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
 _NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
 
+# An age in apposition ("Steinmeier, 61,") follows only a person.
+_PERSON_CUE = re.compile(r"^['’]?s?,\s*\d{1,3},")
+
+
+def _has_org_word(name: str) -> bool:
+    return any(w.strip(".'’").lower() in _ORG_WORDS for w in name.split())
+
+
+def _inside_label(name: str, labels: Mapping[str, str], kinds: set[str]) -> bool:
+    """The name is, or lies inside, a span the recognizer labelled with one of ``kinds``."""
+    inside = re.compile(rf"\b{re.escape(name)}\b")
+    return any(label in kinds and inside.search(span) for span, label in labels.items())
+
+
 def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
     label = (labels or {}).get(name)
     if label in _PERSON_LABELS:
         return "person"
     if label in _GROUP_LABELS:
         return "group"
-    words = [w.strip(".'’").lower() for w in name.split()]
-    if any(w in _ORG_WORDS for w in words):
+    if _has_org_word(name):
         return "group"
     if re.fullmatch(r"[A-Z]{2,}(-[A-Z]{2,})*", name.split()[-1]):
         return "group"
@@ -110,9 +125,11 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         name = re.sub(r"['’]s$", "", name)
         if not name:
             continue
-        if labels and labels.get(name) in _NOT_NAME_LABELS:
-            continue  # "March", "Friday", "2017": capitalised, and no one a pronoun can mean
+        if labels and _inside_label(name, labels, _NOT_NAME_LABELS):
+            continue  # "March", "Friday", "February" of "February 2017": no one a pronoun can mean
         kind = classify(name, labels)
+        if kind == "group" and _PERSON_CUE.search(text[match.end() :][:12]) and not _has_org_word(name):
+            kind = "person"  # "Steinmeier, 61, said": the recognizer's WORK_OF_ART, but an age says who
         # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
         if (
             kind == "group"
@@ -121,20 +138,33 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         ):
             name = f"the {name}"
         found.append(Entity(name, kind))
-    return found
+    # One name, one kind: "Steinmeier" is a person in every mention once one mention shows it.
+    people = {_last_word(e) for e in found if e.kind == "person"}
+    return [
+        Entity(e.text, "person") if _last_word(e) in people and not _has_org_word(e.text) else e
+        for e in found
+    ]
 
 
 def _pick(entities: Sequence[Entity], kind: EntityKind) -> Entity | None:
-    """The most salient entity of a kind in one turn: full names beat bare surnames, earlier beats later."""
+    """The most salient entity of a kind in one turn: the one mentioned most ("Steinmeier ... Steinmeier,
+    61," over a passing "Angela Merkel"), then full names before bare surnames, then the earlier."""
     matching = [e for e in entities if e.kind == kind]
     if not matching:
         return None
-    full = [e for e in matching if len(e.text.removeprefix("the ").split()) >= 2]
-    first = (full or matching)[0]
+    mentions = Counter(_last_word(e) for e in matching)
+    most = max(mentions.values())
+    frequent = [e for e in matching if mentions[_last_word(e)] == most]
+    full = [e for e in frequent if len(e.text.removeprefix("the ").split()) >= 2]
+    first = (full or frequent)[0]
     for entity in matching:  # "Trumka" first, "Richard Trumka" later: take the full mention
         if first.text in entity.text and len(entity.text) > len(first.text):
             first = entity
     return first
+
+
+def _last_word(entity: Entity) -> str:
+    return entity.text.split()[-1].lower()
 
 
 def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
