@@ -28,6 +28,13 @@ def finder() -> EntityFinder:
         ("In which country did the attack happen?", "place"),
         ("Which party won the election?", "organization"),
         ("Why did the Senate vote?", None),
+        # A clause before the question proper names the event; the kind is the question proper's.
+        ("In February 2017, by what margin did MPs approve the bill?", "count"),
+        ("When the bill returned to the Commons, how many MPs voted for it?", "count"),
+        ("Under its original permit, when was the statue due to be removed?", "time"),
+        ("In the 2016 race for mayor, who got the union on their side?", "person"),
+        ("When did the bill, which MPs amended, return to the Commons?", "time"),
+        ("Who is his widow, who was honoured at the address?", "person"),
     ],
 )
 def test_the_kind_of_short_answer_follows_the_question(question, kind):

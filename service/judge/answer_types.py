@@ -8,6 +8,7 @@ preselects the passages that have one (``service.judge.evidence_judge``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from service.judge.answerability import CALENDAR_WORDS
@@ -105,7 +106,32 @@ def has_count(passage: str) -> bool:
 _PERSON_NAME = re.compile(r"(?<![.!?“\"]\s)(?<!^)\b[A-Z][a-z'’-]{2,}(?:\s+[A-Z][a-zA-Z'’-]+)*")
 
 
+# "In February 2017, by what margin did MPs ...?", "When the bill returned to the Commons, how many ...?": a
+# clause before the question proper pins down the event; the kind of answer is the question proper's.
+_QUESTION_START = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|where|why|how|(?:in|on|at|by|for|from|to|with|under|since|until|"
+    r"during) (?:what|which|how|whom)|when (?:did|does|do|was|were|is|are|will|would|has|have|had|can|could|"
+    r"should)|name|list|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
+    re.IGNORECASE,
+)
+_QUESTION_AFTER_COMMA = re.compile(
+    r",\s+(?=(?:who|whom|whose|what|which|where|when|how|why|(?:by|in|on|at|for|from|to) (?:what|which|how|"
+    r"whom))\b)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1024)
+def main_question(question: str) -> str:
+    """The question proper, after a fronted clause; the question itself when it opens as one."""
+    if _QUESTION_START.match(question):
+        return question
+    comma = _QUESTION_AFTER_COMMA.search(question)
+    return question[comma.end() :] if comma else question
+
+
 def answer_type(question: str) -> AnswerType | None:
+    question = main_question(question)
     if _TIME_QUESTION.match(question):
         return "time"
     if _NUMBER_QUESTION.match(question):
@@ -122,9 +148,9 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind == "time":
         return bool(_TIME_WORDS.search(passage))
     if kind == "number":
-        if AGE_QUESTION.match(question):
+        if AGE_QUESTION.match(main_question(question)):
             return bool(_AGE.search(passage))
-        if _COUNT_QUESTION.match(question):
+        if _COUNT_QUESTION.match(main_question(question)):
             return has_count(passage)
         return bool(_NUMBER_WORDS.search(passage))
     asked = question.lower()

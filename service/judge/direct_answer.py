@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from service.judge.answer_types import AGE_QUESTION, answer_type
+from service.judge.answer_types import AGE_QUESTION, answer_type, main_question
 from service.judge.answerability import word_tokens
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
@@ -55,6 +55,7 @@ class DirectAnswer:
 
 def asked_kind(question: str) -> str | None:
     """What kind of short answer the question asks for, if any."""
+    question = main_question(question)
     if AGE_QUESTION.match(question):
         return "age"
     if _AMOUNT_QUESTION.match(question):
