@@ -25,6 +25,14 @@ def test_a_name_is_found_under_its_other_spellings(text, name, named):
     assert mentions_name(text, name) is named
 
 
+def test_a_person_is_not_found_by_initials():
+    assert not mentions_name("Addie Maurine Schmeltekopf, 84", "Mitch Seavey", person=True)
+    assert not mentions_name("the MS society said", "Mitch Seavey", person=True)
+    assert mentions_name("Mitch  Seavey won", "Mitch Seavey", person=True)
+    article = "Texas church bus crash\n\nAddie Maurine Schmeltekopf, 84, was among the dead."
+    assert missing_names_share(question_names("How old was Mitch Seavey?"), article) == 1.0
+
+
 def test_an_article_about_irish_crime_names_what_the_question_asks_about():
     question = (
         "By what percentage did murders in Ireland rise in 2016, according to the Central Statistics Office?"

@@ -270,7 +270,7 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 
 
 def _mentions(text: str, name: QuestionName) -> bool:
-    if mentions_name(text, name.text):
+    if mentions_name(text, name.text, name.person):
         return True
     if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
         return mentions_name(text, name.place)
@@ -282,6 +282,15 @@ def _mentions(text: str, name: QuestionName) -> bool:
         and len(surname) >= 4
         and bool(_name_pattern(surname).search(text))
     )
+
+
+def names_only_the_article_has(
+    names: Sequence[QuestionName], passage: str, document: str
+) -> list[QuestionName]:
+    """The question's names that the passage leaves to its article ("The 57-year-old musher" in a story
+    about Mitch Seavey)."""
+    passage, document = passage.replace("’", "'"), document.replace("’", "'")
+    return [n for n in names if not _mentions(passage, n) and _mentions(document, n)]
 
 
 def missing_names_share(names: Sequence[QuestionName], document: str) -> float:

@@ -9,7 +9,7 @@ The reranker and every answerer use the same judge.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -19,10 +19,12 @@ from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
 from service.judge.answer_types import ANSWER_TYPE_PENALTY, answer_type, answer_type_penalty, has_answer_type
 from service.judge.answerability import (
+    QuestionName,
     WordVectors,
     attribution_penalty,
     is_furniture,
     missing_names_share,
+    names_only_the_article_has,
     question_focus,
     question_names,
     says_no_answer,
@@ -117,7 +119,7 @@ class EvidenceJudge:
         )  # fmt: skip
         picked = [v for s in chosen for v in s.variants()]
         names = question_names(question, self.entities.entities if self.entities is not None else None)
-        logits = self.scorer.score(question, [scored_text(s, names) for s in picked])
+        logits = self.scorer.score(question, [scored_text(s, names, self._names_a_person) for s in picked])
         focus = question_focus(question)
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
@@ -165,6 +167,11 @@ class EvidenceJudge:
         if per_chunk is None:
             judged = self._check_entities(question, judged)
         return judged
+
+    def _names_a_person(self, text: str) -> bool:
+        return self.entities is not None and any(
+            label == "PERSON" for _, _, label in self.entities.entities(text)
+        )
 
     def _check_entities(self, question: str, judged: list[JudgedPassage]) -> list[JudgedPassage]:
         """Whether the best few passages hold an entity of the asked kind (a date, a person, a place) that
@@ -228,15 +235,26 @@ def _cosine(sentence_vector: np.ndarray | None, question_vector: np.ndarray | No
     return float(np.dot(sentence_vector.astype(np.float32), question_vector))
 
 
-def scored_text(sentence: EvidenceSentence, names: Sequence[str]) -> str:
+def scored_text(
+    sentence: EvidenceSentence,
+    names: Sequence[QuestionName],
+    names_a_person: Callable[[str], bool] = lambda text: False,
+) -> str:
     """What the cross-encoder reads: the passage, after the headline when the passage never names what the
     question asks about ("The county's vaccination rate stood at 59.6 percent": which county?).
 
     The citation still quotes the passage alone.
     """
-    if names and sentence.title and missing_names_share(names, sentence.passage) > 0:
-        return f"{sentence.title}. {sentence.passage}"
-    return sentence.passage
+    if not names or missing_names_share(names, sentence.passage) == 0:
+        return sentence.passage
+    # The cross-encoder cannot tell that "the 57-year-old musher" is the Mitch Seavey the article is about
+    # (logit -7 with the headline, +7 with his name): the names the article has go first. Not a person's
+    # name before a passage that names someone else: "Steinmeier won 931 votes" is no answer about Gauck.
+    left_out = names_only_the_article_has(names, sentence.passage, sentence.document)
+    if any(n.person for n in left_out) and names_a_person(sentence.passage):
+        left_out = [n for n in left_out if not n.person]
+    context = ". ".join(part for part in (", ".join(n.text for n in left_out), sentence.title) if part)
+    return f"{context}. {sentence.passage}" if context else sentence.passage
 
 
 def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:

@@ -56,8 +56,9 @@ def undot(text: str) -> str:
 
 
 @lru_cache(maxsize=2048)
-def spellings(name: str) -> tuple[str, ...]:
-    """The name and the other ways an article may write it (no regex yet)."""
+def spellings(name: str, person: bool = False) -> tuple[str, ...]:
+    """The name and the other ways an article may write it (no regex yet). A person has no initials: news
+    does not call Mitch Seavey "MS", and "M... S..." would find Maurine Schmeltekopf."""
     plain = undot(name.replace("’", "'")).strip()
     lower = plain.lower().removeprefix("the ")
     found = [plain, *ALIASES.get(lower, ())]
@@ -66,15 +67,15 @@ def spellings(name: str) -> tuple[str, ...]:
     found += [country for country, adjective in DEMONYMS.items() if adjective == lower]  # "Bahraini"
     words = plain.split()
     capitals = [w for w in words if w.lower() not in _CONNECTORS]
-    if len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
+    if not person and len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
         found.append("".join(w[0] for w in capitals))  # "Central Statistics Office" -> "CSO"
     return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=2048)
-def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
+def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
     patterns = []
-    for spelling in spellings(name):
+    for spelling in spellings(name, person):
         words = [re.escape(w) for w in spelling.split()]
         acronym = len(words) == 1 and spelling.isupper() and len(spelling) >= 2
         # An acronym matches only in capitals: "US" is not "us".
@@ -87,7 +88,7 @@ def _patterns(name: str) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
-def mentions_name(text: str, name: str) -> bool:
+def mentions_name(text: str, name: str, person: bool = False) -> bool:
     """Whether ``text`` names ``name`` under any of its spellings."""
     plain = undot(text.replace("’", "'"))
-    return any(pattern.search(plain) for pattern in _patterns(name))
+    return any(pattern.search(plain) for pattern in _patterns(name, person))
