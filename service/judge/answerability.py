@@ -217,6 +217,7 @@ class QuestionName:
     text: str
     person: bool
     place: str | None  # for "Wick Springs City Council": "Wick Springs", which the article must name
+    where: bool = False  # a country, city, region or nationality: "Kansas", "Mediterranean", "Gambian"
 
 
 _ORG_HEADS = re.compile(
@@ -234,6 +235,7 @@ NEWS_OUTLETS = {
     "xinhua", "the guardian", "the new york times", "the washington post",
 }  # fmt: skip
 Labeller = Callable[[str], Sequence[tuple[int, int, str]]]
+_WHERE_LABELS = {"GPE", "LOC", "NORP"}
 
 
 def question_names(question: str, entities: Labeller | None = None) -> list[QuestionName]:
@@ -244,23 +246,23 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     """
     if entities is not None:
         found = [
-            (question[start:end], label == "PERSON", label == "ORG")
+            (question[start:end], label == "PERSON", label == "ORG", label in _WHERE_LABELS)
             for start, end, label in entities(question)
             if label in _NAME_LABELS
         ]
     else:
         from service.retrieve.followups import find_entities
 
-        found = [(e.text, e.kind == "person", e.kind == "group") for e in find_entities(question)]
+        found = [(e.text, e.kind == "person", e.kind == "group", False) for e in find_entities(question)]
     names: dict[str, QuestionName] = {}
-    for text, person, group in found:
+    for text, person, group, where in found:
         name = re.sub(r"['’]s$", "", text.removeprefix("the ").strip())
         if not name or name.lower() in CALENDAR_WORDS or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
         if name.endswith("-") or len(name) < 2:
             continue
         place = _ORG_HEADS.sub("", name) if group else None
-        names.setdefault(name, QuestionName(name, person, place if place != name else None))
+        names.setdefault(name, QuestionName(name, person, place if place != name else None, where))
     return list(names.values())
 
 
@@ -284,13 +286,22 @@ def _mentions(text: str, name: QuestionName) -> bool:
     )
 
 
-def names_only_the_article_has(
-    names: Sequence[QuestionName], passage: str, document: str
-) -> list[QuestionName]:
-    """The question's names that the passage leaves to its article ("The 57-year-old musher" in a story
-    about Mitch Seavey)."""
+# A passage that opens by pointing back ("He", "The 57-year-old musher", "Its chief") is about someone its
+# article named earlier.
+_POINTS_BACK = re.compile(
+    r"^\W*(?:he|she|his|her|the\s+(?:[\w-]+\s+){0,2}?[a-z][\w-]*(?:er|or|ist|ant|ent|man|woman)\b)", re.I
+)
+
+
+def context_names(names: Sequence[QuestionName], passage: str, document: str) -> list[QuestionName]:
+    """The question's names a passage takes from its article: the places and peoples it leaves out ("147
+    migrants aboard the raft" in a story about the Mediterranean), and the person a passage that points back
+    means ("The 57-year-old musher" in a story about Mitch Seavey). Never a company, a product or an event:
+    "People's PAC" before a sentence about Clinton's fundraising would make it an answer."""
     passage, document = passage.replace("’", "'"), document.replace("’", "'")
-    return [n for n in names if not _mentions(passage, n) and _mentions(document, n)]
+    missing = [n for n in names if not _mentions(passage, n) and _mentions(document, n)]
+    points_back = bool(_POINTS_BACK.match(passage))
+    return [n for n in missing if n.where or (n.person and points_back)]
 
 
 def missing_names_share(names: Sequence[QuestionName], document: str) -> float:

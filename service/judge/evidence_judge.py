@@ -22,9 +22,9 @@ from service.judge.answerability import (
     QuestionName,
     WordVectors,
     attribution_penalty,
+    context_names,
     is_furniture,
     missing_names_share,
-    names_only_the_article_has,
     question_focus,
     question_names,
     says_no_answer,
@@ -248,9 +248,10 @@ def scored_text(
     if not names or missing_names_share(names, sentence.passage) == 0:
         return sentence.passage
     # The cross-encoder cannot tell that "the 57-year-old musher" is the Mitch Seavey the article is about
-    # (logit -7 with the headline, +7 with his name): the names the article has go first. Not a person's
-    # name before a passage that names someone else: "Steinmeier won 931 votes" is no answer about Gauck.
-    left_out = names_only_the_article_has(names, sentence.passage, sentence.document)
+    # (logit -7 with the headline, +7 with his name): the names the passage takes from its article go first.
+    # Not a person's name before a passage that names someone else: "Steinmeier won 931 votes" is no answer
+    # about Gauck.
+    left_out = context_names(names, sentence.passage, sentence.document)
     if any(n.person for n in left_out) and names_a_person(sentence.passage):
         left_out = [n for n in left_out if not n.person]
     context = ". ".join(part for part in (", ".join(n.text for n in left_out), sentence.title) if part)
