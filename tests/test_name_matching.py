@@ -2,7 +2,9 @@
 
 import pytest
 
-from service.judge.answerability import missing_names_share, question_names
+from service.judge.answerability import QuestionName, context_names, missing_names_share, question_names
+from service.judge.evidence import EvidenceSentence
+from service.judge.evidence_judge import scored_text
 from service.judge.name_matching import mentions_name
 
 
@@ -40,3 +42,30 @@ def test_an_article_about_irish_crime_names_what_the_question_asks_about():
     article = "Irish crime figures\n\nMurders were up 31% in 2016, according to the CSO."
     assert missing_names_share(question_names(question), article) == 0.0
     assert missing_names_share(question_names(question), "Murders were up in France.") == 1.0
+
+
+def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_article():
+    article = "Iditarod winner\n\nMitch Seavey won in Nome, Alaska. The 57-year-old musher broke the record."
+    seavey = QuestionName("Mitch Seavey", person=True, place=None)
+    alaska = QuestionName("Alaska", person=False, place=None, where=True)
+    pac = QuestionName("People's PAC", person=False, place=None)
+    points_back = "The 57-year-old musher broke the record."
+    assert context_names([seavey, alaska], points_back, article) == [seavey, alaska]
+    # A passage that opens with its own subject is not about the question's person; a group is never lent.
+    assert context_names([seavey], "Nome welcomed the teams.", article) == []
+    assert context_names([pac], points_back, article + " People's PAC raised money.") == []
+    # A name the article never mentions is not lent either: that is the wrong story.
+    assert context_names([seavey], points_back, "The 57-year-old musher broke the record.") == []
+
+
+def test_the_cross_encoder_reads_the_lent_names_but_not_a_person_before_someone_else():
+    article = "Iditarod winner\n\nMitch Seavey won. The 57-year-old musher broke the record."
+    passage = "The 57-year-old musher broke the record."
+    start = article.index(passage)
+    sentence = EvidenceSentence(
+        doc_id="a", title="Iditarod winner", start=start, end=start + len(passage), passage_start=start,
+        passage=passage, chunk_rank=0, sentence=passage, window=passage, document=article,
+    )  # fmt: skip
+    names = [QuestionName("Mitch Seavey", person=True, place=None)]
+    assert scored_text(sentence, names) == f"Mitch Seavey. Iditarod winner. {passage}"
+    assert scored_text(sentence, names, lambda text: True) == f"Iditarod winner. {passage}"
