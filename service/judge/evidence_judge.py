@@ -240,8 +240,9 @@ def scored_text(
     names: Sequence[QuestionName],
     names_a_person: Callable[[str], bool] = lambda text: False,
 ) -> str:
-    """What the cross-encoder reads: the passage, after the headline when the passage never names what the
-    question asks about ("The county's vaccination rate stood at 59.6 percent": which county?).
+    """What the cross-encoder reads: the passage, after the headline and the names it takes from its article
+    when the passage never names what the question asks about ("The county's vaccination rate stood at 59.6
+    percent": which county?). ``names_a_person`` says whether a text names anyone (the recognizer).
 
     The citation still quotes the passage alone.
     """
