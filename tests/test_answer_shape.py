@@ -32,7 +32,11 @@ def finder() -> EntityFinder:
         ("In February 2017, by what margin did MPs approve the bill?", "count"),
         ("When the bill returned to the Commons, how many MPs voted for it?", "count"),
         ("Under its original permit, when was the statue due to be removed?", "time"),
-        ("In the 2016 race for mayor, who got the union on their side?", "person"),
+        ("In the 2016 race for mayor, who did the union back?", "person"),
+        # A relative or time clause is not the question proper: no kind rather than a wrong one.
+        ("In 2016, when the vote was held, who won the seat?", None),
+        ("Angela Merkel, who leads Germany, met which leader in Paris?", None),
+        ("After the raid, when police arrived, how many people were arrested?", "count"),
         ("When did the bill, which MPs amended, return to the Commons?", "time"),
         ("Who is his widow, who was honoured at the address?", "person"),
     ],

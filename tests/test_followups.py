@@ -169,3 +169,14 @@ def test_a_month_inside_a_labelled_date_is_nobody():
     labels = {"February 2017": "DATE", "German": "NORP"}
     found = find_entities("Who was elected German president in February 2017?", lambda text: labels)
     assert [e.text for e in found] == ["German"]
+
+
+def test_a_place_that_shares_a_persons_name_stays_a_place():
+    history = turns(
+        ("user", "Where did Michael Jordan travel in May?"),
+        ("assistant", "Michael Jordan arrived in Jordan on Monday; officials in Jordan hosted him. [1]"),
+    )
+    labels = {"Michael Jordan": "PERSON", "Jordan": "GPE", "Monday": "DATE", "May": "DATE"}
+    assert rewrite_followup("What did its king say?", history, lambda text: labels) == (
+        "What did Jordan's king say?"
+    )

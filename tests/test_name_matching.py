@@ -53,6 +53,7 @@ def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_articl
     assert context_names([seavey, alaska], points_back, article) == [seavey, alaska]
     # A passage that opens with its own subject is not about the question's person; a group is never lent.
     assert context_names([seavey], "Nome welcomed the teams.", article) == []
+    assert context_names([seavey], "Heavy snow slowed the teams.", article) == []
     assert context_names([pac], points_back, article + " People's PAC raised money.") == []
     # A name the article never mentions is not lent either: that is the wrong story.
     assert context_names([seavey], points_back, "The 57-year-old musher broke the record.") == []

@@ -266,10 +266,10 @@ def test_the_smaller_repairs() -> None:
     )
     assert repair.restore_word_spaces(
         "state-of-the-art, Mar-a-Lago, son-in-law, Moon Jae-in, by-election, would-be, U.S.-led, mid-March, "
-        "anti-Trump, http://dw.com/a-the-b, x@a-the.com"
+        "anti-Trump, http://dw.com/a-the-b, x@a-the.com, triple-A, Class-A, Hoi-An, Jabhat an-Nusra"
     ) == (
         "state-of-the-art, Mar-a-Lago, son-in-law, Moon Jae-in, by-election, would-be, U.S.-led, mid-March, "
-        "anti-Trump, http://dw.com/a-the-b, x@a-the.com"
+        "anti-Trump, http://dw.com/a-the-b, x@a-the.com, triple-A, Class-A, Hoi-An, Jabhat an-Nusra"
     )
     assert repair.restore_clipped_contractions("You'r welcome, they'r here") == "You're welcome, they're here"
     assert (

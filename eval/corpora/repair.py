@@ -34,7 +34,8 @@ _HYPHENATED_SPACE = re.compile(r"(?:(?<=[,;:!?)])|(?<=[a-z0-9\"']\.))-(?=[A-Za-z
 _OPENING_CONTEXT = set("([{\u00a0")
 # Between two words the same fault glues names to verbs ("Steinmeier-had", "leader-Kim Jong-un-was"). No
 # English compound ends in "-had" or "-the", or starts with "was-" or "the-"; a preposition, article or
-# role before a capitalised word ("in-Brussels", "a-Palestinian", "spokesman-Stephane") is not one either.
+# role before a capitalised word ("in-Brussels", "a-Palestinian", "spokesman-Stephane") is not one either
+# ("an-Nusra" is Arabic's article, so "an" is not in the list).
 # Chains keep their inner hyphens: "state-of-the-art", "Mar-a-Lago", "son-in-law", "Moon Jae-in".
 _NEVER_LAST = {
     "the", "a", "an", "was", "were", "is", "are", "had", "has", "said", "says", "and", "of", "at", "his",
@@ -46,7 +47,7 @@ _NEVER_FIRST = {
     "when", "where", "but", "they", "we", "and", "of",
 }  # fmt: skip
 _BEFORE_NAME = {
-    "a", "an", "in", "on", "at", "by", "for", "from", "to", "with", "as", "into", "about", "after", "before",
+    "a", "in", "on", "at", "by", "for", "from", "to", "with", "as", "into", "about", "after", "before",
     "during", "under", "over", "against", "between", "than", "like", "leader", "president", "spokesman",
     "spokeswoman", "spokesperson", "minister", "secretary", "chancellor", "senator", "former", "chief",
     "director", "commander", "governor", "mayor", "judge", "candidate", "envoy", "ambassador", "chairman",
@@ -82,7 +83,8 @@ def _unglue_chain(match: re.Match[str]) -> str:
     for boundary, word in enumerate(words[1:]):
         before = words[boundary]
         glued = (
-            (boundary == last and word.lower() in _NEVER_LAST)
+            # "triple-A", "Class-A" and "Hoi-An" keep theirs: a capital A is a grade or a name.
+            (boundary == last and word.lower() in _NEVER_LAST and not (len(word) <= 2 and word[0].isupper()))
             or (boundary == 0 and before.lower() in _NEVER_FIRST)
             or (boundary == 0 and before in _BEFORE_NAME and word[0].isupper())
         )

@@ -114,9 +114,12 @@ _QUESTION_START = re.compile(
     r"should)|name|list|is|are|was|were|did|does|do|has|have|had|can|could|will|would)\b",
     re.IGNORECASE,
 )
+# After a comma, "who", "when" or "which" opens the question proper only before an auxiliary ("when was");
+# "Merkel, who leads Germany," and "In 2016, when the vote was held," are relative or time clauses.
 _QUESTION_AFTER_COMMA = re.compile(
-    r",\s+(?=(?:who|whom|whose|what|which|where|when|how|why|(?:by|in|on|at|for|from|to) (?:what|which|how|"
-    r"whom))\b)",
+    r",\s+(?=(?:what|how|why|(?:by|in|on|at|for|from|to) (?:what|which|how|whom)|"
+    r"(?:who|whom|when|where|which) (?:did|does|do|was|were|is|are|will|would|has|have|had|can|could|"
+    r"should))\b)",
     re.IGNORECASE,
 )
 
@@ -126,8 +129,8 @@ def main_question(question: str) -> str:
     """The question proper, after a fronted clause; the question itself when it opens as one."""
     if _QUESTION_START.match(question):
         return question
-    comma = _QUESTION_AFTER_COMMA.search(question)
-    return question[comma.end() :] if comma else question
+    commas = list(_QUESTION_AFTER_COMMA.finditer(question))
+    return question[commas[-1].end() :] if commas else question
 
 
 def answer_type(question: str) -> AnswerType | None:

@@ -289,7 +289,12 @@ def _mentions(text: str, name: QuestionName) -> bool:
 # A passage that opens by pointing back ("He", "The 57-year-old musher", "Its chief") is about someone its
 # article named earlier.
 _POINTS_BACK = re.compile(
-    r"^\W*(?:he|she|his|her|the\s+(?:[\w-]+\s+){0,2}?[a-z][\w-]*(?:er|or|ist|ant|ent|man|woman)\b)", re.I
+    r"^\W*(?:he|she|his|her|the\s+(?:[\w-]+\s+){0,2}?(?:musher|leader|president|minister|senator|official|"
+    r"player|singer|actor|actress|judge|nominee|candidate|director|chief|spokes(?:man|woman|person)|coach|"
+    r"manager|winner|champion|man|woman|boy|girl|author|writer|poet|artist|rapper|star|pilot|driver|suspect|"
+    r"victim|businessman|businesswoman|billionaire|executive|chairman|governor|mayor|secretary|ambassador|"
+    r"envoy|officer|soldier|veteran|lawmaker|politician|founder|father|mother|son|daughter|wife|husband))\b",
+    re.IGNORECASE,
 )
 
 

@@ -77,6 +77,7 @@ _PERSON_LABELS = {"PERSON"}
 _GROUP_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
 _NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+_PLACE_OR_BODY_LABELS = {"GPE", "LOC", "NORP", "FAC", "ORG"}
 
 
 # An age in apposition ("Steinmeier, 61,") follows only a person.
@@ -138,10 +139,15 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         ):
             name = f"the {name}"
         found.append(Entity(name, kind))
-    # One name, one kind: "Steinmeier" is a person in every mention once one mention shows it.
+    # One name, one kind: "Steinmeier" is a person in every mention once one mention shows it, unless the
+    # recognizer calls that mention a place or a body ("Jordan" beside "Michael Jordan").
     people = {_last_word(e) for e in found if e.kind == "person"}
     return [
-        Entity(e.text, "person") if _last_word(e) in people and not _has_org_word(e.text) else e
+        Entity(e.text, "person")
+        if _last_word(e) in people
+        and not _has_org_word(e.text)
+        and (labels or {}).get(e.text.removeprefix("the ")) not in _PLACE_OR_BODY_LABELS
+        else e
         for e in found
     ]
 
