@@ -151,9 +151,10 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind == "time":
         return bool(_TIME_WORDS.search(passage))
     if kind == "number":
-        if AGE_QUESTION.match(main_question(question)):
+        proper = main_question(question)
+        if AGE_QUESTION.match(proper):
             return bool(_AGE.search(passage))
-        if _COUNT_QUESTION.match(main_question(question)):
+        if _COUNT_QUESTION.match(proper):
             return has_count(passage)
         return bool(_NUMBER_WORDS.search(passage))
     asked = question.lower()
