@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.models import Article
-from service.judge.direct_answer import EntityFinder, asked_kind, find_direct_answer
+from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind, find_direct_answer
 
 DOCUMENT = (
     "The Senate voted on Tuesday. Pence read the vote count 50-50 and then voted himself, rendering the "
@@ -70,6 +70,14 @@ def test_no_short_answer_for_a_why_question_or_when_the_sentence_has_none(finder
         is None
     )
     assert find_direct_answer("How many votes?", "d1", DOCUMENT, start, len(DOCUMENT), finder) is None
+
+
+def test_a_person_the_question_names_by_surname_is_no_answer_unless_kin_is_asked(finder):
+    text = "The nomination comes one day after Andy Puzder, Donald Trump's first pick, withdrew."
+    assert answer_candidates("Who did Trump pick instead of Andrew Puzder?", "person", text, finder) == []
+    family = "Mitch Seavey finished ahead of his son Dallas Seavey."
+    found = answer_candidates("Who is Mitch Seavey's son?", "person", family, finder)
+    assert [family[s:e] for _, _, s, e in found] == ["Dallas Seavey"]
 
 
 REPEATED = (

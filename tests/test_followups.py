@@ -180,3 +180,57 @@ def test_a_place_that_shares_a_persons_name_stays_a_place():
     assert rewrite_followup("What did its king say?", history, lambda text: labels) == (
         "What did Jordan's king say?"
     )
+
+
+def test_an_unanswered_who_question_lends_not_the_person_it_names_but_its_event():
+    history = turns(
+        ("user", "Whom did Trump nominate to the Supreme Court seat left vacant by Antonin Scalia?"),
+        ("assistant", "The articles do not contain an answer to this question."),
+    )
+    assert rewrite_followup("When were his confirmation hearings?", history) == (
+        "When were his confirmation hearings: "
+        "Whom did Trump nominate to the Supreme Court seat left vacant by Antonin Scalia?"
+    )
+    # Asked about by name, the person stays who "he" means, answered or not.
+    history = turns(
+        ("user", "Who is Tom Buffenbarger?"),
+        ("assistant", "The articles do not contain an answer to this question."),
+    )
+    assert rewrite_followup("What was his role?", history) == "What was Tom Buffenbarger's role?"
+
+
+def test_instead_means_instead_of_the_one_the_last_answer_named():
+    history = turns(
+        ("user", "Which nominee for US labor secretary withdrew in February 2017?"),
+        ("assistant", "Trump's first nominee for secretary of labor, Andrew Puzder, formally withdrew. [1]"),
+    )
+    labels = {"Trump": "PERSON", "Andrew Puzder": "PERSON", "US": "GPE", "February 2017": "DATE"}
+    assert rewrite_followup("Who did Trump pick instead?", history, lambda text: labels) == (
+        "Who did Trump pick instead of Andrew Puzder?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "answered", "expected"),
+    [
+        (
+            "Which company announced plans to fly two private citizens around the moon?",
+            "Elon Musk said SpaceX has been approached to fly two private citizens. [1]",
+            "SpaceX, the company announced plans to fly two private citizens around the moon",
+        ),
+        (
+            "Whom did Trump choose to lead the opioid commission?",
+            "Trump picked Chris Christie to lead it. [1]",
+            "Chris Christie, whom did Trump choose to lead the opioid commission",
+        ),
+    ],
+)
+def test_the_event_a_follow_up_leans_on_carries_the_name_the_answer_gave(asked, answered, expected):
+    labels = {"SpaceX": "ORG", "Elon Musk": "PERSON", "Trump": "PERSON", "Chris Christie": "PERSON"}
+    history = turns(("user", asked), ("assistant", answered))
+    assert rewrite_followup("When was that?", history, lambda text: labels) == f"When was that: {expected}?"
+
+
+def test_a_weekday_after_a_name_is_when_not_who():
+    found = find_entities("South Korea's Constitutional Court removed Park Geun-hye Friday.")
+    assert "Park Geun-hye" in [e.text for e in found]

@@ -29,6 +29,12 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "organization": ("ORG",),
     "nationality": ("NORP", "GPE"),
 }
+# "Who is Mitch Seavey's son?" is answered by another Seavey.
+_KIN = {
+    "son", "sons", "daughter", "daughters", "wife", "husband", "widow", "widower", "brother", "brothers",
+    "sister", "sisters", "father", "mother", "parents", "family", "child", "children", "cousin", "nephew",
+    "niece", "uncle", "aunt", "grandson", "granddaughter", "grandfather", "grandmother", "spouse", "relative",
+}  # fmt: skip
 _PLACE_QUESTION = re.compile(
     r"^\s*(where|in (what|which) (city|country|town|state|region|province|capital|place)|"
     r"(what|which) (city|country|town|state|region|province|capital|place))\b",
@@ -133,13 +139,18 @@ def answer_candidates(
     preference, distance to the question's words, start, end)``."""
     labels = _LABELS[kind]
     asked = {w.lower() for w in word_tokens(question)}
+    asked_bare = {re.sub(r"['’]s$", "", w) for w in asked}
+    kin_asked = bool(asked & _KIN)
     found = []
     for ent_start, ent_end, label in finder.entities(text):
         if label not in labels:
             continue
-        words = {w.lower() for w in word_tokens(text[ent_start:ent_end])}
-        if words and words <= asked:
+        tokens = [w.lower() for w in word_tokens(text[ent_start:ent_end])]
+        if tokens and {re.sub(r"['’]s$", "", t) for t in tokens} <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
+        surname = re.sub(r"['’]s$", "", tokens[-1])
+        if label == "PERSON" and len(tokens) > 1 and surname in asked_bare and not kin_asked:
+            continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
         found.append((labels.index(label), _distance(text, ent_start, ent_end, asked), ent_start, ent_end))
     return found
 

@@ -37,6 +37,11 @@ _NOT_NAMES = {
     "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "this", "that", "these", "those",
 }  # fmt: skip
 _TITLES = {"mr", "ms", "mrs", "dr", "sen", "senator", "president", "secretary", "mayor", "gov", "governor"}
+# "Park Geun-hye Friday": a day or month after a name is when, not part of who.
+_WHEN_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "june", "july", "august", "september", "october", "november", "december",
+}  # fmt: skip
 _PREPOSITIONS = {
     "to", "for", "with", "about", "from", "by", "at", "in", "on", "over", "than", "after", "before", "into",
 }  # fmt: skip
@@ -118,7 +123,7 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         words = match.group(0).split()
         while words and words[0].strip(".'’").lower() in _NOT_NAMES | _TITLES:
             words = words[1:]
-        while words and words[-1].lower() in {"of", "the", "and", "for", "de"}:
+        while words and words[-1].strip(".,'’").lower() in {"of", "the", "and", "for", "de"} | _WHEN_WORDS:
             words = words[:-1]
         if not words:
             continue
@@ -242,6 +247,21 @@ def rewrite_followup(
 # "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
 _ASKS_FOR_PERSON = re.compile(r"^\s*(who|whom|which (man|woman|person|official|player))\b", re.IGNORECASE)
 _ASKS_WHICH = re.compile(r"^\s*(who|whom|which)\b", re.IGNORECASE)
+_ASKS_FOR_OBJECT = re.compile(
+    r"^\s*(who|whom)\s+(did|does|do|will|would|can|could|should|has|have|had)\b", re.IGNORECASE
+)
+_INSTEAD = re.compile(r"\binstead\b(?!\s+of\b)", re.IGNORECASE)
+# "Which film", "which country": things, not people, even when the answer names people too.
+_THING_WORDS = {
+    "film", "movie", "country", "city", "town", "team", "firm", "network", "newspaper", "missile", "song",
+    "album", "book", "show", "programme", "program", "event", "bill", "law", "treaty", "deal", "airline",
+    "brand", "product", "drug", "ship", "vehicle", "weapon", "website", "app", "station", "channel",
+}  # fmt: skip
+# "Who is Tom Buffenbarger?" is about the person it names, answered or not.
+_ASKS_ABOUT_NAMED = re.compile(r"^\s*(?i:who\s+(is|was))\s+[A-Z]")
+# "Which nominee for labor secretary withdrew?": the thing asked for is what the answer names.
+_WHICH_PHRASE = re.compile(r"^\s*which\s+", re.IGNORECASE)
+_PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8
@@ -260,17 +280,28 @@ def _rewrite_one(
     # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
     for asked, answered in zip(reversed(previous), reversed(answers), strict=True):
-        answered = "" if answered.strip() == REFUSAL else answered
+        refused = answered.strip() == REFUSAL
+        answered = "" if refused else answered
         asked_entities, answer_entities = find_entities(asked, labeller), find_entities(answered, labeller)
         if _ASKS_WHICH.match(asked):
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
             new = [e for e in answer_entities if e.text not in asked]
+            if refused and not _ASKS_ABOUT_NAMED.match(asked):
+                # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia.
+                asked_entities = [e for e in asked_entities if e.kind != "person"]
             context.extend([new, asked_entities, answer_entities])
         else:
             context.extend([asked_entities, answer_entities])
     resolved = resolve_pronouns(question, context)
-    if resolved == question and _leans_on_previous(question, labeller):
-        return f"{question.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
+    instead = _INSTEAD.search(resolved)
+    if instead is not None:
+        # "Who did Trump pick instead?": instead of the one the last answer named, a query search can use.
+        named = _answered(previous[-1], answers[-1], labeller)
+        if named is not None:
+            return f"{resolved[: instead.end()]} of {named.text}{resolved[instead.end() :]}"
+    unresolved = _PERSON_PRONOUN.search(resolved) is not None
+    if (resolved == question and _leans_on_previous(question, labeller)) or unresolved:
+        return f"{resolved.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
     return resolved
 
 
@@ -283,11 +314,34 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
 
+def _answered(question: str, answer: str, labeller: Labeller | None) -> Entity | None:
+    """The name the answer gave to the previous question's "who" or "which <thing>", if it gave one."""
+    if answer.strip() == REFUSAL:
+        return None
+    if _ASKS_FOR_PERSON.match(question):
+        return _pick(find_entities(answer, labeller), "person")
+    which = _WHICH_PHRASE.match(question)
+    if which is None:
+        return None
+    new = [e for e in find_entities(answer, labeller) if e.text not in question]
+    thing = question[which.end() :].split(" ", 1)[0].lower()
+    if thing in _ORG_WORDS or thing in _THING_WORDS:
+        return _pick(new, "group") or _pick(new, "person")
+    return _pick(new, "person") or _pick(new, "group")
+
+
 def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:
-    """The previous question as what happened: its "who" filled in with the answer's person, if any."""
+    """The previous question as what happened: its "who" or "which <thing>" filled in with the answer's
+    name, if it gave one."""
     statement = question.strip().rstrip(" ?")
-    if _ASKS_FOR_PERSON.match(statement) and answer.strip() != REFUSAL:
-        person = _pick(find_entities(answer, labeller), "person")
-        if person is not None:
-            return _ASKS_FOR_PERSON.sub(person.text, statement, count=1)
-    return statement
+    named = _answered(statement, answer, labeller)
+    if named is None:
+        return statement
+    if _ASKS_FOR_OBJECT.match(statement):
+        # "Whom did Trump choose ..." cannot take the name in place of "whom": name it beside.
+        return f"{named.text}, {statement[0].lower()}{statement[1:]}"
+    if _ASKS_FOR_PERSON.match(statement):
+        return _ASKS_FOR_PERSON.sub(named.text, statement, count=1)
+    # "Which nominee for US labor secretary withdrew" -> "Andrew Puzder, the nominee for US labor secretary
+    # withdrew": the answer's name joins the event, which keeps its words for retrieval.
+    return _WHICH_PHRASE.sub(f"{named.text}, the ", statement, count=1)
