@@ -76,6 +76,34 @@ def test_a_story_of_the_asked_year_may_name_other_years_in_passing():
     )
 
 
+def test_this_year_and_last_year_are_read_against_the_articles_date():
+    from datetime import date
+
+    question = "What GDP growth target did Shanxi province set for 2017?"
+    passage = "With growth of 4.5 percent in 2016, Shanxi set its GDP growth target at 5.5 percent this year."
+    assert date_mismatch_penalty(question, passage, passage, date(2017, 2, 6)) == 0
+    assert date_mismatch_penalty(question, passage, passage, None) == YEAR_CONFLICT_PENALTY
+    recalled = "Shanxi set a growth target of 6 percent last year."
+    assert date_mismatch_penalty(question, recalled, recalled, date(2017, 2, 6)) == YEAR_CONFLICT_PENALTY
+    # The start of a span that runs on to the story's day is no other year.
+    asked = "Who was RadioShack's chief executive when it filed for bankruptcy in 2017?"
+    since = "Chief Executive Dene Rogers said since the company's bankruptcy filing in 2015, it had grown."
+    assert date_mismatch_penalty(asked, since, since, date(2017, 3, 8)) == 0
+
+
+def test_a_lower_case_descriptor_or_two_run_together_names_do_not_hide_what_an_article_names():
+    from service.judge.answerability import QuestionName, missing_names_share, question_names
+
+    article = "Coal-rich Shanxi set its target. The Europe/Africa Group I event of the Fed Cup is in Estonia."
+    asked = "What GDP growth target did Shanxi province set?"
+    span = (asked.index("Shanxi"), asked.index(" set"), "GPE")
+    [shanxi] = question_names(asked, lambda text: [span])
+    assert shanxi == QuestionName("Shanxi province", False, "Shanxi", where=True)
+    fed_cup = QuestionName("Fed Cup Europe/Africa Group", False, None)
+    assert missing_names_share([shanxi, fed_cup], article) == 0
+    assert missing_names_share([QuestionName("Kansas City", False, None)], "Kansas voted.") == 1
+
+
 def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("When did Richard Trumka retire from the AFL-CIO?").words == ("retire",)
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (

@@ -22,9 +22,12 @@ MONTH_CONFLICT_PENALTY = 2.0
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 # A year a figure is measured against ("50% more compared to 2015", "lower than in 2016") is not the year the
 # passage is about: it neither conflicts with the asked year nor confirms it.
+# So is the start of a span that runs on to now: "since the company's bankruptcy filing in 2015, the retailer
+# has ..." is about what came after.
 _REFERENCE_YEAR = re.compile(
     r"\b(?:compared (?:to|with)|than(?: in)?|up from|down from|versus|vs\.?)\s+(?:\w+\s+)?"
-    r"(1[89]\d{2}|20\d{2})\b",
+    r"(1[89]\d{2}|20\d{2})\b"
+    r"|\bsince\s+(?:[\w'’-]+\s+){0,5}?(?:in\s+)?(1[89]\d{2}|20\d{2})\b",
     re.IGNORECASE,
 )
 _MONTHS = {
@@ -47,6 +50,18 @@ def years_stated(text: str) -> set[int]:
     """The years ``text`` names, less each mention that is only a point of comparison (a year also named on
     its own stays)."""
     return years(_REFERENCE_YEAR.sub(" ", text))
+
+
+# "this year" in a story of 2017 is 2017; "last year", 2016: as plain a statement of the year as "in 2016".
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next) year\b", re.IGNORECASE)
+_YEAR_OFFSET = {"last": -1, "this": 0, "next": 1}
+
+
+def relative_years(text: str, published: date | None) -> set[int]:
+    """The years ``text`` names relative to its article's date."""
+    if published is None:
+        return set()
+    return {published.year + _YEAR_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR.finditer(text)}
 
 
 def months(text: str) -> set[int]:
@@ -73,11 +88,13 @@ def date_mismatch_penalty(
     penalty = 0.0
     asked_years = years(question)
     if asked_years:
-        stated_years = years_stated(passage)
-        nearby_years = years(window)
+        stated_years = years_stated(passage) | relative_years(passage, published)
+        nearby_years = years(window) | relative_years(window, published)
         lede_years = years(document[:LEDE_CHARS])
         of_asked_year = published is not None and published.year in asked_years
-        anywhere = nearby_years | years(document) | ({published.year} if published else set())
+        anywhere = (
+            years(passage) | nearby_years | years(document) | ({published.year} if published else set())
+        )
         states_other = bool(stated_years) and not asked_years & stated_years
         lede_other = (
             not stated_years
