@@ -106,6 +106,9 @@ def test_a_lower_case_descriptor_or_two_run_together_names_do_not_hide_what_an_a
 
 def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("When did Richard Trumka retire from the AFL-CIO?").words == ("retire",)
+    # What "how" measures is the kind of answer: "50-inch" answers "how tall" without saying "tall".
+    assert question_focus("How tall is the Fearless Girl statue?").words == ("statue",)
+    assert question_focus("Why is the old town famous?").words == ("old", "town", "famous")
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (
         "job",
         "hold",

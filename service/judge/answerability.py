@@ -38,6 +38,11 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
     "mean", "supposed", "intended",
 }  # fmt: skip
+# What "how" asks to measure: the kind of answer (a height, an age, a length), not a word to find.
+HOW_MEASURES = {
+    "tall", "long", "old", "far", "big", "large", "high", "deep", "wide", "heavy", "often", "soon", "fast",
+    "small", "close", "late", "early", "much", "many",
+}  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
 SYNONYM_FLOOR = 0.55
@@ -61,9 +66,13 @@ class QuestionFocus:
 def question_focus(question: str) -> QuestionFocus:
     """The words a passage must speak to, to answer the question."""
     words: list[str] = []
+    previous = ""
     for index, match in enumerate(_WORD.finditer(question)):
         word = match.group(0)
         lower = word.lower().replace("’", "'")
+        previous, after_how = lower, previous == "how"
+        if after_how and lower in HOW_MEASURES:
+            continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
         is_name = any(c.isupper() for c in word) and index > 0
         if lower in TIME_ORDER_WORDS:
             words.append(lower)
