@@ -136,6 +136,10 @@ def test_attribution_is_required_for_what_did_x_say():
     assert attribution_penalty(question, "Sanders said the vote was rigged.") == 0
     assert attribution_penalty(question, "Bernie Sanders was angry. He told reporters it was unfair.") == 0
     assert attribution_penalty("When did Sanders visit Iowa?", "No attribution here.") == 0
+    # A body named once is "the company" after; whether the article names it is the name checks' business.
+    stores = "How many stores did RadioShack say it would close?"
+    assert attribution_penalty(stores, "The company says it's closing about 200 stores.") == 0
+    assert attribution_penalty(stores, "Sears said it would close 200 stores.") > 0
 
 
 @pytest.mark.parametrize(
