@@ -187,7 +187,11 @@ class Newsdesk:
         """The standalone query and every ranked chunk (best first), with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        query = rewrite_followup(question, history, self.entities.labels) if history else question
+        query = (
+            rewrite_followup(question, history, self.entities.labels, self.entities.short_answer)
+            if history
+            else question
+        )
         timings["rewrite"] = _elapsed_ms(started)
 
         nodes = self.rank(NewsQuery(query_str=query, filters=filters, recency=recency), timings=timings)

@@ -7,6 +7,15 @@ def turns(*pairs):
     return [{"role": role, "content": content} for role, content in pairs]
 
 
+REFUSED = "The articles do not contain an answer to this question."
+
+
+def after(asked: str, answered: str, follow_up: str, labels: dict[str, str] | None = None) -> str:
+    """``follow_up`` rewritten after one exchange."""
+    labeller = (lambda text: labels) if labels is not None else None
+    return rewrite_followup(follow_up, turns(("user", asked), ("assistant", answered)), labeller)
+
+
 def test_without_history_the_question_is_unchanged():
     assert rewrite_followup("When did he announce it?", []) == "When did he announce it?"
 
@@ -183,29 +192,22 @@ def test_a_place_that_shares_a_persons_name_stays_a_place():
 
 
 def test_an_unanswered_who_question_lends_not_the_person_it_names_but_its_event():
-    history = turns(
-        ("user", "Whom did Trump nominate to the Supreme Court seat left vacant by Antonin Scalia?"),
-        ("assistant", "The articles do not contain an answer to this question."),
-    )
-    assert rewrite_followup("When were his confirmation hearings?", history) == (
-        "When were his confirmation hearings: "
-        "Whom did Trump nominate to the Supreme Court seat left vacant by Antonin Scalia?"
+    nominee = "Whom did Trump nominate to the Supreme Court seat left vacant by Antonin Scalia?"
+    assert after(nominee, REFUSED, "When were his confirmation hearings?") == (
+        f"When were his confirmation hearings: {nominee}"
     )
     # Asked about by name, the person stays who "he" means, answered or not.
-    history = turns(
-        ("user", "Who is Tom Buffenbarger?"),
-        ("assistant", "The articles do not contain an answer to this question."),
+    assert (
+        after("Who is Tom Buffenbarger?", REFUSED, "What was his role?")
+        == "What was Tom Buffenbarger's role?"
     )
-    assert rewrite_followup("What was his role?", history) == "What was Tom Buffenbarger's role?"
 
 
 def test_instead_means_instead_of_the_one_the_last_answer_named():
-    history = turns(
-        ("user", "Which nominee for US labor secretary withdrew in February 2017?"),
-        ("assistant", "Trump's first nominee for secretary of labor, Andrew Puzder, formally withdrew. [1]"),
-    )
     labels = {"Trump": "PERSON", "Andrew Puzder": "PERSON", "US": "GPE", "February 2017": "DATE"}
-    assert rewrite_followup("Who did Trump pick instead?", history, lambda text: labels) == (
+    asked = "Which nominee for US labor secretary withdrew in February 2017?"
+    answered = "Trump's first nominee for secretary of labor, Andrew Puzder, formally withdrew. [1]"
+    assert after(asked, answered, "Who did Trump pick instead?", labels) == (
         "Who did Trump pick instead of Andrew Puzder?"
     )
 
@@ -227,10 +229,41 @@ def test_instead_means_instead_of_the_one_the_last_answer_named():
 )
 def test_the_event_a_follow_up_leans_on_carries_the_name_the_answer_gave(asked, answered, expected):
     labels = {"SpaceX": "ORG", "Elon Musk": "PERSON", "Trump": "PERSON", "Chris Christie": "PERSON"}
-    history = turns(("user", asked), ("assistant", answered))
-    assert rewrite_followup("When was that?", history, lambda text: labels) == f"When was that: {expected}?"
+    assert after(asked, answered, "When was that?", labels) == f"When was that: {expected}?"
 
 
 def test_a_weekday_after_a_name_is_when_not_who():
     found = find_entities("South Korea's Constitutional Court removed Park Geun-hye Friday.")
     assert "Park Geun-hye" in [e.text for e in found]
+
+
+def test_the_name_an_answer_gives_is_the_one_nearest_the_questions_words():
+    from service.judge.direct_answer import EntityFinder
+
+    finder = EntityFinder()
+    history = turns(
+        ("user", "Who was confirmed as US education secretary in February 2017?"),
+        (
+            "assistant",
+            "Vice President Mike Pence cast the deciding vote. [1] Pence said it was an honour. [1] "
+            "Billionaire Betsy DeVos was confirmed as education secretary on Tuesday. [2]",
+        ),
+    )
+    assert rewrite_followup("How old is she?", history, finder.labels, finder.short_answer) == (
+        "How old is Betsy DeVos?"
+    )
+    assert rewrite_followup("What was the vote?", history, finder.labels, finder.short_answer) == (
+        "What was the vote: Betsy DeVos was confirmed as US education secretary in February 2017?"
+    )
+
+
+def test_a_short_answer_grows_to_the_fullest_name_the_answer_gives():
+    history = turns(
+        ("user", "Which president resigned on Wednesday?"),
+        ("assistant", "Zuma resigned late on Wednesday. [1] President Jacob Zuma had led since 2009. [1]"),
+    )
+    labels = {"Zuma": "PERSON", "Jacob Zuma": "PERSON", "Wednesday": "DATE", "2009": "DATE"}
+    rewritten = rewrite_followup(
+        "How old is he?", history, lambda text: labels, lambda question, answer: ("Zuma", "PERSON")
+    )
+    assert rewritten == "How old is Jacob Zuma?"

@@ -103,6 +103,19 @@ class EntityFinder:
         """``{entity text: label}``: what the follow-up rules ask of a turn."""
         return {text[start:end]: label for start, end, label in self.entities(text)}
 
+    def short_answer(self, question: str, text: str) -> tuple[str, str] | None:
+        """The name ``text`` gives for what ``question`` asks, with its label: what a follow-up's "he" means
+        after "Who was confirmed?" is answered."""
+        kind = asked_kind(question)
+        if kind is None:
+            return None
+        candidates = answer_candidates(question, kind, text, self)
+        if not candidates:
+            return None
+        _, _, start, end = min(candidates)
+        label = next(label for s, e, label in self.entities(text) if (s, e) == (start, end))
+        return text[start:end], label
+
     def warm_up(self) -> None:
         self.entities("Warm up in Paris on Monday.")
 

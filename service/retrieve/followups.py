@@ -81,6 +81,8 @@ class Turn:
 _PERSON_LABELS = {"PERSON"}
 _GROUP_LABELS = {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
+# (question, answer text) -> the name the answer gives and its label ("Betsy DeVos", "PERSON"), or None
+ShortAnswer = Callable[[str, str], tuple[str, str] | None]
 _NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_OR_BODY_LABELS = {"GPE", "LOC", "NORP", "FAC", "ORG"}
 
@@ -229,19 +231,26 @@ def swap_subject(previous: str, subject: str) -> str:
 
 
 def rewrite_followup(
-    question: str, history: Sequence[Turn | dict[str, str]], labeller: Labeller | None = None
+    question: str,
+    history: Sequence[Turn | dict[str, str]],
+    labeller: Labeller | None = None,
+    short_answer: ShortAnswer | None = None,
 ) -> str:
-    """A standalone version of ``question`` given the earlier turns (oldest first)."""
+    """A standalone version of ``question`` given the earlier turns (oldest first).
+
+    With ``short_answer``, the name an earlier answer gave its question is the one nearest the question's
+    own words ("Betsy DeVos was confirmed after Mike Pence broke the tie" answers "who was confirmed" with
+    DeVos); without, the one it mentions most."""
     turns = [t if isinstance(t, Turn) else Turn(t.get("role", ""), t.get("content", "")) for t in history]
     standalone: list[str] = []  # earlier user questions, each already rewritten
     answers_after: list[str] = []  # the assistant text that followed each of them
     for turn in turns:
         if turn.role == "user" and turn.content.strip():
-            standalone.append(_rewrite_one(turn.content, standalone, answers_after, labeller))
+            standalone.append(_rewrite_one(turn.content, standalone, answers_after, labeller, short_answer))
             answers_after.append("")
         elif turn.role == "assistant" and answers_after:
             answers_after[-1] += " " + turn.content
-    return _rewrite_one(question, standalone, answers_after, labeller)
+    return _rewrite_one(question, standalone, answers_after, labeller, short_answer)
 
 
 # "Who offered ...?" is answered by a person: a "he" that follows means that person, not the question's.
@@ -268,7 +277,11 @@ EVENT_FOLLOW_UP_WORDS = 8
 
 
 def _rewrite_one(
-    question: str, previous: Sequence[str], answers: Sequence[str], labeller: Labeller | None = None
+    question: str,
+    previous: Sequence[str],
+    answers: Sequence[str],
+    labeller: Labeller | None = None,
+    short_answer: ShortAnswer | None = None,
 ) -> str:
     question = question.strip()
     if not previous:
@@ -286,6 +299,9 @@ def _rewrite_one(
         if _ASKS_WHICH.match(asked):
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
             new = [e for e in answer_entities if e.text not in asked]
+            given = _given_name(asked, answered, short_answer, labeller)
+            if given is not None:
+                context.append([given])
             if refused and not _ASKS_ABOUT_NAMED.match(asked):
                 # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia.
                 asked_entities = [e for e in asked_entities if e.kind != "person"]
@@ -296,12 +312,13 @@ def _rewrite_one(
     instead = _INSTEAD.search(resolved)
     if instead is not None:
         # "Who did Trump pick instead?": instead of the one the last answer named, a query search can use.
-        named = _answered(previous[-1], answers[-1], labeller)
+        named = _answered(previous[-1], answers[-1], labeller, short_answer)
         if named is not None:
             return f"{resolved[: instead.end()]} of {named.text}{resolved[instead.end() :]}"
     unresolved = _PERSON_PRONOUN.search(resolved) is not None
     if (resolved == question and _leans_on_previous(question, labeller)) or unresolved:
-        return f"{resolved.rstrip(' ?')}: {_as_statement(previous[-1], answers[-1], labeller)}?"
+        statement = _as_statement(previous[-1], answers[-1], labeller, short_answer)
+        return f"{resolved.rstrip(' ?')}: {statement}?"
     return resolved
 
 
@@ -314,10 +331,31 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
 
-def _answered(question: str, answer: str, labeller: Labeller | None) -> Entity | None:
+def _given_name(
+    question: str, answer: str, short_answer: ShortAnswer | None, labels: Labeller | None
+) -> Entity | None:
+    """The name ``short_answer`` finds in the answer for the question, as an entity."""
+    if short_answer is None or labels is None or not answer.strip() or answer.strip() == REFUSAL:
+        return None
+    found = short_answer(question, answer)
+    if found is None:
+        return None
+    text, label = found
+    # "Park" where the answer also says "Park Geun-hye": the full name searches better.
+    word = re.compile(rf"\b{re.escape(text)}\b")
+    fuller = [span for span, other in labels(answer).items() if other == label and word.search(span)]
+    return Entity(max(fuller, key=len, default=text), "person" if label in _PERSON_LABELS else "group")
+
+
+def _answered(
+    question: str, answer: str, labeller: Labeller | None, short_answer: ShortAnswer | None = None
+) -> Entity | None:
     """The name the answer gave to the previous question's "who" or "which <thing>", if it gave one."""
     if answer.strip() == REFUSAL:
         return None
+    given = _given_name(question, answer, short_answer, labeller)
+    if given is not None and (given.kind == "person" or not _ASKS_FOR_PERSON.match(question)):
+        return given
     if _ASKS_FOR_PERSON.match(question):
         return _pick(find_entities(answer, labeller), "person")
     which = _WHICH_PHRASE.match(question)
@@ -330,11 +368,13 @@ def _answered(question: str, answer: str, labeller: Labeller | None) -> Entity |
     return _pick(new, "person") or _pick(new, "group")
 
 
-def _as_statement(question: str, answer: str, labeller: Labeller | None) -> str:
+def _as_statement(
+    question: str, answer: str, labeller: Labeller | None, short_answer: ShortAnswer | None = None
+) -> str:
     """The previous question as what happened: its "who" or "which <thing>" filled in with the answer's
     name, if it gave one."""
     statement = question.strip().rstrip(" ?")
-    named = _answered(statement, answer, labeller)
+    named = _answered(statement, answer, labeller, short_answer)
     if named is None:
         return statement
     if _ASKS_FOR_OBJECT.match(statement):
