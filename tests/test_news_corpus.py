@@ -271,6 +271,13 @@ def test_the_smaller_repairs() -> None:
         "state-of-the-art, Mar-a-Lago, son-in-law, Moon Jae-in, by-election, would-be, U.S.-led, mid-March, "
         "anti-Trump, http://dw.com/a-the-b, x@a-the.com, triple-A, Class-A, Hoi-An, Jabhat an-Nusra"
     )
+    assert repair.restore_number_spaces(
+        "Steinmeier won-931 votes; found on 23 December-1996, in-2016 and-28 more; last-16, mid-2015, F-16, "
+        "Su-35, a-37937959, http://bbc.co.uk/news/uk-politics-38998394, www.x.com/in-2016.html"
+    ) == (
+        "Steinmeier won 931 votes; found on 23 December 1996, in 2016 and 28 more; last-16, mid-2015, F-16, "
+        "Su-35, a-37937959, http://bbc.co.uk/news/uk-politics-38998394, www.x.com/in-2016.html"
+    )
     assert repair.restore_clipped_contractions("You'r welcome, they'r here") == "You're welcome, they're here"
     assert (
         repair.strip_field_spill('and it should be nonpartisan."?,-1"') == 'and it should be nonpartisan."?'

@@ -160,6 +160,7 @@ FIELD_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("CSV field spill", repair.strip_field_spill),
     ("no-break spaces", repair.restore_spaces),
     ("no-break spaces between words", repair.restore_word_spaces),
+    ("no-break spaces before numbers", repair.restore_number_spaces),
     ("apostrophes", repair.restore_apostrophes),
     ("lost quotes and dashes", repair.restore_lost_punctuation),
     ("pound signs", repair.restore_pound_signs),

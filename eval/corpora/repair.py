@@ -54,6 +54,18 @@ _BEFORE_NAME = {
     "founder", "coach", "manager", "striker", "officer", "sergeant", "whistleblower", "group", "singer",
     "actor", "actress", "rapper", "writer", "author", "artist",
 }  # fmt: skip
+# The same fault before a number: after a word no designation starts with ("in-2016", "won-931",
+# "December-1996"), never inside a web address ("uk-politics-38998394").
+_BEFORE_NUMBER = (
+    (_NEVER_LAST | _BEFORE_NAME) - {"a"}
+    | {"won", "lost", "kill", "killed", "turns", "turned", "nearly", "around", "some", "only", "least"}
+    | {"reached", "january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
+)
+_WORD_THEN_NUMBER = re.compile(
+    r"(?<![\w@/.\-])(" + "|".join(sorted(_BEFORE_NUMBER)) + r")-(\d[\d,.]*)(?![\w/@\-]|\.\w)",
+    re.IGNORECASE,
+)
 # A run of hyphenated words that is not part of a web address or an e-mail.
 _HYPHEN_CHAIN = re.compile(r"(?<![\w@/.\-])[A-Za-z]+(?:-[A-Za-z]+)+(?![\w/@\-]|\.\w)")
 
@@ -90,6 +102,12 @@ def _unglue_chain(match: re.Match[str]) -> str:
         )
         pieces.append((" " if glued else "-") + word)
     return "".join(pieces)
+
+
+def restore_number_spaces(text: str) -> str:
+    """``won-931 votes``, ``in-2016``, ``on 23 December-1996`` -> spaces again; ``last-16``, ``mid-2015``,
+    ``F-16`` and web addresses keep their hyphens."""
+    return _WORD_THEN_NUMBER.sub(r"\1 \2", text)
 
 
 def restore_apostrophes(text: str) -> str:
