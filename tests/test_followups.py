@@ -267,3 +267,13 @@ def test_a_short_answer_grows_to_the_fullest_name_the_answer_gives():
         "How old is he?", history, lambda text: labels, lambda question, answer: ("Zuma", "PERSON")
     )
     assert rewritten == "How old is Jacob Zuma?"
+
+
+def test_instead_after_a_when_question_names_nothing():
+    history = turns(
+        ("user", "When was the vote held?"), ("assistant", "The vote was held on 7 February. [1]")
+    )
+    rewritten = rewrite_followup(
+        "What did they do instead?", history, lambda text: {}, lambda question, answer: ("7 February", "DATE")
+    )
+    assert "instead of" not in rewritten

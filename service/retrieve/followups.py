@@ -351,8 +351,8 @@ def _answered(
     question: str, answer: str, labeller: Labeller | None, short_answer: ShortAnswer | None = None
 ) -> Entity | None:
     """The name the answer gave to the previous question's "who" or "which <thing>", if it gave one."""
-    if answer.strip() == REFUSAL:
-        return None
+    if answer.strip() == REFUSAL or not (_ASKS_FOR_PERSON.match(question) or _WHICH_PHRASE.match(question)):
+        return None  # "When was the vote?" gave a date, not a name "instead" can mean
     given = _given_name(question, answer, short_answer, labeller)
     if given is not None and (given.kind == "person" or not _ASKS_FOR_PERSON.match(question)):
         return given
