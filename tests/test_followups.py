@@ -10,10 +10,17 @@ def turns(*pairs):
 REFUSED = "The articles do not contain an answer to this question."
 
 
-def after(asked: str, answered: str, follow_up: str, labels: dict[str, str] | None = None) -> str:
-    """``follow_up`` rewritten after one exchange."""
+def after(
+    asked: str,
+    answered: str,
+    follow_up: str,
+    labels: dict[str, str] | None = None,
+    short_answer: tuple[str, str] | None = None,
+) -> str:
+    """``follow_up`` rewritten after one exchange; ``short_answer`` is what the recognizer would find."""
     labeller = (lambda text: labels) if labels is not None else None
-    return rewrite_followup(follow_up, turns(("user", asked), ("assistant", answered)), labeller)
+    finder = (lambda question, answer: short_answer) if short_answer is not None else None
+    return rewrite_followup(follow_up, turns(("user", asked), ("assistant", answered)), labeller, finder)
 
 
 def test_without_history_the_question_is_unchanged():
@@ -258,22 +265,15 @@ def test_the_name_an_answer_gives_is_the_one_nearest_the_questions_words():
 
 
 def test_a_short_answer_grows_to_the_fullest_name_the_answer_gives():
-    history = turns(
-        ("user", "Which president resigned on Wednesday?"),
-        ("assistant", "Zuma resigned late on Wednesday. [1] President Jacob Zuma had led since 2009. [1]"),
-    )
+    answered = "Zuma resigned late on Wednesday. [1] President Jacob Zuma had led since 2009. [1]"
     labels = {"Zuma": "PERSON", "Jacob Zuma": "PERSON", "Wednesday": "DATE", "2009": "DATE"}
-    rewritten = rewrite_followup(
-        "How old is he?", history, lambda text: labels, lambda question, answer: ("Zuma", "PERSON")
-    )
+    rewritten = after("Which president resigned?", answered, "How old is he?", labels, ("Zuma", "PERSON"))
     assert rewritten == "How old is Jacob Zuma?"
 
 
 def test_instead_after_a_when_question_names_nothing():
-    history = turns(
-        ("user", "When was the vote held?"), ("assistant", "The vote was held on 7 February. [1]")
-    )
-    rewritten = rewrite_followup(
-        "What did they do instead?", history, lambda text: {}, lambda question, answer: ("7 February", "DATE")
+    answered = "The vote was held on 7 February. [1]"
+    rewritten = after(
+        "When was the vote held?", answered, "What did they do instead?", {}, ("7 February", "DATE")
     )
     assert "instead of" not in rewritten
