@@ -23,7 +23,7 @@ import numpy as np
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
-from service.judge.name_matching import mentions_name
+from service.judge.name_matching import mentions_name, without_possessive
 from service.judge.word_encoder import embed_words
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
@@ -206,7 +206,7 @@ def attribution_penalty(question: str, passage: str) -> float:
     if not match:
         return 0.0
     names = [w.strip("'’") for w in re.findall(r"\b[A-Z][\w'’-]+", match.group("who"))]
-    names = [re.sub(r"['’]s$", "", n) for n in names if n.lower() not in {"the", "mr", "ms", "mrs", "dr"}]
+    names = [without_possessive(n) for n in names if n.lower() not in {"the", "mr", "ms", "mrs", "dr"}]
     if not names:
         return 0.0
     speaker_in_previous = False
@@ -281,7 +281,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
         found = [(e.text, e.kind == "person", e.kind == "group", False) for e in find_entities(question)]
     names: dict[str, QuestionName] = {}
     for text, person, group, where in found:
-        name = re.sub(r"['’]s$", "", text.removeprefix("the ").strip())
+        name = without_possessive(text.removeprefix("the ").strip())
         if not name or name.lower() in CALENDAR_WORDS or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
         if name.endswith("-") or len(name) < 2:
@@ -305,7 +305,7 @@ def _mentions(text: str, name: QuestionName) -> bool:
     if not name.person and len(words) >= 3:
         # "Fed Cup Europe/Africa Group": two names the recognizer ran together, each in the article.
         return all(_name_pattern(w).search(text) for w in words if len(w) > 1)
-    surname = name.text.split()[-1]
+    surname = words[-1]
     # A person is "Trumka" after the first mention of "Richard Trumka".
     return (
         name.person

@@ -17,6 +17,7 @@ from typing import Any
 
 from service.judge.answer_types import AGE_QUESTION, answer_type, main_question
 from service.judge.answerability import word_tokens
+from service.judge.name_matching import without_possessive
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -112,9 +113,8 @@ class EntityFinder:
         candidates = answer_candidates(question, kind, text, self)
         if not candidates:
             return None
-        _, _, start, end = min(candidates)
-        label = next(label for s, e, label in self.entities(text) if (s, e) == (start, end))
-        return text[start:end], label
+        preference, _, start, end = min(candidates)
+        return text[start:end], _LABELS[kind][preference]
 
     def warm_up(self) -> None:
         self.entities("Warm up in Paris on Monday.")
@@ -152,17 +152,16 @@ def answer_candidates(
     preference, distance to the question's words, start, end)``."""
     labels = _LABELS[kind]
     asked = {w.lower() for w in word_tokens(question)}
-    asked_bare = {re.sub(r"['’]s$", "", w) for w in asked}
+    asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
     found = []
     for ent_start, ent_end, label in finder.entities(text):
         if label not in labels:
             continue
-        tokens = [w.lower() for w in word_tokens(text[ent_start:ent_end])]
-        if tokens and {re.sub(r"['’]s$", "", t) for t in tokens} <= asked_bare:
+        tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
+        if tokens and set(tokens) <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
-        surname = re.sub(r"['’]s$", "", tokens[-1])
-        if label == "PERSON" and len(tokens) > 1 and surname in asked_bare and not kin_asked:
+        if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
         found.append((labels.index(label), _distance(text, ent_start, ent_end, asked), ent_start, ent_end))
     return found

@@ -50,6 +50,14 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def without_possessive(word: str) -> str:
+    """'Trump's' -> 'Trump': a possessive names the same one."""
+    return _POSSESSIVE.sub("", word)
+
+
 def undot(text: str) -> str:
     """'U.S.' -> 'US', 'U.N.' -> 'UN': acronyms are written both ways."""
     return _DOTTED_ACRONYM.sub(lambda m: m.group(1).replace(".", ""), text)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from service.answer.types import REFUSAL
+from service.judge.answerability import CALENDAR_WORDS
+from service.judge.name_matching import without_possessive
 
 EntityKind = Literal["person", "group"]
 
@@ -37,11 +39,8 @@ _NOT_NAMES = {
     "he", "she", "it", "they", "we", "you", "his", "her", "its", "their", "this", "that", "these", "those",
 }  # fmt: skip
 _TITLES = {"mr", "ms", "mrs", "dr", "sen", "senator", "president", "secretary", "mayor", "gov", "governor"}
-# "Park Geun-hye Friday": a day or month after a name is when, not part of who.
-_WHEN_WORDS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "june", "july", "august", "september", "october", "november", "december",
-}  # fmt: skip
+# "Park Geun-hye Friday": a day or month after a name is when, not part of who ("Theresa May" keeps May).
+_WHEN_WORDS = CALENDAR_WORDS - {"may"}
 _PREPOSITIONS = {
     "to", "for", "with", "about", "from", "by", "at", "in", "on", "over", "than", "after", "before", "into",
 }  # fmt: skip
@@ -130,7 +129,7 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
         if not words:
             continue
         name = " ".join(words).rstrip("'’.")
-        name = re.sub(r"['’]s$", "", name)
+        name = without_possessive(name)
         if not name:
             continue
         if labels and _inside_label(name, labels, _NOT_NAME_LABELS):
@@ -332,10 +331,10 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
 
 
 def _given_name(
-    question: str, answer: str, short_answer: ShortAnswer | None, labels: Labeller | None
+    question: str, answer: str, short_answer: ShortAnswer | None, labeller: Labeller | None
 ) -> Entity | None:
     """The name ``short_answer`` finds in the answer for the question, as an entity."""
-    if short_answer is None or labels is None or not answer.strip() or answer.strip() == REFUSAL:
+    if short_answer is None or labeller is None or not answer.strip() or answer.strip() == REFUSAL:
         return None
     found = short_answer(question, answer)
     if found is None:
@@ -343,7 +342,7 @@ def _given_name(
     text, label = found
     # "Park" where the answer also says "Park Geun-hye": the full name searches better.
     word = re.compile(rf"\b{re.escape(text)}\b")
-    fuller = [span for span, other in labels(answer).items() if other == label and word.search(span)]
+    fuller = [span for span, other in labeller(answer).items() if other == label and word.search(span)]
     return Entity(max(fuller, key=len, default=text), "person" if label in _PERSON_LABELS else "group")
 
 
@@ -351,16 +350,19 @@ def _answered(
     question: str, answer: str, labeller: Labeller | None, short_answer: ShortAnswer | None = None
 ) -> Entity | None:
     """The name the answer gave to the previous question's "who" or "which <thing>", if it gave one."""
-    if answer.strip() == REFUSAL or not (_ASKS_FOR_PERSON.match(question) or _WHICH_PHRASE.match(question)):
-        return None  # "When was the vote?" gave a date, not a name "instead" can mean
-    given = _given_name(question, answer, short_answer, labeller)
-    if given is not None and (given.kind == "person" or not _ASKS_FOR_PERSON.match(question)):
-        return given
+    if answer.strip() == REFUSAL:
+        return None
     if _ASKS_FOR_PERSON.match(question):
+        given = _given_name(question, answer, short_answer, labeller)
+        if given is not None and given.kind == "person":
+            return given
         return _pick(find_entities(answer, labeller), "person")
     which = _WHICH_PHRASE.match(question)
     if which is None:
-        return None
+        return None  # "When was the vote?" gave a date, not a name "instead" can mean
+    given = _given_name(question, answer, short_answer, labeller)
+    if given is not None:
+        return given
     new = [e for e in find_entities(answer, labeller) if e.text not in question]
     thing = question[which.end() :].split(" ", 1)[0].lower()
     if thing in _ORG_WORDS or thing in _THING_WORDS:
