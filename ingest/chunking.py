@@ -74,10 +74,23 @@ def split_sentences(text: str) -> list[Span]:
     for para_start, para_end in paragraph_spans(text):
         paragraph = text[para_start:para_end]
         for start, end in tokenizer.span_tokenize(paragraph):
-            span = _strip_span(text, (para_start + start, para_start + end))
-            if span[1] > span[0]:
-                spans.append(span)
+            for part in _without_dateline(text, (para_start + start, para_start + end)):
+                span = _strip_span(text, part)
+                if span[1] > span[0]:
+                    spans.append(span)
     return spans
+
+
+# "Tokyo/Seoul/Beijing (CNN)When Rex Tillerson ...": the wire's dateline runs into the first sentence with no
+# break; it is a sentence of its own, which the judge knows as no evidence.
+_GLUED_DATELINE = re.compile(r"[^\n()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)\s*(?=[A-Z\"“‘])")
+
+
+def _without_dateline(text: str, span: Span) -> list[Span]:
+    match = _GLUED_DATELINE.match(text, span[0], span[1])
+    if match is None or match.end() >= span[1]:
+        return [span]
+    return [(span[0], match.end()), (match.end(), span[1])]
 
 
 def _strip_span(text: str, span: Span) -> Span:

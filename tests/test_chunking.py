@@ -32,6 +32,17 @@ def test_news_abbreviations_do_not_end_sentences():
     assert not any(s.endswith(("Feb.", "Sen.", "Vt.", "Mr.", "Nov.")) for s in sentences)
 
 
+def test_a_dateline_run_into_the_first_sentence_is_a_sentence_of_its_own():
+    text = "Tokyo/Seoul/Beijing (CNN)When Rex Tillerson was sworn in, he flew east. (CNN)Nothing else."
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == [
+        "Tokyo/Seoul/Beijing (CNN)",
+        "When Rex Tillerson was sworn in, he flew east.",
+        "(CNN)",
+        "Nothing else.",
+    ]
+
+
 def test_sentences_never_cross_paragraphs():
     paragraphs = paragraph_spans(TEXT)
     for start, end in split_sentences(TEXT):

@@ -151,6 +151,8 @@ def test_attribution_is_required_for_what_did_x_say():
         ("Budzinski informed the group in November that the endorsement would come later.", False),
         ("“I think it’s a good idea,” Podesta wrote.", True),
         ("Still, that margin may reflect a narrowing gap.", True),
+        ("One is at a missile test site at Kapustin Yar and one was moved in December.", True),
+        ("The other was moved to an operational base elsewhere in the country.", True),
     ],
 )
 def test_which_sentences_lean_on_the_one_before(sentence, leans):
@@ -226,6 +228,27 @@ def test_a_who_question_ranks_the_passage_naming_someone_first_and_checks_the_ne
     assert finder.calls == [lede, named]
     assert all(j.features["entity_checked"] == 1.0 for j in ranked)
     assert [j.features["entity_answer"] for j in ranked] == [1.0, 0.0, 0.0]
+
+
+def test_a_passage_saying_the_answer_is_not_known_is_no_answer_unless_it_holds_one_of_the_asked_kind():
+    from dataclasses import replace
+
+    from service.judge.evidence_judge import with_confidence
+    from service.judge.model import AnswerabilityModel
+
+    model = AnswerabilityModel(
+        weights={"logit": 1.0}, bias=0.0, means={"logit": 0.0}, scales={"logit": 1.0}, threshold=0.5
+    )
+    unknown = _reading("d1", 0, "Seroy said the cause of death was not immediately known.", 8.0)
+    unknown = replace(unknown, features={**unknown.features, "no_answer": 1.0})
+    named = replace(unknown, features={**unknown.features, "entity_answer": 1.0})
+    plain = _reading("d2", 0, "Walcott died of a heart attack.", 8.0)
+
+    [says_unknown] = with_confidence([unknown], model)
+    [holds_one] = with_confidence([named], model)
+    [answers] = with_confidence([plain], model)
+    assert says_unknown.confidence < model.threshold_log_odds < answers.confidence
+    assert holds_one.confidence == answers.confidence
 
 
 @pytest.mark.parametrize(

@@ -363,11 +363,18 @@ _ASKS_ABOUT_FURNITURE = re.compile(
     re.IGNORECASE,
 )
 FURNITURE_WORDS = 25
+# A wire dateline read as a sentence of its own ("ASTANA, March 15.", "/TASS/.", "Washington (CNN)"): where
+# and when the story was filed, not where or when anything it reports happened.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ -]+, (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\.?"
+    r"(?:\s*/\s*TASS\s*/\.?)?|/?\s*TASS\s*/\.?|[^()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)"
+)
 _NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 
 
 def is_furniture(question: str, sentence: str, title: str, start: int, document: str) -> bool:
-    """The article's headline (its text opens with it), a byline or a photo credit, not asked about."""
+    """The article's headline (its text opens with it), a byline, a dateline or a photo credit, not asked
+    about."""
     if _ASKS_ABOUT_FURNITURE.search(question):
         return False
     if title and start < len(title) and document.startswith(title + "\n"):
@@ -375,6 +382,8 @@ def is_furniture(question: str, sentence: str, title: str, start: int, document:
     words = sentence.split()
     if len(words) > FURNITURE_WORDS:
         return False
+    if _DATELINE.fullmatch(sentence.strip()):
+        return True
     if _NAME_LINE.fullmatch(sentence.strip()):
         return True  # a line holding a name alone: the byline of a page that did not say "By"
     return bool(_BYLINE.match(sentence) and len(words) <= 8) or bool(_CREDIT.search(sentence))

@@ -28,7 +28,7 @@ from ingest.keyword_index import KeywordSearch, analyze
 _LEANS_BACK = re.compile(
     r"^[\"'“‘(\[…\s]*(that|there|then|but|however|still|yet|also|meanwhile|instead|therefore|thus|so|both|"
     r"neither|the move|the decision|the announcement|the memo|the email|the statement|the vote|the deal|"
-    r"the group)\b",
+    r"the group|one (?:is|was|has|had|of them)|the other|another|others|the rest|the latter|the former)\b",
     re.IGNORECASE,
 )
 # "it", "this", "these" anywhere ("Only three officers are aware of this") point outside the sentence.

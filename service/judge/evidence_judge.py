@@ -46,6 +46,8 @@ from service.judge.model import AnswerabilityModel
 
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
+# How sure the judge is of a passage that says the answer is not known: it answers that there is no answer.
+SAYS_NOT_KNOWN_LOG_ODDS = -5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
 
@@ -215,7 +217,13 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
         else:
             margin = passage.score - judged[0].score
         features = {**passage.features, "margin": margin, "rank_score": passage.score}
-        scored.append(replace(passage, features=features, confidence=model.log_odds(features)))
+        confidence = model.log_odds(features)
+        if features["no_answer"] and not features["entity_answer"]:
+            # "The cause of death was not immediately known": the article's own word that it has no answer,
+            # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
+            # names were not released").
+            confidence = min(confidence, SAYS_NOT_KNOWN_LOG_ODDS)
+        scored.append(replace(passage, features=features, confidence=confidence))
     return scored
 
 
