@@ -29,7 +29,9 @@ def test_years_and_months():
             YEAR_CONFLICT_PENALTY,
         ),
         ("When did the NEA endorse Clinton in 2015?", "The NEA endorsed Clinton in October 2015.", "", 0.0),
-        ("Who won in 2008?", "Obama won the election.", "Obama won the election.", 3.0),
+        # An undated text naming no year cannot confirm or contradict the asked one; one naming others can.
+        ("Who won in 2008?", "Obama won the election.", "Obama won the election.", 0.0),
+        ("Who won in 2008?", "Obama won the election.", "Obama won the election. He ran again in 2012.", 3.0),
         ("Who won in 2008?", "Obama won the election.", "In 2008, Obama won the election.", 0.0),
         ("What happened in March?", "It happened in June.", "", 2.0),
         ("What happened?", "It happened in June 2015.", "", 0.0),

@@ -107,7 +107,9 @@ def date_mismatch_penalty(
             penalty += OTHER_YEAR_IN_STORY_PENALTY
         elif states_other or lede_other:
             penalty += YEAR_CONFLICT_PENALTY
-        elif not asked_years & (stated_years | anywhere):
+        elif not asked_years & (stated_years | anywhere) and anywhere:
+            # An undated text that names no year at all (a web snippet, a note) can neither confirm nor
+            # contradict the asked one.
             penalty += YEAR_ABSENT_PENALTY
     asked_months = months(question)
     stated_months = months(passage)
