@@ -21,6 +21,9 @@ from service.judge.name_matching import mentions_name
         ("tell us what happened", "US", False),  # "us" is not the US
         ("the British government", "UK", True),
         ("Kim Jong-nam was killed", "Kim Jong-nam", True),
+        ("Fianna Fáil justice spokesperson Jim O'Callaghan", "Fianna Fail", True),  # accents aside
+        ("Beyonce announced her pregnancy", "Beyoncé", True),
+        ("Fianna Fáil justice spokesperson", "Sinn Féin", False),
     ],
 )
 def test_a_name_is_found_under_its_other_spellings(text, name, named):

@@ -278,6 +278,13 @@ def test_the_smaller_repairs() -> None:
         "Steinmeier won 931 votes; found on 23 December 1996, in 2016 and 28 more; last-16, mid-2015, F-16, "
         "Su-35, a-37937959, http://bbc.co.uk/news/uk-politics-38998394, www.x.com/in-2016.html"
     )
+    assert (
+        repair.restore_lost_letters(
+            "Fianna F\ufffd\ufffdil and Sinn F\ufffd\ufffdin's D\ufffd\ufffdil; GARDA\ufffd\ufffd said; "
+            "\ufffd10m (£17m); Fr\ufffd\ufffdnd; \ufffd?(m\u01cei)"
+        )
+        == "Fianna Fáil and Sinn Féin's Dáil; Gardaí said; \ufffd10m (£17m); Fr\ufffd\ufffdnd; \ufffd?(m\u01cei)"
+    )
     assert repair.restore_clipped_contractions("You'r welcome, they'r here") == "You're welcome, they're here"
     assert (
         repair.strip_field_spill('and it should be nonpartisan."?,-1"') == 'and it should be nonpartisan."?'

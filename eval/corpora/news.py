@@ -164,6 +164,7 @@ FIELD_REPAIRS: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("apostrophes", repair.restore_apostrophes),
     ("lost quotes and dashes", repair.restore_lost_punctuation),
     ("pound signs", repair.restore_pound_signs),
+    ("letters lost to replacement characters", repair.restore_lost_letters),
     ("clipped contractions", repair.restore_clipped_contractions),
     ("ftfy", ftfy.fix_text),
 )

@@ -9,6 +9,7 @@ with or without periods, the usual aliases, the country's adjective, and initial
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 # The country (or region) and the adjective reporters use for it, lowercased.
@@ -97,6 +98,13 @@ def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
 
 
 def mentions_name(text: str, name: str, person: bool = False) -> bool:
-    """Whether ``text`` names ``name`` under any of its spellings."""
-    plain = undot(text.replace("’", "'"))
-    return any(pattern.search(plain) for pattern in _patterns(name, person))
+    """Whether ``text`` names ``name`` under any of its spellings, accents aside: a question typed as
+    "Fianna Fail" or "Beyonce" names the "Fianna Fáil" and "Beyoncé" of an article."""
+    plain = without_accents(undot(text.replace("’", "'")))
+    return any(pattern.search(plain) for pattern in _patterns(without_accents(name), person))
+
+
+def without_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
