@@ -104,7 +104,9 @@ def mentions_name(text: str, name: str, person: bool = False) -> bool:
     return any(pattern.search(plain) for pattern in _patterns(without_accents(name), person))
 
 
+@lru_cache(maxsize=512)
 def without_accents(text: str) -> str:
+    """Articles are checked for many names, so each is folded once."""
     if text.isascii():
         return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
