@@ -111,6 +111,8 @@ def test_the_focus_leaves_out_names_and_framing_words():
     # What "how" measures is the kind of answer: "50-inch" answers "how tall" without saying "tall".
     assert question_focus("How tall is the Fearless Girl statue?").words == ("statue",)
     assert question_focus("Why is the old town famous?").words == ("old", "town", "famous")
+    # "instead" frames the question: the passage names the new pick, not the word.
+    assert question_focus("Who did Trump pick instead of Andrew Puzder?").words == ("pick",)
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (
         "job",
         "hold",

@@ -36,7 +36,7 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     "happen", "happened", "article", "articles", "story", "report", "reported", "time", "year", "years",
     "people", "thing", "things", "according", "describe", "described", "name", "named", "exactly", "ever",
     "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
-    "mean", "supposed", "intended",
+    "mean", "supposed", "intended", "instead",
 }  # fmt: skip
 # What "how" asks to measure: the kind of answer (a height, an age, a length), not a word to find.
 HOW_MEASURES = {
