@@ -83,7 +83,8 @@ def split_sentences(text: str) -> list[Span]:
 
 # "Tokyo/Seoul/Beijing (CNN)When Rex Tillerson ...": the wire's dateline runs into the first sentence with no
 # break; it is a sentence of its own, which the judge knows as no evidence.
-_GLUED_DATELINE = re.compile(r"[^\n()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)\s*(?=[A-Z\"“‘])")
+WIRE_DATELINE = r"[^\n()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)"
+_GLUED_DATELINE = re.compile(WIRE_DATELINE + r"\s*(?=[A-Z\"“‘])")
 
 
 def _without_dateline(text: str, span: Span) -> list[Span]:

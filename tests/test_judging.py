@@ -244,15 +244,32 @@ def test_a_passage_saying_the_answer_is_not_known_is_no_answer_unless_it_holds_o
         weights={"logit": 1.0}, bias=0.0, means={"logit": 0.0}, scales={"logit": 1.0}, threshold=0.5
     )
     unknown = _reading("d1", 0, "Seroy said the cause of death was not immediately known.", 8.0)
-    unknown = replace(unknown, features={**unknown.features, "no_answer": 1.0})
     named = replace(unknown, features={**unknown.features, "entity_answer": 1.0})
-    plain = _reading("d2", 0, "Walcott died of a heart attack.", 8.0)
+    declined = _reading("d2", 0, "Smith was charged with murder; police declined to comment.", 8.0)
 
     [says_unknown] = with_confidence([unknown], model)
     [holds_one] = with_confidence([named], model)
-    [answers] = with_confidence([plain], model)
+    [answers] = with_confidence([declined], model)
     assert says_unknown.confidence < model.threshold_log_odds < answers.confidence
     assert holds_one.confidence == answers.confidence
+
+
+@pytest.mark.parametrize(
+    ("passage", "not_known"),
+    [
+        ("The cause of death was not immediately known.", True),
+        ("The deceased suspect's identity is unknown.", True),
+        ("The officer and the two juveniles arrested have not been named.", True),
+        ("Police declined to comment.", False),  # no word on what is known
+        ("Manafort has not been charged with a crime.", False),
+        ("It's not known as a brand which is innovative.", False),
+        ("Kim Jong Nam was not known to be seeking political power.", False),
+    ],
+)
+def test_what_counts_as_the_article_saying_the_answer_is_not_known(passage, not_known):
+    from service.judge.answerability import says_not_known
+
+    assert says_not_known(passage) is not_known
 
 
 @pytest.mark.parametrize(

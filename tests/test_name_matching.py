@@ -24,6 +24,7 @@ from service.judge.name_matching import mentions_name
         ("Fianna Fáil justice spokesperson Jim O'Callaghan", "Fianna Fail", True),  # accents aside
         ("Beyonce announced her pregnancy", "Beyoncé", True),
         ("Fianna Fáil justice spokesperson", "Sinn Féin", False),
+        ("Apple™ said on Monday", "Apple", True),
     ],
 )
 def test_a_name_is_found_under_its_other_spellings(text, name, named):

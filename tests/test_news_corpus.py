@@ -278,13 +278,15 @@ def test_the_smaller_repairs() -> None:
         "Steinmeier won 931 votes; found on 23 December 1996, in 2016 and 28 more; last-16, mid-2015, F-16, "
         "Su-35, a-37937959, http://bbc.co.uk/news/uk-politics-38998394, www.x.com/in-2016.html"
     )
-    assert (
-        repair.restore_lost_letters(
-            "Fianna F\ufffd\ufffdil and Sinn F\ufffd\ufffdin's D\ufffd\ufffdil; GARDA\ufffd\ufffd said; "
-            "\ufffd10m (£17m); Fr\ufffd\ufffdnd; \ufffd?(m\u01cei)"
-        )
-        == "Fianna Fáil and Sinn Féin's Dáil; Gardaí said; \ufffd10m (£17m); Fr\ufffd\ufffdnd; \ufffd?(m\u01cei)"
+    assert repair.restore_lost_letters(
+        "Fianna F\ufffd\ufffdil, Sinn F\ufffd\ufffdin's D\ufffd\ufffdil; GARDA\ufffd\ufffd; "
+        "O\ufffd\ufffdReilly; caf\ufffd\ufffds; \ufffd10m (£17m); Fr\ufffd\ufffdnd; \ufffd?(m\u01cei)"
+    ) == (
+        "Fianna Fáil, Sinn Féin's Dáil; GARDAÍ; O'Reilly; cafés; \ufffd10m (£17m); Fr\ufffd\ufffdnd; "
+        "\ufffd?(m\u01cei)"
     )
+    # Each lost letter is one letter: the case of the pieces around it is copied over as it is.
+    assert all(len(damaged) == len(word) for damaged, word in repair._LOST_LETTER_WORDS.items())
     assert repair.restore_clipped_contractions("You'r welcome, they'r here") == "You're welcome, they're here"
     assert (
         repair.strip_field_spill('and it should be nonpartisan."?,-1"') == 'and it should be nonpartisan."?'

@@ -4,8 +4,9 @@ Measured on all 3,824 rows of its NewsArticles.csv. The scrape behind it lost ev
 character: a curly quote, apostrophe or dash became a straight quote and the byte after it (mostly a space) a
 question mark (``DeVos"?highly`` was ``DeVos’ highly``, ``determine "?at least`` was ``determine — at
 least``); an opening quote became ``"\\ufffd``, an apostrophe inside a word a bare quote (``didn"t``), a pound
-sign a ``?`` (``?52,000 sterling``). What each stood for is read from its neighbours. Three losses cannot be
-undone and are left as they are: two-byte letters (``Beyonc\\ufffd\\ufffd``); the euro sign, which took the
+sign a ``?`` (``?52,000 sterling``). What each stood for is read from its neighbours. A two-byte letter
+became replacement characters (``Beyonc\\ufffd\\ufffd``): the words that lost one come back from a table of
+those the corpus holds. Two losses cannot be undone and are left as they are: the euro sign, which took the
 next digit with it (``\\ufffd131,400 (?710,000; $900,000)`` was ``€831,400``); and the letter after an opening
 quote, often changed (``a "Hine young man"``, ``"the Princess Bride"``).
 """
@@ -203,7 +204,7 @@ _LOST_LETTER_WORDS = {
 _LOST_LETTER = re.compile(
     r"(?<![^\W\d_])(?:"
     + "|".join(re.escape(k).replace("\\#", "#").replace("#", "\ufffd+") for k in _LOST_LETTER_WORDS)
-    + r")(?![^\W\d_\ufffd])",
+    + r")(?![^\W\d_]|\ufffd)",
     re.IGNORECASE,
 )
 
@@ -215,7 +216,14 @@ def restore_lost_letters(text: str) -> str:
 
     def letters(match: re.Match[str]) -> str:
         damaged = match.group(0)
-        word = _LOST_LETTER_WORDS[re.sub("\ufffd+", "#", damaged.lower())]
-        return word[0].upper() + word[1:] if damaged[0].isupper() else word
+        pieces = re.split("\ufffd+", damaged)
+        word = _LOST_LETTER_WORDS["#".join(pieces).lower()]
+        # The pieces keep their own case ("O'Reilly"); a lost letter takes the word's when it is all capitals.
+        restored, position = [pieces[0]], len(pieces[0])
+        for piece in pieces[1:]:
+            letter = word[position]
+            restored += [letter.upper() if damaged.isupper() else letter, piece]
+            position += 1 + len(piece)
+        return "".join(restored)
 
     return _LOST_LETTER.sub(letters, text)

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ingest.chunking import WIRE_DATELINE
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
 from service.judge.name_matching import mentions_name, without_possessive
@@ -367,7 +368,7 @@ FURNITURE_WORDS = 25
 # and when the story was filed, not where or when anything it reports happened.
 _DATELINE = re.compile(
     r"[A-Z][A-Z.'’ -]+, (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2}\.?"
-    r"(?:\s*/\s*TASS\s*/\.?)?|/?\s*TASS\s*/\.?|[^()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)"
+    r"(?:\s*/\s*TASS\s*/\.?)?|/?\s*TASS\s*/\.?|" + WIRE_DATELINE
 )
 _NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 
@@ -409,3 +410,21 @@ _NO_ANSWER = re.compile(
 def says_no_answer(passage: str) -> bool:
     """Whether the passage says the thing is not known, not said or not yet decided."""
     return bool(_NO_ANSWER.search(passage))
+
+
+# The narrow part of the above: the article's own word that the thing is unknown ("The cause of death was not
+# immediately known", "The suspect's identity is unknown"), not a declined comment or "has not been charged"
+# beside the answer. "Not known as a brand" and "not known to be seeking power" say something else.
+_NOT_KNOWN = re.compile(
+    r"\b(?:not (?:immediately |yet |publicly )?known(?!\s+(?:as|to|in|for|by)\b)|"
+    r"(?:remains?|is|was|were|are) (?:still )?unknown|"
+    r"yet to be (?:determined|decided|announced|named|identified|released|disclosed)|"
+    r"(?:has|have|had) not (?:yet )?been "
+    r"(?:determined|decided|identified|named|released|disclosed|made public))\b",
+    re.IGNORECASE,
+)
+
+
+def says_not_known(passage: str) -> bool:
+    """Whether the passage says the thing is unknown or not yet made public."""
+    return bool(_NOT_KNOWN.search(passage))

@@ -107,7 +107,7 @@ def date_mismatch_penalty(
             penalty += OTHER_YEAR_IN_STORY_PENALTY
         elif states_other or lede_other:
             penalty += YEAR_CONFLICT_PENALTY
-        elif not asked_years & (stated_years | anywhere) and anywhere:
+        elif anywhere and not asked_years & (stated_years | anywhere):
             # An undated text that names no year at all (a web snippet, a note) can neither confirm nor
             # contradict the asked one.
             penalty += YEAR_ABSENT_PENALTY

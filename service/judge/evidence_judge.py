@@ -28,6 +28,7 @@ from service.judge.answerability import (
     question_focus,
     question_names,
     says_no_answer,
+    says_not_known,
     uncovered_share,
     words_to_embed,
 )
@@ -218,10 +219,10 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             margin = passage.score - judged[0].score
         features = {**passage.features, "margin": margin, "rank_score": passage.score}
         confidence = model.log_odds(features)
-        if features["no_answer"] and not features["entity_answer"]:
+        if not features["entity_answer"] and says_not_known(passage.sentence.passage):
             # "The cause of death was not immediately known": the article's own word that it has no answer,
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
-            # names were not released").
+            # names have not been released").
             confidence = min(confidence, SAYS_NOT_KNOWN_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored

@@ -104,9 +104,12 @@ def mentions_name(text: str, name: str, person: bool = False) -> bool:
     return any(pattern.search(plain) for pattern in _patterns(without_accents(name), person))
 
 
-@lru_cache(maxsize=512)
 def without_accents(text: str) -> str:
+    """``Fáil`` -> ``Fail``; compatibility characters ("Apple™") stay as they are."""
+    return text if text.isascii() else _folded(text)
+
+
+@lru_cache(maxsize=512)
+def _folded(text: str) -> str:
     """Articles are checked for many names, so each is folded once."""
-    if text.isascii():
-        return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
