@@ -107,6 +107,7 @@ class ChunkRecord:
     text: str
     published: date | None
     source: str | None
+    title_derived: bool = False  # an untitled article's first sentence: the text opens with no headline
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ def chunk_record(row: Mapping[str, Any]) -> ChunkRecord:
         text=row["text"],
         published=_to_date(row["published"]),
         source=row["source"],
+        title_derived=bool(json.loads(row["metadata"] or "{}").get("title_derived")),
     )
 
 
@@ -314,7 +316,7 @@ class Catalog:
         """The current chunks among ``ids``; ids of replaced or deleted versions are simply absent."""
         rows = self._rows_among(
             "SELECT c.id, c.doc_id, c.idx, c.start_char, c.end_char, d.title, d.published, d.source, "
-            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
+            "d.metadata, substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
             "FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id IN {}",
             ids,
         )

@@ -165,7 +165,7 @@ class PostgresCatalog:
         # substr counts characters, as Python slices do: the text is exactly document.text[start:end].
         rows = self._all(
             "SELECT c.id, c.doc_id, c.idx, c.start_char, c.end_char, d.title, d.published, d.source, "
-            "substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
+            "d.metadata, substr(d.text, c.start_char + 1, c.end_char - c.start_char) AS text "
             "FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE c.id = ANY(%s)",
             (list(ids),),
         )

@@ -107,6 +107,18 @@ def test_an_answer_never_quotes_the_same_sentence_twice_and_leads_with_the_short
     assert any(c.start <= answer.direct_answer.start < c.end for c in answer.citations)
 
 
+def test_an_untitled_articles_first_sentence_is_evidence_not_a_headline(fresh_engine):
+    # Web snippets and some feeds come without titles: ingest titles them with their first sentence, which
+    # stays the article's own first sentence, quotable like any other.
+    body = (
+        "Annie Ernaux won the 2022 Nobel Prize in Literature.\n\n"
+        "The Swedish Academy praised her courage and clinical acuity."
+    )
+    fresh_engine.ingest_articles([Article(id="snippet", title="", body=body)])
+    answer = fresh_engine.ask("Who won the 2022 Nobel Prize in Literature?")
+    assert answer.grounded and answer.answer.startswith("Annie Ernaux won the 2022 Nobel Prize"), answer.answer
+
+
 HEADLINE = "Mitch Seavey wins Iditarod"
 
 

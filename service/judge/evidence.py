@@ -54,6 +54,7 @@ class EvidenceSentence:
     published: date | None = None
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # late-chunked, from ingest
     document: str = field(default="", repr=False, compare=False)  # the whole cleaned text
+    headline: bool = True  # the text opens with its title; an untitled article's first sentence is none
 
     @property
     def has_context(self) -> bool:
@@ -154,6 +155,7 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
                     published=_to_date(hit.node.metadata.get("published")),
                     vector=chunk_vectors.get(start),
                     document=text,
+                    headline=not hit.node.metadata.get("title_derived", False),
                 )
             )
     return found

@@ -108,7 +108,7 @@ class EvidenceJudge:
         sentences = [
             _without_headline(s)
             for s in evidence_sentences(nodes, self.splits)
-            if not is_furniture(question, s.sentence, s.title, s.start, s.document)
+            if not is_furniture(question, s.sentence, s.title if s.headline else "", s.start, s.document)
         ]
         if not sentences:
             return []
@@ -231,7 +231,9 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
 def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
     """The lede's own reading when its context would be the headline: a headline is no evidence, and
     "Chuck Berry dies at 90" before the lede answered what he died of."""
-    headline = bool(sentence.title) and sentence.document.startswith(sentence.title + "\n")
+    headline = (
+        sentence.headline and bool(sentence.title) and sentence.document.startswith(sentence.title + "\n")
+    )
     if sentence.has_context and headline and sentence.passage_start < len(sentence.title):
         return replace(sentence, passage_start=sentence.start, passage=sentence.sentence)
     return sentence

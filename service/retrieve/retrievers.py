@@ -59,6 +59,7 @@ def chunk_node(record: ChunkRecord) -> TextNode:
         metadata={
             "doc_id": record.doc_id,
             "title": record.title,
+            "title_derived": record.title_derived,
             "chunk_index": record.index,
             "published": record.published.isoformat() if record.published else None,
             "source": record.source,
