@@ -116,7 +116,8 @@ def test_an_untitled_articles_first_sentence_is_evidence_not_a_headline(fresh_en
     )
     fresh_engine.ingest_articles([Article(id="snippet", title="", body=body)])
     answer = fresh_engine.ask("Who won the 2022 Nobel Prize in Literature?")
-    assert answer.grounded and answer.answer.startswith("Annie Ernaux won the 2022 Nobel Prize"), answer.answer
+    assert answer.grounded, answer.answer
+    assert answer.answer.startswith("Annie Ernaux won the 2022 Nobel Prize"), answer.answer
 
 
 HEADLINE = "Mitch Seavey wins Iditarod"

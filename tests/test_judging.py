@@ -254,6 +254,38 @@ def test_a_passage_saying_the_answer_is_not_known_is_no_answer_unless_it_holds_o
     assert holds_one.confidence == answers.confidence
 
 
+def test_a_passage_whose_article_never_names_what_the_question_is_about_is_no_answer():
+    from dataclasses import replace
+
+    from service.judge.evidence_judge import with_confidence
+    from service.judge.model import AnswerabilityModel
+
+    model = AnswerabilityModel(
+        weights={"logit": 1.0}, bias=0.0, means={"logit": 0.0}, scales={"logit": 1.0}, threshold=0.5
+    )
+    other_model = _reading("d1", 0, "Samsung introduced the Galaxy S22 in February 2022.", 8.0)
+    other_model = replace(other_model, features={**other_model.features, "name_gap": 1.0})
+    [judged] = with_confidence([other_model], model)
+    assert judged.confidence < model.threshold_log_odds
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("When did Apple unveil the iPhone 15?", ["Apple", "iPhone 15"]),
+        ("When did Samsung introduce the Galaxy S23?", ["Samsung", "Galaxy S23"]),
+        ("Which team won Super Bowl 51?", ["Super Bowl 51"]),
+        ("Which 3 players scored?", []),
+        ("What happened on March 15?", []),
+    ],
+)
+def test_a_model_or_edition_with_its_number_is_one_name(question, names):
+    from service.judge.answerability import question_names
+    from service.judge.direct_answer import EntityFinder
+
+    assert [n.text for n in question_names(question, EntityFinder().entities)] == names
+
+
 @pytest.mark.parametrize(
     ("passage", "not_known"),
     [

@@ -25,6 +25,10 @@ from service.judge.name_matching import mentions_name
         ("Beyonce announced her pregnancy", "Beyoncé", True),
         ("Fianna Fáil justice spokesperson", "Sinn Féin", False),
         ("Apple™ said on Monday", "Apple", True),
+        ("in the southern-German town of Arnstein", "German", True),  # a lower-case prefix hangs on
+        ("the statement backing Clinton", "pro-Clinton", True),
+        ("Kim Jong-un said", "Un", False),
+        ("Samsung introduced the Galaxy S22 in February", "Galaxy S23", False),  # no initials for a model
     ],
 )
 def test_a_name_is_found_under_its_other_spellings(text, name, named):

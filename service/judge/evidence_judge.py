@@ -48,7 +48,9 @@ from service.judge.model import AnswerabilityModel
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
 # How sure the judge is of a passage that says the answer is not known: it answers that there is no answer.
+# The same for a passage whose article never names half of what the question is about: it is another story.
 SAYS_NOT_KNOWN_LOG_ODDS = -5.0
+OTHER_STORY_LOG_ODDS = -5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
 
@@ -224,6 +226,10 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
             confidence = min(confidence, SAYS_NOT_KNOWN_LOG_ODDS)
+        if features["name_gap"] >= 1.0:
+            # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
+            # the Galaxy S23. The ranking's penalty cannot refuse when no passage names them.
+            confidence = min(confidence, OTHER_STORY_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored
 

@@ -71,12 +71,17 @@ def spellings(name: str, person: bool = False) -> tuple[str, ...]:
     plain = undot(name.replace("’", "'")).strip()
     lower = plain.lower().removeprefix("the ")
     found = [plain, *ALIASES.get(lower, ())]
+    bare = re.sub(r"^[a-z]+-(?=[A-Z])", "", plain)  # "pro-Clinton" names Clinton
+    if bare != plain:
+        found.append(bare)
     if lower in DEMONYMS:
         found.append(DEMONYMS[lower])
     found += [country for country, adjective in DEMONYMS.items() if adjective == lower]  # "Bahraini"
     words = plain.split()
     capitals = [w for w in words if w.lower() not in _CONNECTORS]
-    if not person and len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
+    # Nor has a model with a number: "Galaxy S23" is not "GS", which would find the Galaxy S22.
+    numbered = any(c.isdigit() for c in plain)
+    if not person and not numbered and len(capitals) >= 2 and all(w[:1].isupper() for w in capitals):
         found.append("".join(w[0] for w in capitals))  # "Central Statistics Office" -> "CSO"
     return tuple(dict.fromkeys(found))
 
@@ -89,7 +94,8 @@ def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
         acronym = len(words) == 1 and spelling.isupper() and len(spelling) >= 2
         # An acronym matches only in capitals: "US" is not "us".
         flags = 0 if acronym else re.IGNORECASE
-        patterns.append(re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", flags))
+        # A lower-case prefix may hang on the name: "southern-German", "pro-Russia", "ex-Arsenal".
+        patterns.append(re.compile(r"(?<![\w-])(?-i:[a-z]+-)?" + r"\s+".join(words) + r"(?![\w-])", flags))
         if acronym and len(spelling) <= 6:
             # "CAF" -> "Confederation of African Football": initials, connectors allowed between.
             gap = r"[\w'’-]*\s+(?:(?:" + "|".join(_CONNECTORS - {"&"}) + r")\s+)?"
