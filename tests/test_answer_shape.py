@@ -107,6 +107,14 @@ def test_an_answer_never_quotes_the_same_sentence_twice_and_leads_with_the_short
     assert any(c.start <= answer.direct_answer.start < c.end for c in answer.citations)
 
 
+def test_a_score_is_a_count_even_where_the_recognizer_reads_a_date():
+    finder = EntityFinder()
+    question = "What was the score of the 2022 Citrus Bowl?"
+    sentence = "Kentucky defeated Iowa 20-17 after Wan'Dale Robinson caught a late pass."
+    found = find_direct_answer(question, "d", sentence, 0, len(sentence), finder)
+    assert found is not None and found.text == "20-17"
+
+
 def test_an_untitled_articles_first_sentence_is_evidence_not_a_headline(fresh_engine):
     # Web snippets and some feeds come without titles: ingest titles them with their first sentence, which
     # stays the article's own first sentence, quotable like any other.

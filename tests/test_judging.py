@@ -113,6 +113,10 @@ def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("Why is the old town famous?").words == ("old", "town", "famous")
     # "instead" frames the question: the passage names the new pick, not the word.
     assert question_focus("Who did Trump pick instead of Andrew Puzder?").words == ("pick",)
+    # Nor is the measure "what" asks for: "Kentucky beat Iowa 20-17" never says "score".
+    assert question_focus("What was the score of the 2022 Citrus Bowl?").words == ()
+    assert question_focus("By what margin did MPs reject it?").words == ("reject",)
+    assert question_focus("How did the score change?").words == ("score", "change")
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (
         "job",
         "hold",

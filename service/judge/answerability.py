@@ -39,6 +39,14 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
     "mean", "supposed", "intended", "instead",
 }  # fmt: skip
+# What "what" asks to measure, the same way: "What was the score / margin / total ...?"
+WHAT_MEASURES = {
+    "score", "tally", "margin", "count", "total", "number", "amount", "sum", "percentage", "proportion",
+    "fraction",
+}  # fmt: skip
+_ASKS_FOR_MEASURE = re.compile(
+    r"^\s*(?:what|by what)(?:\s+(?:is|was|were|are|will be))?(?:\s+the)?(?:\s+final)?\s*$", re.IGNORECASE
+)
 # What "how" asks to measure: the kind of answer (a height, an age, a length), not a word to find.
 HOW_MEASURES = {
     "tall", "long", "old", "far", "big", "large", "high", "deep", "wide", "heavy", "often", "soon", "fast",
@@ -74,6 +82,8 @@ def question_focus(question: str) -> QuestionFocus:
         previous, after_how = lower, previous == "how"
         if after_how and lower in HOW_MEASURES:
             continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
+        if lower in WHAT_MEASURES and _ASKS_FOR_MEASURE.match(question[: match.start()]):
+            continue  # nor "What was the score?" by "Kentucky beat Iowa 20-17"
         is_name = any(c.isupper() for c in word) and index > 0
         if lower in TIME_ORDER_WORDS:
             words.append(lower)

@@ -47,6 +47,7 @@ _ORG_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
+_SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
 
@@ -156,6 +157,8 @@ def answer_candidates(
     kin_asked = bool(asked & _KIN)
     found = []
     for ent_start, ent_end, label in finder.entities(text):
+        if label == "DATE" and "CARDINAL" in labels and _SCORE.fullmatch(text[ent_start:ent_end]):
+            label = "CARDINAL"  # the small recognizer reads a score ("20-17") as a date
         if label not in labels:
             continue
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
