@@ -279,6 +279,7 @@ def test_a_passage_whose_article_never_names_what_the_question_is_about_is_no_an
         ("When did Apple unveil the iPhone 15?", ["Apple", "iPhone 15"]),
         ("When did Samsung introduce the Galaxy S23?", ["Samsung", "Galaxy S23"]),
         ("Which team won Super Bowl 51?", ["Super Bowl 51"]),
+        ("Who hosted the 59th Grammy Awards?", ["59th Grammy Awards"]),
         ("Which 3 players scored?", []),
         ("What happened on March 15?", []),
     ],

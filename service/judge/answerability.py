@@ -282,6 +282,7 @@ _NOT_DESIGNATIONS = {
 }  # fmt: skip
 _DESIGNATION = re.compile(
     r"\b(?:[A-Z][\w-]*|[a-z]+[A-Z]\w*)(?:\s+[A-Z][\w-]*)*\s+(?!(?:1[89]|20)\d\d\b)(?:\d+[A-Za-z]?|[A-Z]+\d+\w*)\b"
+    r"|\b\d+(?:st|nd|rd|th)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*"  # "the 97th Academy Awards"
 )
 
 
@@ -301,8 +302,8 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
         from service.retrieve.followups import find_entities
 
         found = [(e.text, e.kind == "person", e.kind == "group", False) for e in find_entities(question)]
-    # A model or edition with its number is one name: "iPhone 15", "Galaxy S23", "Super Bowl 51". The
-    # recognizer misses some and splits others; an article about the iPhone 14 does not name the iPhone 15.
+    # A model or edition with its number is one name: "iPhone 15", "Galaxy S23", "the 97th Academy Awards".
+    # The recognizer misses some and splits others; an article on the iPhone 14 does not name the iPhone 15.
     for match in _DESIGNATION.finditer(question):
         if match.group(0).split()[0].lower() not in CALENDAR_WORDS | _NOT_DESIGNATIONS:
             found = [f for f in found if f[0] not in match.group(0)] + [(match.group(0), False, False, False)]
