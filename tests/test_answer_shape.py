@@ -107,6 +107,14 @@ def test_an_answer_never_quotes_the_same_sentence_twice_and_leads_with_the_short
     assert any(c.start <= answer.direct_answer.start < c.end for c in answer.citations)
 
 
+def test_how_many_is_answered_by_the_number_that_counts_what_is_asked():
+    finder = EntityFinder()
+    question = "How many people were killed in the Chile earthquake?"
+    sentence = "At least 12 people were killed when a magnitude 6.1 earthquake struck northern Chile."
+    found = find_direct_answer(question, "d", sentence, 0, len(sentence), finder)
+    assert found is not None and found.text.endswith("12")
+
+
 def test_a_score_is_a_count_even_where_the_recognizer_reads_a_date():
     finder = EntityFinder()
     question = "What was the score of the 2022 Citrus Bowl?"

@@ -47,6 +47,8 @@ _ORG_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
+# "How many people ...?": the number that counts people, wherever the question's other words are.
+_COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
@@ -155,6 +157,11 @@ def answer_candidates(
     asked = {w.lower() for w in word_tokens(question)}
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
+    counted = _COUNTED.match(main_question(question)) if kind == "count" else None
+    # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
+    counted_after = (
+        re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{re.escape(counted.group(1)[:5])}", re.I) if counted else None
+    )
     found = []
     for ent_start, ent_end, label in finder.entities(text):
         if label == "DATE" and "CARDINAL" in labels and _SCORE.fullmatch(text[ent_start:ent_end]):
@@ -166,7 +173,10 @@ def answer_candidates(
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
-        found.append((labels.index(label), _distance(text, ent_start, ent_end, asked), ent_start, ent_end))
+        distance = _distance(text, ent_start, ent_end, asked)
+        if counted_after is not None and counted_after.match(text, ent_end):
+            distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
+        found.append((labels.index(label), distance, ent_start, ent_end))
     return found
 
 
