@@ -123,6 +123,22 @@ def test_a_score_is_a_count_even_where_the_recognizer_reads_a_date():
     assert found is not None and found.text == "20-17"
 
 
+def test_a_model_number_the_articles_never_name_is_refused_however_the_question_is_typed(fresh_engine):
+    fresh_engine.ingest_articles(
+        [
+            Article(
+                id="s22",
+                title="Samsung unveils new phone",
+                body="Samsung introduced the Galaxy S22 in February 2022 at an event in San Francisco.",
+            )
+        ]
+    )
+    assert fresh_engine.ask("When did Samsung introduce the Galaxy S22?").grounded
+    cased, typed = "When did Samsung introduce the Galaxy S23?", "when did samsung introduce the galaxy s23?"
+    for question in (cased, typed):
+        assert not fresh_engine.ask(question).grounded, question
+
+
 def test_an_untitled_articles_first_sentence_is_evidence_not_a_headline(fresh_engine):
     # Web snippets and some feeds come without titles: ingest titles them with their first sentence, which
     # stays the article's own first sentence, quotable like any other.

@@ -44,6 +44,7 @@ from service.judge.evidence import (
     preselect,
 )
 from service.judge.model import AnswerabilityModel
+from service.judge.truecase import truecase
 
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
@@ -114,6 +115,7 @@ class EvidenceJudge:
         ]
         if not sentences:
             return []
+        question = truecase(question, {s.doc_id: s.document for s in sentences}.values())
         terms = self.weights.idf(list(dict.fromkeys(analyze(question))))
         vector = self.embedder.embed_query(question) if self.embedder is not None else None
         limit = len(nodes) * per_chunk if per_chunk else self.candidates
