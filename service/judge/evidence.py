@@ -54,7 +54,13 @@ class EvidenceSentence:
     published: date | None = None
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # late-chunked, from ingest
     document: str = field(default="", repr=False, compare=False)  # the whole cleaned text
-    headline: bool = True  # the text opens with its title; an untitled article's first sentence is none
+    title_derived: bool = False  # an untitled article's title is its first sentence, not a headline line
+
+    @property
+    def headline(self) -> str:
+        """The title where the text opens with it as its headline line, else empty."""
+        opens_with_it = bool(self.title) and self.document.startswith(self.title + "\n")
+        return self.title if opens_with_it and not self.title_derived else ""
 
     @property
     def has_context(self) -> bool:
@@ -155,7 +161,7 @@ def evidence_sentences(nodes: Sequence[NodeWithScore], splits: SentenceSplitCach
                     published=_to_date(hit.node.metadata.get("published")),
                     vector=chunk_vectors.get(start),
                     document=text,
-                    headline=not hit.node.metadata.get("title_derived", False),
+                    title_derived=hit.node.metadata.get("title_derived", False),
                 )
             )
     return found

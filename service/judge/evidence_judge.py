@@ -48,10 +48,9 @@ from service.judge.truecase import truecase
 
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
-# How sure the judge is of a passage that says the answer is not known: it answers that there is no answer.
-# The same for a passage whose article never names half of what the question is about: it is another story.
-SAYS_NOT_KNOWN_LOG_ODDS = -5.0
-OTHER_STORY_LOG_ODDS = -5.0
+# How sure the judge is of a passage that is no answer whatever its signals say: one that says the answer is
+# not known, or one whose article never names half of what the question is about (another story).
+NO_ANSWER_LOG_ODDS = -5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
 
@@ -111,7 +110,7 @@ class EvidenceJudge:
         sentences = [
             _without_headline(s)
             for s in evidence_sentences(nodes, self.splits)
-            if not is_furniture(question, s.sentence, s.title if s.headline else "", s.start, s.document)
+            if not is_furniture(question, s.sentence, s.headline, s.start, s.document)
         ]
         if not sentences:
             return []
@@ -227,11 +226,11 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # "The cause of death was not immediately known": the article's own word that it has no answer,
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
-            confidence = min(confidence, SAYS_NOT_KNOWN_LOG_ODDS)
+            confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         if features["name_gap"] >= 1.0:
             # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
             # the Galaxy S23. The ranking's penalty cannot refuse when no passage names them.
-            confidence = min(confidence, OTHER_STORY_LOG_ODDS)
+            confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored
 
@@ -239,10 +238,7 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
 def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
     """The lede's own reading when its context would be the headline: a headline is no evidence, and
     "Chuck Berry dies at 90" before the lede answered what he died of."""
-    headline = (
-        sentence.headline and bool(sentence.title) and sentence.document.startswith(sentence.title + "\n")
-    )
-    if sentence.has_context and headline and sentence.passage_start < len(sentence.title):
+    if sentence.has_context and sentence.headline and sentence.passage_start < len(sentence.headline):
         return replace(sentence, passage_start=sentence.start, passage=sentence.sentence)
     return sentence
 
