@@ -198,3 +198,21 @@ def test_a_passage_that_says_there_is_no_answer_is_known_as_such(passage, no_ans
     from service.judge.answerability import says_no_answer
 
     assert says_no_answer(passage) is no_answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "age"),
+    [
+        (
+            "The 57-year-old musher broke the record for the decades-old race. His prize was $75,000 "
+            "(70,650 euros).",
+            "57",
+        ),
+        ("He became the oldest champion at the age of 57.", "57"),
+        ("Derek Walcott, 87, died on Friday in St Lucia.", "87"),
+        ("The race began in 1973 and its purse is $75,000.", None),
+    ],
+)
+def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
+    found = find_direct_answer("How old was he?", "d", sentence, 0, len(sentence), EntityFinder())
+    assert (found.text if found else None) == age

@@ -76,6 +76,7 @@ _AGE = re.compile(
     rf"(?<![\w)])\(\d{{1,3}}\)|\b(?:he|she|who) (?:is|was) \d{{1,3}}{_NOT_AN_AGE}(?=\s*[.,;)]|$)",
     re.IGNORECASE,
 )
+_AGE_DIGITS = re.compile(rf"\b{_AGE_NUMBER}\b|\d0s\b", re.IGNORECASE)
 # "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
 _COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
 _COUNT = re.compile(
@@ -89,6 +90,16 @@ _MONTH_BEFORE = re.compile(
     r"nov(ember)?|dec(ember)?)\.?\s*$",
     re.IGNORECASE,
 )
+
+
+def age_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` states an age ("the 57-year-old musher", "Walcott, 87,"): each age's number."""
+    spans = []
+    for match in _AGE.finditer(text):
+        number = _AGE_DIGITS.search(match.group(0))
+        if number is not None:
+            spans.append((match.start() + number.start(), match.start() + number.end()))
+    return spans
 
 
 def has_count(passage: str) -> bool:

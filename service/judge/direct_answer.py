@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from service.judge.answer_types import AGE_QUESTION, answer_type, main_question
+from service.judge.answer_types import AGE_QUESTION, age_spans, answer_type, main_question
 from service.judge.answerability import word_tokens
 from service.judge.name_matching import without_possessive
 
@@ -153,8 +153,11 @@ def answer_candidates(
 ) -> list[tuple[int, int, int, int]]:
     """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
     preference, distance to the question's words, start, end)``."""
-    labels = _LABELS[kind]
     asked = {w.lower() for w in word_tokens(question)}
+    if kind == "age":
+        # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
+        return [(0, _distance(text, start, end, asked), start, end) for start, end in age_spans(text)]
+    labels = _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
