@@ -81,9 +81,10 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-# "Tokyo/Seoul/Beijing (CNN)When Rex Tillerson ...": the wire's dateline runs into the first sentence with no
-# break; it is a sentence of its own, which the judge knows as no evidence.
-WIRE_DATELINE = r"[^\n()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)"
+# "Tokyo/Seoul/Beijing (CNN)When Rex Tillerson ...", "WASHINGTON (Reuters) - Democrats ...": the wire's
+# dateline runs into the first sentence with no break; it is a sentence of its own, which the judge knows as
+# no evidence.
+WIRE_DATELINE = r"[^\n()]{0,60}\((?:CNN|CNN Money|CNNMoney|AP|AFP|Reuters)\)(?:\s*[-–—](?=\s|$))?"
 _GLUED_DATELINE = re.compile(WIRE_DATELINE + r"\s*(?=[A-Z\"“‘])")
 
 

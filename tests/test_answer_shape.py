@@ -169,6 +169,7 @@ HEADLINE = "Mitch Seavey wins Iditarod"
         ("When were the talks held?", "ASTANA, March 15.", 60, True),
         ("When were the talks held?", "MOSCOW, February 9./TASS/.", 60, True),
         ("When were the talks held?", "/TASS/.", 60, True),
+        ("When were the talks held?", "WASHINGTON (Reuters) -", 60, True),
         ("When were the talks held?", "The talks were held in Astana on March 14-15.", 80, False),
         ("Who won the Iditarod?", "Mitch Seavey won the race in Nome on Tuesday.", 80, False),
         ("Who won the Iditarod?", "By the end of the day Mitch Seavey had won the race in Nome.", 80, False),

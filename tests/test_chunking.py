@@ -43,6 +43,12 @@ def test_a_dateline_run_into_the_first_sentence_is_a_sentence_of_its_own():
     ]
 
 
+def test_a_wire_dateline_with_its_dash_is_a_sentence_of_its_own():
+    text = "WASHINGTON (Reuters) - Democrats will oppose the nominee, senators said."
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == ["WASHINGTON (Reuters) -", "Democrats will oppose the nominee, senators said."]
+
+
 def test_sentences_never_cross_paragraphs():
     paragraphs = paragraph_spans(TEXT)
     for start, end in split_sentences(TEXT):
