@@ -179,9 +179,14 @@ def test_a_headline_byline_or_photo_credit_is_no_evidence_unless_asked_about(
     question, sentence, start, furniture
 ):
     from service.judge.answerability import is_furniture
+    from service.judge.evidence import EvidenceSentence
 
     document = f"{HEADLINE}\n\nBy Rachel D'Oro\n\nPhoto: Dan Joling/AP\n\nMitch Seavey won the race in Nome."
-    assert is_furniture(question, sentence, HEADLINE, start, document) is furniture
+    end = start + len(sentence)
+    evidence = EvidenceSentence(
+        "d", HEADLINE, start, end, start, sentence, 0, sentence, sentence, document=document
+    )
+    assert is_furniture(question, sentence, evidence.headline, start) is furniture
 
 
 @pytest.mark.parametrize(

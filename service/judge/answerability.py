@@ -400,19 +400,20 @@ _DATELINE = re.compile(
 _NAME_LINE = re.compile(r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}")
 
 
-def is_furniture(question: str, sentence: str, title: str, start: int, document: str) -> bool:
-    """The article's headline (its text opens with it), a byline, a dateline or a photo credit, not asked
-    about."""
+def is_furniture(question: str, sentence: str, headline: str, start: int) -> bool:
+    """The article's headline (``headline``: the title its text opens with, else empty), a byline, a dateline
+    or a photo credit, not asked about."""
     if _ASKS_ABOUT_FURNITURE.search(question):
         return False
-    if title and start < len(title) and document.startswith(title + "\n"):
+    if headline and start < len(headline):
         return True
     words = sentence.split()
     if len(words) > FURNITURE_WORDS:
         return False
-    if _DATELINE.fullmatch(sentence.strip()):
+    line = sentence.strip()
+    if _DATELINE.fullmatch(line):
         return True
-    if _NAME_LINE.fullmatch(sentence.strip()):
+    if _NAME_LINE.fullmatch(line):
         return True  # a line holding a name alone: the byline of a page that did not say "By"
     return bool(_BYLINE.match(sentence) and len(words) <= 8) or bool(_CREDIT.search(sentence))
 

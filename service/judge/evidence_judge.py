@@ -110,7 +110,7 @@ class EvidenceJudge:
         sentences = [
             _without_headline(s)
             for s in evidence_sentences(nodes, self.splits)
-            if not is_furniture(question, s.sentence, s.headline, s.start, s.document)
+            if not is_furniture(question, s.sentence, s.headline, s.start)
         ]
         if not sentences:
             return []
