@@ -277,3 +277,78 @@ def test_instead_after_a_when_question_names_nothing():
         "When was the vote held?", answered, "What did they do instead?", {}, ("7 February", "DATE")
     )
     assert "instead of" not in rewritten
+
+
+def test_it_after_a_who_question_means_what_the_question_was_about_not_the_answers_aside():
+    from service.judge.direct_answer import EntityFinder
+
+    finder = EntityFinder()
+    history = turns(
+        ("user", "Who was RadioShack's chief executive when it filed for bankruptcy in 2017?"),
+        (
+            "assistant",
+            "RadioShack President and Chief Executive Officer Dene Rogers said the retailer had made"
+            " progress. [1] Sprint will convert several hundred locations into Sprint stores. [2]",
+        ),
+    )
+    assert rewrite_followup(
+        "How many stores did it say it would close?", history, finder.labels, finder.short_answer
+    ) == ("How many stores did RadioShack say RadioShack would close?")
+    assert (
+        rewrite_followup("How old is he?", history, finder.labels, finder.short_answer)
+        == "How old is Dene Rogers?"
+    )
+
+
+def test_it_means_an_event_or_body_before_a_place_and_never_a_nationality():
+    labels = {"India": "GPE", "the Emory-Tibet Symposium": "FAC", "Dalai Lama": "PERSON"}
+    asked = "Where in India did the Dalai Lama preside over the Emory-Tibet Symposium?"
+    answered = "He presided over the Emory-Tibet Symposium in Mundgod, India. [1]"
+    assert after(asked, answered, "When did it end?", labels) == "When did the Emory-Tibet Symposium end?"
+    # A country is still "its" when nothing else is at hand.
+    assert after("Who leads France?", "Emmanuel Macron. [1]", "What is its capital?", {"France": "GPE"}) == (
+        "What is France's capital?"
+    )
+    rewritten = after("Which Polish leader resigned?", "X. [1]", "When was it?", {"Polish": "NORP"})
+    assert "Polish" not in rewritten.split(":")[0]
+    # "Where did it happen?" is never Turkey's: the previous turn explains "it".
+    asked = "Which Russian pilot was killed after the Su-24 was shot down by Turkey in 2015?"
+    assert after(asked, REFUSED, "Where did it happen?", {"Turkey": "GPE", "Russian": "NORP"}) == (
+        f"Where did it happen: {asked}"
+    )
+
+
+def test_they_means_the_groups_the_question_named_not_a_place_or_the_answers_aside():
+    labels = {"Herero": "ORG", "Nama": "GPE", "Germany": "GPE", "New York": "GPE", "Deutsche Bank": "ORG"}
+    asked = "Which lawyer represents the Herero and Nama leaders suing Germany in New York?"
+    answered = "The plaintiffs' lawyer, Kenneth McCallion, also sued Deutsche Bank. [1]"
+    rewritten = after(asked, answered, "What are they demanding?", labels, ("Kenneth McCallion", "PERSON"))
+    assert rewritten == "What are the Herero and Nama demanding?"
+    labels = {"Russian": "NORP", "Palestinians": "NORP"}
+    assert after("Why did Russian hackers do it?", "x", "When did they meet?", labels).startswith(
+        "When did they meet: "
+    )
+    assert after("Why did the Palestinians protest?", "x", "When did they meet?", labels) == (
+        "When did the Palestinians meet?"
+    )
+
+
+def test_a_which_thing_question_is_answered_by_the_first_name_whatever_the_recognizer_calls_it():
+    # The small recognizer calls the unknown retailer a person, and "Luxury" opens the sentence.
+    labels = {"Tripidi": "PERSON", "Frankfurt Airport": "FAC", "Alipay": "PERSON", "Europe": "LOC"}
+    asked = "Which retailer was the first in Europe to accept Alipay?"
+    answered = "Luxury retailer Tripidi at Frankfurt Airport became the first to accept Alipay in 2015. [1]"
+    assert after(asked, answered, "Where is it based?", labels) == "Where is Tripidi based?"
+    assert after(asked, answered, "When did that happen?", labels) == (
+        "When did that happen: Tripidi, the retailer was the first in Europe to accept Alipay?"
+    )
+
+
+def test_a_capital_that_only_opens_a_sentence_is_no_name_to_a_recognizer():
+    found = find_entities(
+        "Veteran musher Mitch Seavey won. Luxury retailer Tripidi opened.",
+        lambda t: {"Mitch Seavey": "PERSON", "Tripidi": "ORG"},
+    )
+    assert [e.text for e in found] == ["Mitch Seavey", "Tripidi"]
+    # Without a recognizer nothing tells a name from a capital, so both stay.
+    assert "Veteran" in [e.text for e in find_entities("Veteran musher Mitch Seavey won.")]

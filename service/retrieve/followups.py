@@ -50,6 +50,7 @@ _ENTITY = re.compile(
     r"\b(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*)"
     r"(?:\s+(?:(?:of|the|and|for|de)\s+)?(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*))*"
 )
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|[“\"]|-\s+)\s*$")
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|what about|how about|and what about|same for|what of)\s+(?P<subject>.+?)\s*\??\s*$",
@@ -67,6 +68,7 @@ _POSSESSIVES = {"his", "hers", "its", "their"}
 class Entity:
     text: str
     kind: EntityKind
+    label: str = ""  # the recognizer's label, when it knows the name ("GPE", "ORG", ...)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ Labeller = Callable[[str], Mapping[str, str]]  # text -> {entity text: label}
 ShortAnswer = Callable[[str, str], tuple[str, str] | None]
 _NOT_NAME_LABELS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 _PLACE_OR_BODY_LABELS = {"GPE", "LOC", "NORP", "FAC", "ORG"}
+_PLACE_LABELS = {"GPE", "LOC"}
 
 
 # An age in apposition ("Steinmeier, 61,") follows only a person.
@@ -100,8 +103,25 @@ def _inside_label(name: str, labels: Mapping[str, str], kinds: set[str]) -> bool
     return any(label in kinds and inside.search(span) for span, label in labels.items())
 
 
+def _label_of(name: str, labels: Mapping[str, str] | None) -> str:
+    """The recognizer's label for the name, for a labelled span holding it ("the Emory-Tibet Symposium"), or
+    for the first labelled name inside it ("Herero" of "Herero and Nama")."""
+    if not labels:
+        return ""
+    if name in labels:
+        return labels[name]
+    inside = re.compile(rf"\b{re.escape(name)}\b")
+    for span, label in labels.items():
+        if label not in _NOT_NAME_LABELS and inside.search(span):
+            return label
+    for span, label in labels.items():
+        if label not in _NOT_NAME_LABELS and re.search(rf"\b{re.escape(span)}\b", name):
+            return label
+    return ""
+
+
 def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
-    label = (labels or {}).get(name)
+    label = _label_of(name, labels)
     if label in _PERSON_LABELS:
         return "person"
     if label in _GROUP_LABELS:
@@ -134,7 +154,15 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
             continue
         if labels and _inside_label(name, labels, _NOT_NAME_LABELS):
             continue  # "March", "Friday", "February" of "February 2017": no one a pronoun can mean
-        kind = classify(name, labels)
+        kind, label = classify(name, labels), _label_of(name, labels)
+        if (
+            labels is not None
+            and not label
+            and words == match.group(0).split()
+            and len(words) == 1
+            and _SENTENCE_START.search(text[: match.start()])
+        ):
+            continue  # "Luxury retailer Tripidi ...": a capital the sentence gave, no name the recognizer saw
         if kind == "group" and _PERSON_CUE.search(text[match.end() :][:12]) and not _has_org_word(name):
             kind = "person"  # "Steinmeier, 61, said": the recognizer's WORK_OF_ART, but an age says who
         # Keep the article of "the AFL-CIO" so the rewritten question still reads as English.
@@ -144,12 +172,12 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
             and words == match.group(0).split()
         ):
             name = f"the {name}"
-        found.append(Entity(name, kind))
+        found.append(Entity(name, kind, label))
     # One name, one kind: "Steinmeier" is a person in every mention once one mention shows it, unless the
     # recognizer calls that mention a place or a body ("Jordan" beside "Michael Jordan").
     people = {_last_word(e) for e in found if e.kind == "person"}
     return [
-        Entity(e.text, "person")
+        Entity(e.text, "person", e.label)
         if _last_word(e) in people
         and not _has_org_word(e.text)
         and (labels or {}).get(e.text.removeprefix("the ")) not in _PLACE_OR_BODY_LABELS
@@ -158,10 +186,24 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
     ]
 
 
-def _pick(entities: Sequence[Entity], kind: EntityKind) -> Entity | None:
+def _pick(entities: Sequence[Entity], kind: EntityKind, family: str = "") -> Entity | None:
     """The most salient entity of a kind in one turn: the one mentioned most ("Steinmeier ... Steinmeier,
-    61," over a passing "Angela Merkel"), then full names before bare surnames, then the earlier."""
+    61," over a passing "Angela Merkel"), then full names before bare surnames, then the earlier.
+
+    "it" is a body, an event or a thing, never a place or a nationality: "When did it end?" after "Where in
+    India did the Dalai Lama preside over the Emory-Tibet Symposium?" means the symposium, and "Where did it
+    happen?" after a question about Turkey is left for the previous turn to explain. "its" and "they" may
+    be a place's when nothing else is at hand ("What is its capital?"), and "they" a people's ("the
+    Russians"), never a nationality's adjective ("Russian")."""
     matching = [e for e in entities if e.kind == kind]
+    if family == "it":
+        matching = [e for e in matching if e.label not in _PLACE_LABELS | {"NORP"}]
+    elif family == "its":
+        matching = [e for e in matching if e.label != "NORP"]
+    elif family == "they":  # "the Russians" may be "they"; "Russian" is an adjective
+        matching = [e for e in matching if e.label != "NORP" or e.text.endswith("s")]
+    if family in {"its", "they"}:
+        matching = [e for e in matching if e.label not in _PLACE_LABELS] or matching
     if not matching:
         return None
     mentions = Counter(_last_word(e) for e in matching)
@@ -191,7 +233,7 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
             return assigned[family]
         taken = set(assigned.values())
         for entities in context:
-            chosen = _pick([e for e in entities if e not in taken], kind)
+            chosen = _pick([e for e in entities if e not in taken], kind, family)
             if chosen:
                 assigned[family] = chosen
                 return chosen
@@ -204,7 +246,8 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
         if family in {"he", "she"}:
             entity = antecedent("person", family)
         elif family == "it":
-            entity = antecedent("group", family)
+            # "its capital" may be a country's; "Where did it happen?" is never one.
+            entity = antecedent("group", "its" if lower == "its" else family)
         else:
             entity = antecedent("group", family) or antecedent("person", family)
         if entity is None:
@@ -264,6 +307,9 @@ _THING_WORDS = {
     "film", "movie", "country", "city", "town", "team", "firm", "network", "newspaper", "missile", "song",
     "album", "book", "show", "programme", "program", "event", "bill", "law", "treaty", "deal", "airline",
     "brand", "product", "drug", "ship", "vehicle", "weapon", "website", "app", "station", "channel",
+    "retailer", "carrier", "maker", "manufacturer", "chain", "operator", "insurer", "broadcaster",
+    "publisher", "startup", "platform", "service", "exchange", "festival", "tournament", "contest", "race",
+    "company",
 }  # fmt: skip
 # "Who is Tom Buffenbarger?" is about the person it names, answered or not.
 _ASKS_ABOUT_NAMED = re.compile(r"^\s*(?i:who\s+(is|was))\s+[A-Z]")
@@ -299,12 +345,20 @@ def _rewrite_one(
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
             new = [e for e in answer_entities if e.text not in asked]
             given = _given_name(asked, answered, short_answer, labeller)
+            if given is None and not refused and _asked_thing(asked):
+                given = _answered(asked, answered, labeller, short_answer)
             if given is not None:
                 context.append([given])
             if refused and not _ASKS_ABOUT_NAMED.match(asked):
                 # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia.
                 asked_entities = [e for e in asked_entities if e.kind != "person"]
-            context.extend([new, asked_entities, answer_entities])
+            if _ASKS_FOR_PERSON.match(asked) or (given is not None and given.kind == "person"):
+                # The answer's new person is who "he" means; "it" still means what the question was about:
+                # "How many stores did it close?" after "Who was RadioShack's chief executive?" is not about
+                # the Sprint the answer mentions in passing.
+                context.extend([[e for e in new if e.kind == "person"], asked_entities, new, answer_entities])
+            else:
+                context.extend([new, asked_entities, answer_entities])
         else:
             context.extend([asked_entities, answer_entities])
     resolved = resolve_pronouns(question, context)
@@ -343,7 +397,8 @@ def _given_name(
     # "Park" where the answer also says "Park Geun-hye": the full name searches better.
     word = re.compile(rf"\b{re.escape(text)}\b")
     fuller = [span for span, other in labeller(answer).items() if other == label and word.search(span)]
-    return Entity(max(fuller, key=len, default=text), "person" if label in _PERSON_LABELS else "group")
+    kind: EntityKind = "person" if label in _PERSON_LABELS and not _asked_thing(question) else "group"
+    return Entity(max(fuller, key=len, default=text), kind, label)
 
 
 def _answered(
@@ -364,10 +419,29 @@ def _answered(
     if given is not None:
         return given
     new = [e for e in find_entities(answer, labeller) if e.text not in question]
-    thing = question[which.end() :].split(" ", 1)[0].lower()
-    if thing in _ORG_WORDS or thing in _THING_WORDS:
-        return _pick(new, "group") or _pick(new, "person")
+    if _asked_thing(question):
+        # The question says what the name is ("Which retailer ...?"); the recognizer's person or body for a
+        # one-word name it does not know ("Tripidi") says less than where the answer puts it: the first name,
+        # places and full personal names ("Elon Musk said SpaceX ...") aside.
+        first = next(
+            (
+                e
+                for e in new
+                if e.label not in _PLACE_LABELS and not (e.kind == "person" and len(e.text.split()) > 1)
+            ),
+            None,
+        )
+        return Entity(first.text, "group", first.label) if first is not None else None
     return _pick(new, "person") or _pick(new, "group")
+
+
+def _asked_thing(question: str) -> bool:
+    """'Which retailer ...?', 'Which film ...?': the question asks for a body or a thing, not a person."""
+    which = _WHICH_PHRASE.match(question)
+    if which is None:
+        return False
+    thing = question[which.end() :].split(" ", 1)[0].lower()
+    return thing in _ORG_WORDS or thing in _THING_WORDS
 
 
 def _as_statement(
