@@ -30,7 +30,6 @@ from service.judge.answerability import (
     says_no_answer,
     says_not_known,
     uncovered_share,
-    word_coverage,
     words_to_embed,
 )
 from service.judge.cross_encoder import CrossEncoder
@@ -45,7 +44,6 @@ from service.judge.evidence import (
     preselect,
 )
 from service.judge.model import AnswerabilityModel
-from service.judge.question_verbs import question_verbs
 from service.judge.truecase import truecase
 
 # The margin of a best passage with no runner-up.
@@ -129,7 +127,6 @@ class EvidenceJudge:
         names = question_names(question, self.entities.entities if self.entities is not None else None)
         logits = self.scorer.score(question, [scored_text(s, names, self._names_a_person) for s in picked])
         focus = question_focus(question)
-        verbs = [w for w in focus.words if w in question_verbs(question)]
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
@@ -168,7 +165,6 @@ class EvidenceJudge:
                 "focus_words": math.log1p(focus.size),
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
-                "verb_missing": _verb_missing(verbs, sentence.passage, self.word_vectors),
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.rank_score(features)
@@ -213,14 +209,6 @@ class EvidenceJudge:
             judged = rescored
             if not fresh:
                 return judged
-
-
-def _verb_missing(verbs: Sequence[str], passage: str, vectors: WordVectors | None) -> float:
-    """0 when the passage has one of the question's verbs (or a near-synonym: "won" for "win"), 1 when it
-    has none; 0 for a question without one ("Who is the CEO?")."""
-    if not verbs:
-        return 0.0
-    return 1.0 - max(word_coverage(verbs, passage, vectors))
 
 
 def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:

@@ -40,7 +40,6 @@ FEATURES = (
     "focus_words",  # log(1 + focus words): short questions leave less to check
     "entity_checked",  # 1 when the recognizer looked at the passage (the best few, for typed questions)
     "entity_answer",  # 1 when it found an entity of the asked kind the question does not name
-    "verb_missing",  # 1 when the quoted passage lacks the question's verbs ("finished"), near-synonyms partly
 )
 
 
@@ -50,12 +49,11 @@ REFUSAL_FEATURES = (*FEATURES, "margin", "rank_score")
 # How passages are ranked: the cross-encoder's logit less the checks' penalties, weights set by hand (a
 # learned ranking put the right passage first no more often on the dev halves; the refusal is learned).
 # A passage the recognizer checked and found no entity of the asked kind in loses 2: "Two Palestinians were
-# killed" names nobody, "identified as Hossam al-Sufi" does. A passage without the question's verb loses 1:
-# "Seavey won the 2017 Iditarod" is about the race "Who finished second?" asks about, and no answer.
+# killed" names nobody, "identified as Hossam al-Sufi" does.
 RULE_WEIGHTS = {
     "logit": 1.0, "date_penalty": -1.0, "attribution": -3.0, "type_missing": -3.0, "vague_date": -1.0,
     "name_gap": -6.0, "uncovered_window": -3.0, "uncovered_article": -3.0,
-    "entity_checked": -2.0, "entity_answer": 2.0, "verb_missing": -1.0,
+    "entity_checked": -2.0, "entity_answer": 2.0,
 }  # fmt: skip
 
 
