@@ -222,3 +222,42 @@ def test_a_passage_that_says_there_is_no_answer_is_known_as_such(passage, no_ans
 def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
     found = find_direct_answer("How old was he?", "d", sentence, 0, len(sentence), EntityFinder())
     assert (found.text if found else None) == age
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # The name the sentence gives as its source is not who did it.
+        (
+            "Who offered a jet to get Clinton to the endorsement dinner?",
+            "Buffenbarger was so insistent Clinton be at the event in person, Budzinski wrote, that he is"
+            " even offering a jet to get her there.",
+            "Buffenbarger",
+        ),
+        # "the" beside "the Clinton campaign's" is no word of the question to stand near.
+        (
+            "Who was the machinists' union president who moved up the endorsement vote?",
+            "According to a July 8, 2015 email from Nikki Budzinski, the Clinton campaign's labor outreach"
+            " director, the union's then-international president, Tom Buffenbarger, moved up the"
+            " endorsement vote many months before it was scheduled.",
+            "Tom Buffenbarger",
+        ),
+        # Asked who said it, the source is the answer.
+        (
+            "Who said the vote was rigged?",
+            "The vote was rigged, Bernie Sanders said after meeting John Smith.",
+            "Bernie Sanders",
+        ),
+    ],
+)
+def test_the_direct_answer_is_the_name_nearest_the_questions_content_words(question, sentence, expected):
+    found = find_direct_answer(question, "d", sentence, 0, len(sentence), EntityFinder())
+    assert found is not None and found.text == expected
+
+
+def test_a_name_after_a_role_or_title_is_a_person_though_the_small_recognizer_says_a_body():
+    labels = EntityFinder().labels(
+        "National political director Amanda Renteria urged Ms Tanden to call the president of Goldman Sachs."
+    )
+    assert labels["Amanda Renteria"] == "PERSON"
+    assert labels.get("Goldman Sachs", "ORG") != "PERSON"

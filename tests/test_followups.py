@@ -352,3 +352,24 @@ def test_a_capital_that_only_opens_a_sentence_is_no_name_to_a_recognizer():
     assert [e.text for e in found] == ["Mitch Seavey", "Tripidi"]
     # Without a recognizer nothing tells a name from a capital, so both stay.
     assert "Veteran" in [e.text for e in find_entities("Veteran musher Mitch Seavey won.")]
+
+
+def test_a_subject_and_an_object_of_one_gender_are_two_people():
+    asked = "Who urged Hillary Clinton to call Trumka and apologize?"
+    answered = "National political director Amanda Renteria was urging Hillary Clinton to call Trumka. [1]"
+    labels = {"Amanda Renteria": "PERSON", "Hillary Clinton": "PERSON", "Trumka": "PERSON"}
+    rewritten = after(
+        asked, answered, "Why did she want her to apologize?", labels, ("Amanda Renteria", "PERSON")
+    )
+    assert rewritten == "Why did Amanda Renteria want Hillary Clinton to apologize?"
+    # A possessive "her" is the subject's own.
+    assert after(asked, answered, "Why did she change her mind?", labels, ("Amanda Renteria", "PERSON")) == (
+        "Why did Amanda Renteria change Amanda Renteria's mind?"
+    )
+
+
+def test_they_is_never_one_person():
+    asked = "How many unions signed the statement reaffirming support for Clinton?"
+    answered = "More than 20 unions are releasing a statement reaffirming support for Mrs. Clinton. [1]"
+    rewritten = after(asked, answered, "How many workers do they represent?", {"Clinton": "PERSON"})
+    assert rewritten == f"How many workers do they represent: {asked}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.keyword_index import analyze
 from service.judge.answer_types import AGE_QUESTION, age_spans, answer_type, main_question
 from service.judge.answerability import word_tokens
 from service.judge.name_matching import without_possessive
@@ -49,6 +50,32 @@ _ORG_QUESTION = re.compile(
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
 _COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
+# Roles and titles a person's name follows ("national political director Amanda Renteria").
+_MISREAD_PEOPLE = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
+_TITLE = r"(?:Mr|Ms|Mrs|Dr|Sen|Rep|Gov|Prof)\.?"
+_TITLE_BEFORE = re.compile(rf"\b{_TITLE}\s+$")
+_ROLE_BEFORE = re.compile(
+    r"\b(?:director|president|secretary|minister|chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|"
+    r"adviser|advisor|aide|manager|officer|chief|leader|senator|governor|mayor|judge|lawyer|ambassador|"
+    rf"strategist|operative|staffer|executive|founder|head|{_TITLE})\s+$",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"[A-Z][a-z’'-]+")
+_BODY_WORDS = {
+    "union", "party", "council", "group", "bank", "committee", "association", "federation", "agency",
+    "ministry", "department", "office", "company", "corporation", "university", "institute", "house",
+    "court", "fund", "foundation", "campaign", "times", "post", "news",
+}  # fmt: skip
+# "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject.
+_SPEECH = r"(?:said|says|wrote|writes|told|tells|added|adds|noted|tweeted|reported|recalled|explained)"
+_SOURCE_AFTER = re.compile(rf"\s*,?\s*{_SPEECH}\b")
+_SOURCE_BEFORE = re.compile(rf"(?:\b{_SPEECH}|\baccording to)\s+(?:[\w.-]+\s+){{0,4}}$")
+# "Who said ...?", "Who wrote ...?": the source is what is asked.
+_ASKS_FOR_SOURCE = re.compile(
+    r"^\s*(?:who|which \w+)\s+(?:\w+\s+)?(?:said|says|wrote|writes|told|tweeted|described|reported|"
+    r"warned|claimed|announced)\b",
+    re.IGNORECASE,
+)
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
@@ -95,7 +122,10 @@ class EntityFinder:
         with self._lock:  # spaCy pipelines are not documented as thread-safe
             found = self._cache.get(text)
             if found is None:
-                found = [(e.start_char, e.end_char, e.label_) for e in _pipeline()(text).ents]
+                found = [
+                    (e.start_char, e.end_char, _relabelled(text, e.start_char, e.end_char, e.label_))
+                    for e in _pipeline()(text).ents
+                ]
                 self._cache[text] = found
                 if len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
@@ -121,6 +151,19 @@ class EntityFinder:
 
     def warm_up(self) -> None:
         self.entities("Warm up in Paris on Monday.")
+
+
+def _relabelled(text: str, start: int, end: int, label: str) -> str:
+    """The small recognizer calls many people bodies ("director Amanda Renteria", "Ms Tanden"): a name of
+    two or three capitalised words after a role or a title is a person."""
+    if label not in _MISREAD_PEOPLE or not _ROLE_BEFORE.search(text, 0, start):
+        return label
+    words = text[start:end].split()
+    names = 1 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)
+    body = any(w.lower() in _BODY_WORDS for w in words)
+    if names and not body and (len(words) > 1 or _TITLE_BEFORE.search(text, 0, start)):
+        return "PERSON"
+    return label
 
 
 @lru_cache(maxsize=1)
@@ -154,9 +197,10 @@ def answer_candidates(
     """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
     preference, distance to the question's words, start, end)``."""
     asked = {w.lower() for w in word_tokens(question)}
+    near, source_asked = set(analyze(question)), bool(_ASKS_FOR_SOURCE.match(question))
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
-        return [(0, _distance(text, start, end, asked), start, end) for start, end in age_spans(text)]
+        return [(0, _distance(text, start, end, near), start, end) for start, end in age_spans(text)]
     labels = _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
@@ -176,17 +220,30 @@ def answer_candidates(
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
-        distance = _distance(text, ent_start, ent_end, asked)
+        distance = _distance(text, ent_start, ent_end, near, source_asked)
         if counted_after is not None and counted_after.match(text, ent_end):
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         found.append((labels.index(label), distance, ent_start, ent_end))
     return found
 
 
-def _distance(sentence: str, start: int, end: int, asked: set[str]) -> int:
-    """Characters from the entity to the nearest word the question also uses (else the sentence length)."""
+def _distance(sentence: str, start: int, end: int, asked: set[str], source_asked: bool = False) -> int:
+    """Characters from the entity to the nearest content word the question also uses, by stem (else the
+    sentence length): "the" is beside every name, and "offering" is the question's "offered".
+
+    A name the sentence gives as its source ("Budzinski wrote", "according to Smith") is the farthest: in
+    "Buffenbarger is even offering a jet, Budzinski wrote" the one who offered is Buffenbarger. When the
+    question asks who said it, the source is the nearest."""
     best = len(sentence)
     for match in re.finditer(r"\w+", sentence):
-        if match.group(0).lower() in asked and not (start <= match.start() < end):
+        if not (start <= match.start() < end) and _stems(match.group(0)) & asked:
             best = min(best, abs(match.start() - start), abs(match.end() - end))
+    is_source = bool(_SOURCE_AFTER.match(sentence, end) or _SOURCE_BEFORE.search(sentence, 0, start))
+    if is_source != source_asked:
+        best += len(sentence)
     return best
+
+
+@lru_cache(maxsize=65_536)
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(analyze(word))

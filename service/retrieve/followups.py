@@ -224,7 +224,8 @@ def _last_word(entity: Entity) -> str:
 def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
     """Replace pronouns with entities from the most recent turn that has one of the right kind.
 
-    Different pronoun families in one question ("what did she write to him?") get different entities.
+    Different pronoun families in one question ("what did she write to him?") get different entities, and
+    so do a subject and an object of one ("Why did she want her to apologize?").
     """
     assigned: dict[str, Entity] = {}
 
@@ -243,20 +244,26 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
         word = match.group(0)
         lower = word.lower()
         family = _FAMILY[lower]
-        if family in {"he", "she"}:
-            entity = antecedent("person", family)
-        elif family == "it":
-            # "its capital" may be a country's; "Where did it happen?" is never one.
-            entity = antecedent("group", "its" if lower == "its" else family)
-        else:
-            entity = antecedent("group", family) or antecedent("person", family)
-        if entity is None:
-            return word
         after = question[match.end() :].lstrip()
         next_word = re.match(r"[A-Za-z]+", after)
         possessive = lower in _POSSESSIVES or (
             lower == "her" and next_word is not None and next_word.group(0).lower() not in _PREPOSITIONS
         )
+        if family in {"he", "she"}:
+            if (lower == "him" or (lower == "her" and not possessive)) and re.search(
+                rf"\b{family}\b", question, re.IGNORECASE
+            ):
+                family += " (object)"  # "Why did she want her to apologize?": two women, not one
+            entity = antecedent("person", family)
+        elif family == "it":
+            # "its capital" may be a country's; "Where did it happen?" is never one.
+            entity = antecedent("group", "its" if lower == "its" else family)
+        else:
+            # "they" is a body or a people; a lone person it rarely is ("the unions", "the two passengers"
+            # are left for the previous turn to explain).
+            entity = antecedent("group", family)
+        if entity is None:
+            return word
         return f"{entity.text}'s" if possessive else entity.text
 
     return _PRONOUN.sub(replace, question)
