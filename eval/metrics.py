@@ -15,6 +15,15 @@ def contains_answer(answer: str, accepted: Sequence[str]) -> bool:
     return any(f" {normalize_answer(a)} " in haystack for a in accepted if normalize_answer(a))
 
 
+def direct_answer_matches(direct: str, accepted: Sequence[str]) -> bool:
+    """A short answer is right when it holds an accepted answer or is part of one ("Buffenbarger" of "Tom
+    Buffenbarger"; not a lone number inside a longer accepted figure)."""
+    if contains_answer(direct, accepted):
+        return True
+    bare = normalize_answer(direct)
+    return bool(bare) and not bare.isdigit() and any(contains_answer(a, [direct]) for a in accepted)
+
+
 def answered_and_cited(
     answer: str, grounded: bool, cited_doc_ids: Iterable[str], accepted: Sequence[str], gold: Sequence[str]
 ) -> tuple[bool, bool]:

@@ -23,6 +23,7 @@ ANSWER_COLUMNS = (
     "citation_validity",
     "refusal_precision",
     "refusal_recall",
+    "direct_answer_accuracy",
 )
 
 

@@ -16,7 +16,14 @@ from typing import Any
 from tqdm import tqdm
 
 from eval.datasets import GoldenItem, iter_dataset
-from eval.metrics import answered_and_cited, first_relevant_rank, ndcg_at, percentile, token_f1
+from eval.metrics import (
+    answered_and_cited,
+    direct_answer_matches,
+    first_relevant_rank,
+    ndcg_at,
+    percentile,
+    token_f1,
+)
 from eval.ragas_scores import RagasScorer
 from eval.systems import EvalSystem, RetrievalVariant, SystemAnswer
 
@@ -41,6 +48,7 @@ def score_outcome(item: GoldenItem, system: str, result: SystemAnswer) -> dict[s
         "citations": [asdict(c) for c in result.citations],
         "ranked_doc_ids": result.ranked_doc_ids,
         "timings_ms": result.timings_ms,
+        "direct_answer": result.direct_answer,
         "citation_validity": (
             sum(c.valid for c in result.citations) / len(result.citations) if result.citations else None
         ),
@@ -61,6 +69,10 @@ def score_outcome(item: GoldenItem, system: str, result: SystemAnswer) -> dict[s
         token_f1=token_f1(result.answer, item.answers) if result.grounded else 0.0,
         citation_precision=(len(cited & set(item.doc_ids)) / len(cited)) if cited else None,
         correct=answered and cites_gold,
+        # Of a right answer, whether its short answer is one of the accepted ones (None: none was given).
+        direct_answer_right=direct_answer_matches(result.direct_answer, item.answers)
+        if answered and cites_gold and result.direct_answer
+        else None,
         failure=(
             None
             if answered and cites_gold
@@ -123,6 +135,8 @@ class AnswerTotals:
     unanswerable: int = 0
     refused: int = 0
     refused_unanswerable: int = 0
+    direct_answers: int = 0  # right answers that gave a short answer
+    direct_answers_right: int = 0
     latencies: dict[str, list[float]] = field(default_factory=dict)
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [right, total]
     # split -> [answerable right and cited, answerable, unanswerable refused, unanswerable, follow-ups right,
@@ -157,6 +171,9 @@ class AnswerTotals:
         self.ranking.add(outcome["ranked_doc_ids"], outcome["gold_doc_ids"])
         self.answered_correctly += outcome["answer_correct"]
         self.correct_with_citation += outcome["correct"]
+        if outcome.get("direct_answer_right") is not None:
+            self.direct_answers += 1
+            self.direct_answers_right += outcome["direct_answer_right"]
         self.f1 += outcome["token_f1"]
         if outcome["citation_precision"] is not None:
             self.precision_sum += outcome["citation_precision"]
@@ -178,6 +195,9 @@ class AnswerTotals:
             "refusal_precision": round(self.refused_unanswerable / self.refused, 4) if self.refused else None,
             "refusal_recall": round(self.refused_unanswerable / self.unanswerable, 4)
             if self.unanswerable
+            else None,
+            "direct_answer_accuracy": round(self.direct_answers_right / self.direct_answers, 4)
+            if self.direct_answers
             else None,
             "answerable": self.answerable,
             "unanswerable": self.unanswerable,

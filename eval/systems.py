@@ -39,6 +39,7 @@ class SystemAnswer:
     ranked_doc_ids: list[str]  # documents of the ranked chunks the answer drew on, best first
     timings_ms: dict[str, float] = field(default_factory=dict)
     query: str = ""  # what was searched, when the system rewrote the question (a follow-up)
+    direct_answer: str | None = None  # the short answer (a date, name, number, place), if the system gave one
 
 
 # A conversation's earlier turns, oldest first: {"role": "user" | "assistant", "content": ...}.
@@ -93,6 +94,7 @@ class NewsdeskSystem:
             ranked_doc_ids=[n.node.metadata["doc_id"] for n in nodes[:RANKED_DEPTH]],
             timings_ms=dict(answer.timings_ms),
             query=answer.query,
+            direct_answer=answer.direct_answer.text if answer.direct_answer else None,
         )
 
 
@@ -136,6 +138,7 @@ class RemoteSystem:
             ranked_doc_ids=[hit["doc_id"] for hit in ranking.json()["results"]],
             timings_ms=timings,
             query=body.get("query") or "",
+            direct_answer=(body.get("direct_answer") or {}).get("text"),
         )  # fmt: skip
 
 

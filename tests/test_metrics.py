@@ -2,6 +2,7 @@ import pytest
 
 from eval.metrics import (
     contains_answer,
+    direct_answer_matches,
     hit_at,
     ndcg_at,
     normalize_answer,
@@ -60,3 +61,10 @@ def test_an_answer_is_right_only_with_an_accepted_string_and_a_gold_citation():
     assert answered_and_cited("Voters chose 33 seats.", True, ["c"], ["33"], ["a"]) == (True, False)
     assert answered_and_cited("Voters chose 33 seats.", False, ["a"], ["33"], ["a"]) == (False, True)
     assert answered_and_cited("Voters chose 330 seats.", True, [], ["33"], ["a"]) == (False, False)
+
+
+def test_a_direct_answer_is_right_when_it_holds_or_is_part_of_an_accepted_answer():
+    assert direct_answer_matches("February 7, 2017", ["February 7"])
+    assert direct_answer_matches("Buffenbarger", ["Tom Buffenbarger"])
+    assert not direct_answer_matches("Budzinski", ["Tom Buffenbarger"])
+    assert not direct_answer_matches("12", ["12.5 million"])  # a bare number inside a figure is not it

@@ -66,6 +66,8 @@ _BODY_WORDS = {
     "ministry", "department", "office", "company", "corporation", "university", "institute", "house",
     "court", "fund", "foundation", "campaign", "times", "post", "news",
 }  # fmt: skip
+# Where one sentence of an answer ends: a full stop before a space, or a citation marker.
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+|\[\d+\]")
 # "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject.
 _SPEECH = r"(?:said|says|wrote|writes|told|tells|added|adds|noted|tweeted|reported|recalled|explained)"
 _SOURCE_AFTER = re.compile(rf"\s*,?\s*{_SPEECH}\b")
@@ -227,20 +229,25 @@ def answer_candidates(
     return found
 
 
-def _distance(sentence: str, start: int, end: int, asked: set[str], source_asked: bool = False) -> int:
-    """Characters from the entity to the nearest content word the question also uses, by stem (else the
-    sentence length): "the" is beside every name, and "offering" is the question's "offered".
+def _distance(text: str, start: int, end: int, asked: set[str], source_asked: bool = False) -> int:
+    """Characters from the entity to the nearest content word the question also uses, by stem, in the
+    entity's own sentence (else the text's length): "the" is beside every name, "offering" is the question's
+    "offered", and a word of the next sentence says nothing of this one's names.
 
     A name the sentence gives as its source ("Budzinski wrote", "according to Smith") is the farthest: in
     "Buffenbarger is even offering a jet, Budzinski wrote" the one who offered is Buffenbarger. When the
     question asks who said it, the source is the nearest."""
-    best = len(sentence)
-    for match in re.finditer(r"\w+", sentence):
-        if not (start <= match.start() < end) and _stems(match.group(0)) & asked:
-            best = min(best, abs(match.start() - start), abs(match.end() - end))
-    is_source = bool(_SOURCE_AFTER.match(sentence, end) or _SOURCE_BEFORE.search(sentence, 0, start))
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    low = max((b for b in breaks if b <= start), default=0)
+    high = min((b for b in breaks if b >= end), default=len(text))
+    best = len(text)
+    for match in re.finditer(r"\w+", text[low:high]):
+        at, until = low + match.start(), low + match.end()
+        if not (start <= at < end) and _stems(match.group(0)) & asked:
+            best = min(best, abs(at - start), abs(until - end))
+    is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
     if is_source != source_asked:
-        best += len(sentence)
+        best += len(text)
     return best
 
 
