@@ -248,6 +248,25 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
             "The vote was rigged, Bernie Sanders said after meeting John Smith.",
             "Bernie Sanders",
         ),
+        # Beside four of the question's words, not one.
+        (
+            "On what date did Trump sign his revised travel ban executive order?",
+            "Trump signed the revised executive order on March 6, replacing his January 27 ban.",
+            "March 6",
+        ),
+        # A tally or a range is one answer, and its second number no other.
+        (
+            "By what margin did MPs overturn the Lords amendment?",
+            "MPs overturned the Lords amendment by a margin of 335 votes to 287 on Monday.",
+            "335 votes to 287",
+        ),
+        (
+            "How many seats was the party forecast to win?",
+            "Polls forecast the party would win 24 to 28 seats.",
+            "24 to 28",
+        ),
+        # "931 out of 1,239 valid votes": the count is the first number.
+        ("How many votes did Steinmeier get?", "Steinmeier won 931 out of 1,239 valid votes.", "931"),
     ],
 )
 def test_the_direct_answer_is_the_name_nearest_the_questions_content_words(question, sentence, expected):

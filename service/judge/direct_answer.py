@@ -66,8 +66,14 @@ _BODY_WORDS = {
     "ministry", "department", "office", "company", "corporation", "university", "institute", "house",
     "court", "fund", "foundation", "campaign", "times", "post", "news",
 }  # fmt: skip
-# Where one sentence of an answer ends: a full stop before a space, or a citation marker.
-_SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+|\[\d+\]")
+# Where one quoted passage of an answer ends: its citation marker (a full stop may be "Gov. Terry McAuliffe").
+_ANSWER_BREAK = re.compile(r"\[\d+\]")
+# A question's word this many characters from a candidate or nearer counts the more, the nearer it is.
+NEAR_CHARS = 40
+# "931 out of 1,239": the second number is the total, not the count.
+_TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+$")
+# "335 votes to 287", "358-256", "24 to 28": a tally or a range is one answer.
+_TALLY_TAIL = re.compile(r"(?:\s+votes?)?\s*(?:to|-|–)\s*\d(?:[\d,.]*\d)?")
 # "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject.
 _SPEECH = r"(?:said|says|wrote|writes|told|tells|added|adds|noted|tweeted|reported|recalled|explained)"
 _SOURCE_AFTER = re.compile(rf"\s*,?\s*{_SPEECH}\b")
@@ -212,43 +218,55 @@ def answer_candidates(
         re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{re.escape(counted.group(1)[:5])}", re.I) if counted else None
     )
     found = []
+    tally_end = 0
     for ent_start, ent_end, label in finder.entities(text):
         if label == "DATE" and "CARDINAL" in labels and _SCORE.fullmatch(text[ent_start:ent_end]):
             label = "CARDINAL"  # the small recognizer reads a score ("20-17") as a date
-        if label not in labels:
+        if label not in labels or ent_start < tally_end:
             continue
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
         if tokens and set(tokens) <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
+        if label in {"CARDINAL", "QUANTITY"}:
+            tail = _TALLY_TAIL.match(text, ent_end)
+            if tail is not None:
+                ent_end = tally_end = tail.end()  # one answer, "335 votes to 287"; "287" is no other
         distance = _distance(text, ent_start, ent_end, near, source_asked)
         if counted_after is not None and counted_after.match(text, ent_end):
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
+        if _TOTAL_BEFORE.search(text, 0, ent_start):
+            distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         found.append((labels.index(label), distance, ent_start, ent_end))
     return found
 
 
 def _distance(text: str, start: int, end: int, asked: set[str], source_asked: bool = False) -> int:
-    """Characters from the entity to the nearest content word the question also uses, by stem, in the
-    entity's own sentence (else the text's length): "the" is beside every name, "offering" is the question's
-    "offered", and a word of the next sentence says nothing of this one's names.
+    """How far the entity stands from the question's content words in its own sentence, smaller is nearer:
+    twice the text's length less, for each content word of the question there (by stem: "offering" is
+    "offered"; "the" is beside every name and counts for nothing), how much closer than ``NEAR_CHARS`` it
+    is. "signed the revised executive order on March 6, replacing his January 27 ban" answers "When did
+    Trump sign his revised travel ban?" with March 6, beside four of its words, not January 27, beside one.
 
     A name the sentence gives as its source ("Budzinski wrote", "according to Smith") is the farthest: in
     "Buffenbarger is even offering a jet, Budzinski wrote" the one who offered is Buffenbarger. When the
     question asks who said it, the source is the nearest."""
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text)]
+    breaks = [m.end() for m in _ANSWER_BREAK.finditer(text)]
     low = max((b for b in breaks if b <= start), default=0)
     high = min((b for b in breaks if b >= end), default=len(text))
-    best = len(text)
+    nearest: dict[str, int] = {}
     for match in re.finditer(r"\w+", text[low:high]):
         at, until = low + match.start(), low + match.end()
-        if not (start <= at < end) and _stems(match.group(0)) & asked:
-            best = min(best, abs(at - start), abs(until - end))
+        if start <= at < end:
+            continue
+        for stem in _stems(match.group(0)) & asked:
+            nearest[stem] = min(nearest.get(stem, NEAR_CHARS), abs(at - start), abs(until - end))
+    distance = 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values())
     is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
     if is_source != source_asked:
-        best += len(text)
-    return best
+        distance += 4 * len(text)
+    return distance
 
 
 @lru_cache(maxsize=65_536)
