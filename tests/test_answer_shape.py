@@ -280,3 +280,13 @@ def test_a_name_after_a_role_or_title_is_a_person_though_the_small_recognizer_sa
     )
     assert labels["Amanda Renteria"] == "PERSON"
     assert labels.get("Goldman Sachs", "ORG") != "PERSON"
+
+
+def test_a_date_question_prefers_a_date_with_its_day_to_a_vague_one():
+    question = "On what date did Nikki Budzinski warn that the NEA's Vermont affiliate might endorse?"
+    sentence = (
+        "On June 22, 2015, Nikki Budzinski warned that the NEA's Vermont affiliate could endorse on Tuesday"
+        " (next week)."
+    )
+    found = find_direct_answer(question, "d", sentence, 0, len(sentence), EntityFinder())
+    assert found is not None and found.text == "June 22, 2015"

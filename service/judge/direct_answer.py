@@ -238,7 +238,10 @@ def answer_candidates(
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
-        found.append((labels.index(label), distance, ent_start, ent_end))
+        preference = labels.index(label)
+        if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
+            preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
+        found.append((preference, distance, ent_start, ent_end))
     return found
 
 
@@ -260,8 +263,9 @@ def _distance(text: str, start: int, end: int, asked: set[str], source_asked: bo
         at, until = low + match.start(), low + match.end()
         if start <= at < end:
             continue
+        gap = start - until if until <= start else at - end  # the characters between them
         for stem in _stems(match.group(0)) & asked:
-            nearest[stem] = min(nearest.get(stem, NEAR_CHARS), abs(at - start), abs(until - end))
+            nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values())
     is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
     if is_source != source_asked:
