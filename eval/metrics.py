@@ -16,12 +16,14 @@ def contains_answer(answer: str, accepted: Sequence[str]) -> bool:
 
 
 def direct_answer_matches(direct: str, accepted: Sequence[str]) -> bool:
-    """A short answer is right when it holds an accepted answer or is part of one ("Buffenbarger" of "Tom
-    Buffenbarger"; not a lone number inside a longer accepted figure)."""
+    """A short answer is right when it holds an accepted answer or is part of an accepted name
+    ("Buffenbarger" of "Tom Buffenbarger")."""
     if contains_answer(direct, accepted):
         return True
-    bare = normalize_answer(direct)
-    return bool(bare) and not bare.isdigit() and any(contains_answer(a, [direct]) for a in accepted)
+    # A name's part counts; a part of a date or a figure ("June" of "June 22, 2015") does not.
+    return any(not any(c.isdigit() for c in a) and contains_answer(a, [direct]) for a in accepted) and bool(
+        normalize_answer(direct)
+    )
 
 
 def answered_and_cited(

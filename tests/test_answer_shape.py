@@ -267,6 +267,25 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
         ),
         # "931 out of 1,239 valid votes": the count is the first number.
         ("How many votes did Steinmeier get?", "Steinmeier won 931 out of 1,239 valid votes.", "931"),
+        # The source is demoted as a name only: an age before "said" is still the age.
+        ("How old is Mitch Seavey?", "Mitch Seavey, 57, said his son Dallas Seavey, 30, would race.", "57"),
+        # "told" introduces who was told, not a source; "Who was told" asks for no source.
+        (
+            "Who will replace Smith?",
+            "Officials told the Times that Jane Doe will replace Smith, who was appointed by John Roe.",
+            "Jane Doe",
+        ),
+        # The counted noun wins, whatever stands near the question's other words.
+        (
+            "How many people did the Kabul blast injure?",
+            "The Kabul blast injured 3 guards and 40 people.",
+            "40",
+        ),
+        (
+            "How many votes did the motion get?",
+            "The motion got 335 votes to 287, after an amendment won 12.",
+            "335 votes to 287",
+        ),
     ],
 )
 def test_the_direct_answer_is_the_name_nearest_the_questions_content_words(question, sentence, expected):
@@ -279,7 +298,24 @@ def test_a_name_after_a_role_or_title_is_a_person_though_the_small_recognizer_sa
         "National political director Amanda Renteria urged Ms Tanden to call the president of Goldman Sachs."
     )
     assert labels["Amanda Renteria"] == "PERSON"
-    assert labels.get("Goldman Sachs", "ORG") != "PERSON"
+    assert (
+        EntityFinder().labels("Virginia Gov. Terry McAuliffe renewed his push.")["Terry McAuliffe"]
+        == "PERSON"
+    )
+    # A body's name after a role stays a body; a name after no role keeps its label.
+    from service.judge.direct_answer import _relabelled
+
+    text = "He met chairman Goldman Sachs Group and director Amanda Renteria."
+    group, person = text.index("Goldman"), text.index("Amanda")
+    assert _relabelled(text, group, group + len("Goldman Sachs Group"), "ORG") == "ORG"
+    assert _relabelled(text, person, person + len("Amanda Renteria"), "ORG") == "PERSON"
+    assert _relabelled("They met Amanda Renteria.", 9, 24, "ORG") == "ORG"
+
+
+def test_a_short_answer_of_a_vague_date_keeps_its_label():
+    assert EntityFinder().short_answer(
+        "When did the vote take place?", "The vote took place on Tuesday. [1]"
+    ) == ("Tuesday", "DATE")
 
 
 def test_a_date_question_prefers_a_date_with_its_day_to_a_vague_one():

@@ -373,3 +373,26 @@ def test_they_is_never_one_person():
     answered = "More than 20 unions are releasing a statement reaffirming support for Mrs. Clinton. [1]"
     rewritten = after(asked, answered, "How many workers do they represent?", {"Clinton": "PERSON"})
     assert rewritten == f"How many workers do they represent: {asked}"
+
+
+def test_he_and_him_apart_in_a_question_are_one_man():
+    asked, answered = "Who won the Iditarod?", "Mitch Seavey won, beating his son Dallas Seavey. [1]"
+    labels = {"Mitch Seavey": "PERSON", "Dallas Seavey": "PERSON", "Iditarod": "EVENT"}
+    rewritten = after(
+        asked, answered, "Did officials fine him after he won?", labels, ("Mitch Seavey", "PERSON")
+    )
+    assert rewritten == "Did officials fine Mitch Seavey after Mitch Seavey won?"
+
+
+def test_it_may_be_the_place_a_which_country_question_was_answered_with():
+    labels = {"Portugal": "GPE", "Eurovision": "EVENT", "2017": "DATE"}
+    asked, answered = "Which country won Eurovision in 2017?", "Portugal won the contest. [1]"
+    rewritten = after(asked, answered, "How many times has it won?", labels, ("Portugal", "GPE"))
+    assert rewritten == "How many times has Portugal won?"
+
+
+def test_a_capital_after_a_citation_marker_opens_a_sentence_too():
+    found = find_entities(
+        "It made progress. [1] Luxury retailer Tripidi opened.", lambda t: {"Tripidi": "ORG"}
+    )
+    assert [e.text for e in found] == ["Tripidi"]

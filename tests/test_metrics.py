@@ -68,3 +68,4 @@ def test_a_direct_answer_is_right_when_it_holds_or_is_part_of_an_accepted_answer
     assert direct_answer_matches("Buffenbarger", ["Tom Buffenbarger"])
     assert not direct_answer_matches("Budzinski", ["Tom Buffenbarger"])
     assert not direct_answer_matches("12", ["12.5 million"])  # a bare number inside a figure is not it
+    assert not direct_answer_matches("June", ["June 22, 2015"])  # nor a month inside a date

@@ -60,7 +60,7 @@ _ROLE_BEFORE = re.compile(
     rf"strategist|operative|staffer|executive|founder|head|{_TITLE})\s+$",
     re.IGNORECASE,
 )
-_NAME_WORD = re.compile(r"[A-Z][a-z’'-]+")
+_NAME_WORD = re.compile(r"[A-Z](?=[\w’'-]*[a-z])[\w’'-]+")  # "McAuliffe", "O'Rourke"; not "AFL-CIO"
 _BODY_WORDS = {
     "union", "party", "council", "group", "bank", "committee", "association", "federation", "agency",
     "ministry", "department", "office", "company", "corporation", "university", "institute", "house",
@@ -74,13 +74,19 @@ NEAR_CHARS = 40
 _TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+$")
 # "335 votes to 287", "358-256", "24 to 28": a tally or a range is one answer.
 _TALLY_TAIL = re.compile(r"(?:\s+votes?)?\s*(?:to|-|–)\s*\d(?:[\d,.]*\d)?")
-# "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject.
-_SPEECH = r"(?:said|says|wrote|writes|told|tells|added|adds|noted|tweeted|reported|recalled|explained)"
+# "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject (names only: "Seavey, 57,
+# said" is still 57 years old).
+_NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+_SPEECH = r"(?:said|says|wrote|writes|added|adds|noted|tweeted|reported|recalled|explained)"
 _SOURCE_AFTER = re.compile(rf"\s*,?\s*{_SPEECH}\b")
-_SOURCE_BEFORE = re.compile(rf"(?:\b{_SPEECH}|\baccording to)\s+(?:[\w.-]+\s+){{0,4}}$")
+# "said spokesman John Smith", "according to Mr. Smith": lower-case words of a role, titles, no clause break.
+_SOURCE_BEFORE = re.compile(
+    rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
+)
 # "Who said ...?", "Who wrote ...?": the source is what is asked.
 _ASKS_FOR_SOURCE = re.compile(
-    r"^\s*(?:who|which \w+)\s+(?:\w+\s+)?(?:said|says|wrote|writes|told|tweeted|described|reported|"
+    r"^\s*(?:who|which \w+)\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+)?(?:said|says|wrote|writes|told|"
+    r"tweeted|described|reported|"
     r"warned|claimed|announced)\b",
     re.IGNORECASE,
 )
@@ -155,15 +161,16 @@ class EntityFinder:
         if not candidates:
             return None
         preference, _, start, end = min(candidates)
-        return text[start:end], _LABELS[kind][preference]
+        labels = _LABELS[kind]
+        return text[start:end], labels[preference % len(labels)]  # a vague date ranks after, same label
 
     def warm_up(self) -> None:
         self.entities("Warm up in Paris on Monday.")
 
 
 def _relabelled(text: str, start: int, end: int, label: str) -> str:
-    """The small recognizer calls many people bodies ("director Amanda Renteria", "Ms Tanden"): a name of
-    two or three capitalised words after a role or a title is a person."""
+    """The small recognizer calls many people bodies ("director Amanda Renteria", "Gov. Terry McAuliffe"): a
+    name of two or three capitalised words after a role or a title is a person."""
     if label not in _MISREAD_PEOPLE or not _ROLE_BEFORE.search(text, 0, start):
         return label
     words = text[start:end].split()
@@ -229,12 +236,13 @@ def answer_candidates(
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
+        counts = counted_after is not None and counted_after.match(text, ent_end) is not None
         if label in {"CARDINAL", "QUANTITY"}:
             tail = _TALLY_TAIL.match(text, ent_end)
             if tail is not None:
                 ent_end = tally_end = tail.end()  # one answer, "335 votes to 287"; "287" is no other
-        distance = _distance(text, ent_start, ent_end, near, source_asked)
-        if counted_after is not None and counted_after.match(text, ent_end):
+        distance = _distance(text, ent_start, ent_end, near, source_asked, label in _NAME_LABELS)
+        if counts:
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
@@ -245,7 +253,9 @@ def answer_candidates(
     return found
 
 
-def _distance(text: str, start: int, end: int, asked: set[str], source_asked: bool = False) -> int:
+def _distance(
+    text: str, start: int, end: int, asked: set[str], source_asked: bool = False, is_name: bool = False
+) -> int:
     """How far the entity stands from the question's content words in its own sentence, smaller is nearer:
     twice the text's length less, for each content word of the question there (by stem: "offering" is
     "offered"; "the" is beside every name and counts for nothing), how much closer than ``NEAR_CHARS`` it
@@ -266,10 +276,11 @@ def _distance(text: str, start: int, end: int, asked: set[str], source_asked: bo
         gap = start - until if until <= start else at - end  # the characters between them
         for stem in _stems(match.group(0)) & asked:
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
-    distance = 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values())
-    is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
-    if is_source != source_asked:
-        distance += 4 * len(text)
+    distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
+    if is_name:
+        is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
+        if is_source != source_asked:
+            distance += 4 * len(text)
     return distance
 
 

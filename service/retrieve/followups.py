@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.answer.types import REFUSAL
@@ -50,7 +50,7 @@ _ENTITY = re.compile(
     r"\b(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*)"
     r"(?:\s+(?:(?:of|the|and|for|de)\s+)?(?:[A-Z][A-Za-z.'’&-]*|[A-Z]{2,}(?:-[A-Z]{2,})*))*"
 )
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|[“\"]|-\s+)\s*$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\[\d+\]\s+|[“\"]|-\s+)\s*$")
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(
     r"^\s*(?:and|what about|how about|and what about|same for|what of)\s+(?P<subject>.+?)\s*\??\s*$",
@@ -200,8 +200,10 @@ def _pick(entities: Sequence[Entity], kind: EntityKind, family: str = "") -> Ent
         matching = [e for e in matching if e.label not in _PLACE_LABELS | {"NORP"}]
     elif family == "its":
         matching = [e for e in matching if e.label != "NORP"]
-    elif family == "they":  # "the Russians" may be "they"; "Russian" is an adjective
-        matching = [e for e in matching if e.label != "NORP" or e.text.endswith("s")]
+    elif family == "they":  # "the Russians", "the Chinese" may be "they"; "Russian" is an adjective
+        matching = [
+            e for e in matching if e.label != "NORP" or e.text.endswith("s") or e.text.startswith("the ")
+        ]
     if family in {"its", "they"}:
         matching = [e for e in matching if e.label not in _PLACE_LABELS] or matching
     if not matching:
@@ -240,7 +242,7 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
                 return chosen
         return None
 
-    def replace(match: re.Match[str]) -> str:
+    def substitute(match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
         family = _FAMILY[lower]
@@ -250,10 +252,10 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
             lower == "her" and next_word is not None and next_word.group(0).lower() not in _PREPOSITIONS
         )
         if family in {"he", "she"}:
-            if (lower == "him" or (lower == "her" and not possessive)) and re.search(
-                rf"\b{family}\b", question, re.IGNORECASE
-            ):
-                family += " (object)"  # "Why did she want her to apologize?": two women, not one
+            object_form = lower == "him" or (lower == "her" and not possessive)
+            if object_form and _SUBJECT_JUST_BEFORE[family].search(question, 0, match.start()):
+                # "Why did she want her to apologize?": two women; "fine him after he won": one man.
+                family += " (object)"
             entity = antecedent("person", family)
         elif family == "it":
             # "its capital" may be a country's; "Where did it happen?" is never one.
@@ -266,7 +268,7 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
             return word
         return f"{entity.text}'s" if possessive else entity.text
 
-    return _PRONOUN.sub(replace, question)
+    return _PRONOUN.sub(substitute, question)
 
 
 def swap_subject(previous: str, subject: str) -> str:
@@ -316,12 +318,19 @@ _THING_WORDS = {
     "brand", "product", "drug", "ship", "vehicle", "weapon", "website", "app", "station", "channel",
     "retailer", "carrier", "maker", "manufacturer", "chain", "operator", "insurer", "broadcaster",
     "publisher", "startup", "platform", "service", "exchange", "festival", "tournament", "contest", "race",
-    "company",
 }  # fmt: skip
 # "Who is Tom Buffenbarger?" is about the person it names, answered or not.
 _ASKS_ABOUT_NAMED = re.compile(r"^\s*(?i:who\s+(is|was))\s+[A-Z]")
 # "Which nominee for labor secretary withdrew?": the thing asked for is what the answer names.
 _WHICH_PHRASE = re.compile(r"^\s*which\s+", re.IGNORECASE)
+_WHICH_PLACE = re.compile(
+    r"^\s*(?:in\s+)?(?:which|what)\s+(?:country|city|town|state|region|province|capital|nation|place)\b",
+    re.IGNORECASE,
+)
+# A subject pronoun a word or two before an object one: "she want her", "he told him".
+_SUBJECT_JUST_BEFORE = {
+    family: re.compile(rf"\b{family}\s+(?:\w+\s+){{0,1}}\w+\s+$", re.IGNORECASE) for family in ("he", "she")
+}
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
@@ -355,7 +364,8 @@ def _rewrite_one(
             if given is None and not refused and _asked_thing(asked):
                 given = _answered(asked, answered, labeller, short_answer)
             if given is not None:
-                context.append([given])
+                # The answer to "Which country won?" is what "it" means next, a place or not.
+                context.append([replace(given, label="") if _asked_place(asked) else given])
             if refused and not _ASKS_ABOUT_NAMED.match(asked):
                 # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia.
                 asked_entities = [e for e in asked_entities if e.kind != "person"]
@@ -440,6 +450,11 @@ def _answered(
         )
         return Entity(first.text, "group", first.label) if first is not None else None
     return _pick(new, "person") or _pick(new, "group")
+
+
+def _asked_place(question: str) -> bool:
+    """'Which country ...?', 'In which city ...?': the answer is a place "it" may mean."""
+    return bool(_WHICH_PLACE.match(question))
 
 
 def _asked_thing(question: str) -> bool:
