@@ -396,3 +396,18 @@ def test_a_capital_after_a_citation_marker_opens_a_sentence_too():
         "It made progress. [1] Luxury retailer Tripidi opened.", lambda t: {"Tripidi": "ORG"}
     )
     assert [e.text for e in found] == ["Tripidi"]
+
+
+def test_it_may_be_a_landmark_and_a_title_before_a_person_keeps_the_person():
+    labels = {"the Eiffel Tower": "LOC", "Paris": "GPE"}
+    asked = "How tall will the glass wall planned around the Eiffel Tower be?"
+    answered = "The Eiffel Tower in Paris is to have a 2.5m-high wall of glass. [1]"
+    assert after(asked, answered, "How old is it?", labels) == "How old is the Eiffel Tower?"
+    labels = {"Brazil": "GPE", "Agriculture": "ORG", "Blairo Maggi": "PERSON"}
+    found = find_entities(
+        "Brazil fears it may lose markets, Agriculture Minister Blairo Maggi said.", lambda t: labels
+    )
+    assert [(e.text, e.kind) for e in found] == [
+        ("Brazil", "group"),
+        ("Agriculture Minister Blairo Maggi", "person"),
+    ]

@@ -105,7 +105,8 @@ def _inside_label(name: str, labels: Mapping[str, str], kinds: set[str]) -> bool
 
 def _label_of(name: str, labels: Mapping[str, str] | None) -> str:
     """The recognizer's label for the name, for a labelled span holding it ("the Emory-Tibet Symposium"), or
-    for the first labelled name inside it ("Herero" of "Herero and Nama")."""
+    for a labelled name inside it: a person's first ("Blairo Maggi" of "Agriculture Minister Blairo Maggi"),
+    else the first ("Herero" of "Herero and Nama")."""
     if not labels:
         return ""
     if name in labels:
@@ -114,10 +115,12 @@ def _label_of(name: str, labels: Mapping[str, str] | None) -> str:
     for span, label in labels.items():
         if label not in _NOT_NAME_LABELS and inside.search(span):
             return label
-    for span, label in labels.items():
-        if label not in _NOT_NAME_LABELS and re.search(rf"\b{re.escape(span)}\b", name):
-            return label
-    return ""
+    within = [
+        label
+        for span, label in labels.items()
+        if label not in _NOT_NAME_LABELS and re.search(rf"\b{re.escape(span)}\b", name)
+    ]
+    return "PERSON" if "PERSON" in within else next(iter(within), "")
 
 
 def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
@@ -190,21 +193,22 @@ def _pick(entities: Sequence[Entity], kind: EntityKind, family: str = "") -> Ent
     """The most salient entity of a kind in one turn: the one mentioned most ("Steinmeier ... Steinmeier,
     61," over a passing "Angela Merkel"), then full names before bare surnames, then the earlier.
 
-    "it" is a body, an event or a thing, never a place or a nationality: "When did it end?" after "Where in
-    India did the Dalai Lama preside over the Emory-Tibet Symposium?" means the symposium, and "Where did it
-    happen?" after a question about Turkey is left for the previous turn to explain. "its" and "they" may
-    be a place's when nothing else is at hand ("What is its capital?"), and "they" a people's ("the
-    Russians"), never a nationality's adjective ("Russian")."""
+    "it" is a body, an event or a thing, never a country, a city or a nationality, and a landmark only when
+    nothing else is at hand: "When did it end?" after "Where in India did the Dalai Lama preside over the
+    Emory-Tibet Symposium?" means the symposium, and "Where did it happen?" after a question about Turkey is
+    left for the previous turn to explain. "its" and "they" may be a place's when nothing else is at hand
+    ("What is its capital?"), and "they" a people's ("the Russians"), never a nationality's adjective
+    ("Russian")."""
     matching = [e for e in entities if e.kind == kind]
-    if family == "it":
-        matching = [e for e in matching if e.label not in _PLACE_LABELS | {"NORP"}]
+    if family == "it":  # a country or a city, not a landmark ("the Eiffel Tower" is a LOC to the recognizer)
+        matching = [e for e in matching if e.label not in {"GPE", "NORP"}]
     elif family == "its":
         matching = [e for e in matching if e.label != "NORP"]
     elif family == "they":  # "the Russians", "the Chinese" may be "they"; "Russian" is an adjective
         matching = [
             e for e in matching if e.label != "NORP" or e.text.endswith("s") or e.text.startswith("the ")
         ]
-    if family in {"its", "they"}:
+    if family in {"it", "its", "they"}:
         matching = [e for e in matching if e.label not in _PLACE_LABELS] or matching
     if not matching:
         return None
