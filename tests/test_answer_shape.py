@@ -326,3 +326,29 @@ def test_a_date_question_prefers_a_date_with_its_day_to_a_vague_one():
     )
     found = find_direct_answer(question, "d", sentence, 0, len(sentence), EntityFinder())
     assert found is not None and found.text == "June 22, 2015"
+
+
+def test_curly_quotes_hide_no_names_and_offsets_stay_the_texts():
+    text = "Policy advisor Ann O’Leary called Trumka “annoying”."
+    found = {text[start:end]: label for start, end, label in EntityFinder().entities(text)}
+    assert found.get("Ann O’Leary") == "PERSON"
+
+
+def test_the_direct_answer_may_lie_in_the_sentence_a_quoted_one_leans_on():
+    from service.answer.extractive import direct_answer_of
+    from service.judge.evidence import EvidenceSentence
+    from service.judge.evidence_judge import JudgedPassage
+
+    lead = "In September 2015, policy advisor Ann O'Leary referred to Trumka as annoying."
+    reply = "Budzinski replied that he was."
+    document = f"{lead} {reply}"
+    start = len(lead) + 1
+    sentence = EvidenceSentence(
+        "d", "", start, len(document), 0, document, 0, reply, document, document=document
+    )
+    passage = JudgedPassage(sentence, 5.0, 0.0, 0.0, 5.0, {})
+    found = direct_answer_of(
+        "Which policy advisor referred to Trumka as annoying?", [passage], EntityFinder()
+    )
+    assert found is not None and found.text == "Ann O'Leary"
+    assert document[found.start : found.end] == found.text

@@ -172,7 +172,7 @@ def test_eval_gate_on_the_sample_golden_set(tmp_path):
             "--fail-under", "answer_accuracy=0.8", "--fail-under", "citation_precision=0.98",
             "--fail-under", "citation_validity=1.0", "--fail-under", "refusal_recall=1.0",
             "--fail-under", "refusal_precision=0.58", "--fail-under", "overall_accuracy=0.84",
-            "--fail-under", "direct_answer_accuracy=0.7",
+            "--fail-under", "direct_answer_accuracy=0.8",
         ],
         catch_exceptions=False,
     )  # fmt: skip

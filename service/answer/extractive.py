@@ -104,12 +104,14 @@ def cite(
 def direct_answer_of(
     question: str, passages: Sequence[JudgedPassage], finder: EntityFinder | None
 ) -> DirectAnswer | None:
-    """The short answer inside the best quoted sentence that holds one of the asked kind."""
+    """The short answer inside the best quoted passage that holds one of the asked kind. A passage may quote
+    the sentence its own leans on ("Budzinski replied, ..." after "policy advisor Ann O'Leary referred to
+    Trumka as annoying"): the answer may lie there, and it is quoted and cited too."""
     if finder is None:
         return None
     for passage in passages:
         s = passage.sentence
-        found = find_direct_answer(question, s.doc_id, s.document, s.start, s.end, finder)
+        found = find_direct_answer(question, s.doc_id, s.document, s.passage_start, s.end, finder)
         if found is not None:
             return found
     return None

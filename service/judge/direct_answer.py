@@ -50,6 +50,9 @@ _ORG_QUESTION = re.compile(
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
 _COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
+# The small recognizer learned from straight quotes: "Ann O’Leary" is "Ann" to it, "Ann O'Leary" a person.
+# One character for one, so the offsets stay the text's.
+_STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 # Roles and titles a person's name follows ("national political director Amanda Renteria").
 _MISREAD_PEOPLE = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
 _TITLE = r"(?:Mr|Ms|Mrs|Dr|Sen|Rep|Gov|Prof)\.?"
@@ -138,7 +141,7 @@ class EntityFinder:
             if found is None:
                 found = [
                     (e.start_char, e.end_char, _relabelled(text, e.start_char, e.end_char, e.label_))
-                    for e in _pipeline()(text).ents
+                    for e in _pipeline()(text.translate(_STRAIGHT_QUOTES)).ents
                 ]
                 self._cache[text] = found
                 if len(self._cache) > self.cache_size:
