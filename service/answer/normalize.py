@@ -6,7 +6,10 @@ import re
 import string
 import unicodedata
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+# Curly quotes as straight ones, one character for one (offsets into the text stay valid).
+_STRAIGHT = {"’": "'", "‘": "'", "“": '"', "”": '"'}
+STRAIGHT_QUOTES = str.maketrans(_STRAIGHT)
+_QUOTES = str.maketrans({**_STRAIGHT, "–": "-", "—": "-", "\u00a0": " "})
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 # Punctuation becomes a space ("credulity,given" is two words); % and $ carry meaning in answers.
 _PUNCTUATION = re.compile("[" + re.escape(string.punctuation.replace("%", "").replace("$", "")) + "]")

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from ingest.keyword_index import analyze
+from service.answer.normalize import STRAIGHT_QUOTES
 from service.judge.answer_types import AGE_QUESTION, age_spans, answer_type, main_question
 from service.judge.answerability import word_tokens
 from service.judge.name_matching import without_possessive
@@ -50,9 +52,6 @@ _ORG_QUESTION = re.compile(
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
 _COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
-# The small recognizer learned from straight quotes: "Ann O’Leary" is "Ann" to it, "Ann O'Leary" a person.
-# One character for one, so the offsets stay the text's.
-_STRAIGHT_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 # Roles and titles a person's name follows ("national political director Amanda Renteria").
 _MISREAD_PEOPLE = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
 _TITLE = r"(?:Mr|Ms|Mrs|Dr|Sen|Rep|Gov|Prof)\.?"
@@ -141,7 +140,8 @@ class EntityFinder:
             if found is None:
                 found = [
                     (e.start_char, e.end_char, _relabelled(text, e.start_char, e.end_char, e.label_))
-                    for e in _pipeline()(text.translate(_STRAIGHT_QUOTES)).ents
+                    # The small recognizer learned from straight quotes: "Ann O’Leary" is "Ann" to it.
+                    for e in _pipeline()(text.translate(STRAIGHT_QUOTES)).ents
                 ]
                 self._cache[text] = found
                 if len(self._cache) > self.cache_size:
@@ -216,9 +216,10 @@ def answer_candidates(
     preference, distance to the question's words, start, end)``."""
     asked = {w.lower() for w in word_tokens(question)}
     near, source_asked = set(analyze(question)), bool(_ASKS_FOR_SOURCE.match(question))
+    breaks = [m.end() for m in _ANSWER_BREAK.finditer(text)]
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
-        return [(0, _distance(text, start, end, near), start, end) for start, end in age_spans(text)]
+        return [(0, _distance(text, breaks, start, end, near), start, end) for start, end in age_spans(text)]
     labels = _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
@@ -244,7 +245,7 @@ def answer_candidates(
             tail = _TALLY_TAIL.match(text, ent_end)
             if tail is not None:
                 ent_end = tally_end = tail.end()  # one answer, "335 votes to 287"; "287" is no other
-        distance = _distance(text, ent_start, ent_end, near, source_asked, label in _NAME_LABELS)
+        distance = _distance(text, breaks, ent_start, ent_end, near, source_asked, label in _NAME_LABELS)
         if counts:
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if _TOTAL_BEFORE.search(text, 0, ent_start):
@@ -257,18 +258,24 @@ def answer_candidates(
 
 
 def _distance(
-    text: str, start: int, end: int, asked: set[str], source_asked: bool = False, is_name: bool = False
+    text: str,
+    breaks: Sequence[int],
+    start: int,
+    end: int,
+    asked: set[str],
+    source_asked: bool = False,
+    is_name: bool = False,
 ) -> int:
-    """How far the entity stands from the question's content words in its own sentence, smaller is nearer:
-    twice the text's length less, for each content word of the question there (by stem: "offering" is
-    "offered"; "the" is beside every name and counts for nothing), how much closer than ``NEAR_CHARS`` it
-    is. "signed the revised executive order on March 6, replacing his January 27 ban" answers "When did
-    Trump sign his revised travel ban?" with March 6, beside four of its words, not January 27, beside one.
+    """How far the entity stands from the question's content words in its own quoted passage (``breaks``:
+    where the text's citation markers end), smaller is nearer: twice the text's length less, for each
+    content word of the question there (by stem: "offering" is "offered"; "the" is beside every name and
+    counts for nothing), how much closer than ``NEAR_CHARS`` it is. "signed the revised executive order on
+    March 6, replacing his January 27 ban" answers "When did Trump sign his revised travel ban?" with
+    March 6, beside four of its words, not January 27, beside one.
 
     A name the sentence gives as its source ("Budzinski wrote", "according to Smith") is the farthest: in
     "Buffenbarger is even offering a jet, Budzinski wrote" the one who offered is Buffenbarger. When the
     question asks who said it, the source is the nearest."""
-    breaks = [m.end() for m in _ANSWER_BREAK.finditer(text)]
     low = max((b for b in breaks if b <= start), default=0)
     high = min((b for b in breaks if b >= end), default=len(text))
     nearest: dict[str, int] = {}

@@ -124,7 +124,11 @@ def _label_of(name: str, labels: Mapping[str, str] | None) -> str:
 
 
 def classify(name: str, labels: Mapping[str, str] | None = None) -> EntityKind:
-    label = _label_of(name, labels)
+    return _kind(name, _label_of(name, labels))
+
+
+def _kind(name: str, label: str) -> EntityKind:
+    """Person or group, from the recognizer's label for the name, else from how the name looks."""
     if label in _PERSON_LABELS:
         return "person"
     if label in _GROUP_LABELS:
@@ -157,7 +161,8 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
             continue
         if labels and _inside_label(name, labels, _NOT_NAME_LABELS):
             continue  # "March", "Friday", "February" of "February 2017": no one a pronoun can mean
-        kind, label = classify(name, labels), _label_of(name, labels)
+        label = _label_of(name, labels)
+        kind = _kind(name, label)
         if (
             labels is not None
             and not label
@@ -366,7 +371,7 @@ def _rewrite_one(
             new = [e for e in answer_entities if e.text not in asked]
             given = _given_name(asked, answered, short_answer, labeller)
             if given is None and not refused and _asked_thing(asked):
-                given = _answered(asked, answered, labeller, short_answer)
+                given = _first_named_thing(asked, answered, labeller)
             if given is not None:
                 # The answer to "Which country won?" is what "it" means next, a place or not.
                 context.append([replace(given, label="") if _asked_place(asked) else given])
@@ -439,21 +444,27 @@ def _answered(
     given = _given_name(question, answer, short_answer, labeller)
     if given is not None:
         return given
-    new = [e for e in find_entities(answer, labeller) if e.text not in question]
     if _asked_thing(question):
-        # The question says what the name is ("Which retailer ...?"); the recognizer's person or body for a
-        # one-word name it does not know ("Tripidi") says less than where the answer puts it: the first name,
-        # places and full personal names ("Elon Musk said SpaceX ...") aside.
-        first = next(
-            (
-                e
-                for e in new
-                if e.label not in _PLACE_LABELS and not (e.kind == "person" and len(e.text.split()) > 1)
-            ),
-            None,
-        )
-        return Entity(first.text, "group", first.label) if first is not None else None
+        return _first_named_thing(question, answer, labeller)
+    new = [e for e in find_entities(answer, labeller) if e.text not in question]
     return _pick(new, "person") or _pick(new, "group")
+
+
+def _first_named_thing(question: str, answer: str, labeller: Labeller | None) -> Entity | None:
+    """The body or thing a "Which retailer ...?" answer names. The question says what the name is; the
+    recognizer's person or body for a one-word name it does not know ("Tripidi") says less than where the
+    answer puts it: the first new name, places and full personal names ("Elon Musk said SpaceX ...") aside."""
+    first = next(
+        (
+            e
+            for e in find_entities(answer, labeller)
+            if e.text not in question
+            and e.label not in _PLACE_LABELS
+            and not (e.kind == "person" and len(e.text.split()) > 1)
+        ),
+        None,
+    )
+    return Entity(first.text, "group", first.label) if first is not None else None
 
 
 def _asked_place(question: str) -> bool:
