@@ -124,14 +124,60 @@ def test_a_recognizer_keeps_places_out_of_person_pronouns():
     assert rewrite_followup("How old was he?", history, lambda text: labels()) == "How old was Dallas Seavey?"
 
 
-def test_that_means_the_previous_event_with_its_answer_filled_in():
+def test_when_was_that_asks_about_the_event_the_previous_question_names():
     history = turns(
         ("user", "Who offered a jet to get Clinton to the endorsement dinner?"),
         ("assistant", "Tom Buffenbarger offered a jet to get her there. [1]"),
     )
-    assert rewrite_followup("When was that?", history) == (
-        "When was that: Tom Buffenbarger offered a jet to get Clinton to the endorsement dinner?"
+    assert rewrite_followup("When was that?", history) == "When was the endorsement dinner?"
+
+
+@pytest.mark.parametrize(
+    ("asked", "follow_up", "expected"),
+    [
+        (
+            "How many people were injured in the March 2017 shooting at the Cameo nightclub in Cincinnati?",
+            "When did this happen?",
+            "When did the March 2017 shooting at the Cameo nightclub happen?",
+        ),
+        (
+            "Where in India did the Dalai Lama preside over the Emory-Tibet Symposium in December 2016?",
+            "When did that end?",
+            "When did the Emory-Tibet Symposium in December 2016 end?",
+        ),
+        (
+            "What did Trump say at Mar-a-Lago's New Year's Eve party?",
+            "Where was that?",
+            "Where was Mar-a-Lago's New Year's Eve party?",
+        ),
+        (
+            "Who won the 2017 Iditarod sled dog race?",
+            "When was that?",
+            "When was the 2017 Iditarod sled dog race?",
+        ),
+    ],
+)
+def test_when_or_where_of_that_names_the_event_with_its_place_and_date(asked, follow_up, expected):
+    assert after(asked, "Nobody said. [1]", follow_up) == expected
+
+
+def test_that_means_the_previous_question_with_its_answer_filled_in_when_it_names_no_event():
+    history = turns(
+        ("user", "Who offered a jet to get Clinton to Washington?"),
+        ("assistant", "Tom Buffenbarger offered a jet to get her there. [1]"),
     )
+    assert rewrite_followup("When was that?", history) == (
+        "When was that: Tom Buffenbarger offered a jet to get Clinton to Washington?"
+    )
+
+
+def test_the_issues_follow_up_is_answered_with_the_dinners_date(sample_engine):
+    first = "Who offered a jet to get Clinton to the endorsement dinner?"
+    answer = sample_engine.ask(first)
+    history = turns(("user", first), ("assistant", answer.answer))
+    follow_up = sample_engine.ask("When was that?", history=history)
+    assert follow_up.grounded, follow_up.answer
+    assert "dinner" in follow_up.answer and "August 14" in follow_up.answer
 
 
 def test_a_refusal_lends_no_names():
@@ -139,8 +185,8 @@ def test_a_refusal_lends_no_names():
         ("user", "Who won the 2017 Eurovision Song Contest?"),
         ("assistant", "The articles do not contain an answer to this question."),
     )
-    assert rewrite_followup("When was that?", history) == (
-        "When was that: Who won the 2017 Eurovision Song Contest?"
+    assert rewrite_followup("What happened then?", history) == (
+        "What happened then: Who won the 2017 Eurovision Song Contest?"
     )
 
 

@@ -341,6 +341,32 @@ _SUBJECT_JUST_BEFORE = {
     family: re.compile(rf"\b{family}\s+(?:\w+\s+){{0,1}}\w+\s+$", re.IGNORECASE) for family in ("he", "she")
 }
 _PERSON_PRONOUN = re.compile(r"\b(he|him|his|she|her|hers)\b", re.IGNORECASE)
+# "When was that?" after "Who offered a jet to get Clinton to the endorsement dinner?" asks when the dinner
+# was: the event the previous question names is what has a time and a place, not the whole question. Asked
+# with the whole question beside it, the judge reads a query no article sentence resembles.
+_WHEN_OR_WHERE_OF_THAT = re.compile(
+    r"^\s*(?P<ask>when|where|what time|what day|on what date|on what day)\s+"
+    r"(?:(?P<be>was|is|were|will be)\s+(?:that|this)"
+    r"|(?P<aux>did|does|will)\s+(?:that|this)\s+(?P<verb>happen|take place|start|begin|end|open|close))"
+    r"\s*\??\s*$",
+    re.IGNORECASE,
+)
+EVENT_WORDS = {
+    "dinner", "lunch", "breakfast", "banquet", "gala", "reception", "party", "ceremony", "celebration",
+    "funeral", "wedding", "memorial", "vote", "ballot", "election", "referendum", "runoff", "run-off",
+    "meeting", "summit", "talks", "conference", "symposium", "forum", "convention", "session", "hearing",
+    "hearings", "trial", "inquiry", "debate", "speech", "address", "interview", "briefing", "announcement",
+    "rally", "protest", "march", "demonstration", "strike", "walkout", "attack", "shooting", "bombing",
+    "explosion", "blast", "raid", "crash", "collision", "accident", "fire", "earthquake", "storm", "flood",
+    "launch", "match", "game", "final", "race", "tournament", "contest", "championship", "festival",
+    "concert", "exhibition", "premiere", "visit", "trip", "tour", "inauguration", "signing", "event",
+    "operation", "offensive", "invasion", "coup", "riot", "clashes", "auction", "awards", "ceremonies",
+}  # fmt: skip
+# Words that end an event's name going back from its head: the question's own frame, not the event's.
+_EVENT_NAME_STOPS = _NOT_NAMES | _PREPOSITIONS | {"get", "got", "won", "win", "held", "hold", "attend"}
+_EVENT_NAME_WORDS = 4
+_WORD_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
+
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8
@@ -359,6 +385,9 @@ def _rewrite_one(
     ellipsis = _ELLIPSIS.match(question)
     if ellipsis and len(ellipsis.group("subject").split()) <= 5:
         return swap_subject(previous[-1], ellipsis.group("subject"))
+    event_question = _ask_about_event(question, previous[-1])
+    if event_question is not None:
+        return event_question
     # Most recent first: the last question, then the answer to it, then older questions. The answer goes
     # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
@@ -399,6 +428,58 @@ def _rewrite_one(
         statement = _as_statement(previous[-1], answers[-1], labeller, short_answer)
         return f"{resolved.rstrip(' ?')}: {statement}?"
     return resolved
+
+
+def named_event(question: str) -> str | None:
+    """The last event the question names, with the words that name it ("the endorsement dinner", "the 2017
+    Iditarod sled dog race"), or None when it names none."""
+    words = list(_WORD_RUN.finditer(question))
+    for index in range(len(words) - 1, -1, -1):
+        head = words[index].group(0).lower()
+        if head not in EVENT_WORDS and not (head.endswith("s") and head[:-1] in EVENT_WORDS):
+            continue
+        start = index
+        while (
+            start > 0
+            and index - start < _EVENT_NAME_WORDS
+            and _names_event(words[start - 1].group(0))
+            and question[words[start - 1].end() : words[start].start()].strip() == ""
+        ):
+            start -= 1
+        end = words[index].end()
+        # "the shooting at the Cameo nightclub": a place or name after the head is part of which event.
+        after = re.match(
+            r"\s+(?:at|in|on|of|near|outside)\s+(?:the\s+)?(?:(?:[A-Z][\w'’.-]*|\d{4})\s*)+(?:[a-z][\w-]*)?",
+            question[end:],
+        )
+        if after is not None:
+            tail = after.group(0).rstrip()
+            last = tail.rsplit(" ", 1)[-1]
+            end += len(tail) if not last.islower() or last not in _EVENT_NAME_STOPS else len(tail) - len(last)
+        return question[words[start].start() : end].rstrip()
+    return None
+
+
+def _names_event(word: str) -> bool:
+    """Whether ``word``, before an event word, is part of the event's name: not the question's frame, and
+    not a verb ("Which senators boycotted hearings?" asks about hearings)."""
+    lower = word.lower().removesuffix("'s").removesuffix("’s")
+    return lower not in _EVENT_NAME_STOPS and not (word.islower() and len(lower) > 5 and lower.endswith("ed"))
+
+
+def _ask_about_event(question: str, previous: str) -> str | None:
+    """'When was that?' as 'When was the endorsement dinner?', when the previous question names an event."""
+    match = _WHEN_OR_WHERE_OF_THAT.match(question)
+    event = named_event(previous) if match is not None else None
+    if match is None or event is None:
+        return None
+    ask = match.group("ask")
+    # "Mar-a-Lago's party" takes no article; "the endorsement dinner" does.
+    if not re.search(r"['’]s\b", event):
+        event = f"the {event}"
+    if match.group("be"):
+        return f"{ask} {match.group('be')} {event}?"
+    return f"{ask} {match.group('aux')} {event} {match.group('verb')}?"
 
 
 def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
