@@ -23,6 +23,9 @@ def finder() -> EntityFinder:
         ("How many senators voted against DeVos?", "count"),
         ("How much will the wall cost?", "amount"),
         ("How old was the musher?", "age"),
+        ("How tall is the statue?", "measure"),
+        ("How long is the route?", "length"),
+        ("How long did the flight take?", "duration"),
         ("Who cast the deciding vote?", "person"),
         ("Where was DeVos sworn in?", "place"),
         ("In which country did the attack happen?", "place"),
@@ -310,6 +313,59 @@ def test_a_name_after_a_role_or_title_is_a_person_though_the_small_recognizer_sa
     assert _relabelled(text, group, group + len("Goldman Sachs Group"), "ORG") == "ORG"
     assert _relabelled(text, person, person + len("Amanda Renteria"), "ORG") == "PERSON"
     assert _relabelled("They met Amanda Renteria.", 9, 24, "ORG") == "ORG"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        (
+            "Frank-Walter Steinmeier became Germany's new president on Sunday.",
+            "Frank-Walter Steinmeier",
+            "PERSON",
+        ),
+        ("Andrei Boginsky, the company's chief executive, said so.", "Andrei Boginsky", "PERSON"),
+        # The role is another's: the bank's chief, not the bank.
+        ("Goldman Sachs is a bank whose chief executive spoke.", "Goldman Sachs", "ORG"),
+    ],
+)
+def test_a_name_a_role_is_said_of_is_a_person(text, name, label):
+    from service.judge.direct_answer import _relabelled
+
+    start = text.index(name)
+    assert _relabelled(text, start, start + len(name), "ORG") == label
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # A measure converted in brackets is the same measure said again.
+        (
+            "How tall is the Fearless Girl statue?",
+            "The 50-inch (127 cm) bronze statue of a defiant girl was installed on March 8.",
+            "50-inch",
+        ),
+        (
+            "How long did Qatar Airways' first Doha to Auckland flight take?",
+            "The 14,535-kilometre flight took 16 hours and 23 minutes, arriving on Monday.",
+            "16 hours and 23 minutes",
+        ),
+        # "How far short" is answered by the number a shortfall word follows.
+        (
+            "How far short of the endorsement threshold was Clinton?",
+            "A candidate needs two-thirds of the federation's 9.3 million members. Clinton was roughly one"
+            " million votes shy of this total.",
+            "roughly one million",
+        ),
+        (
+            "How long is the Doha-Auckland route?",
+            "The 14,535-kilometre route takes about 17 and a half hours.",
+            "14,535-kilometre",
+        ),
+    ],
+)
+def test_how_tall_or_how_long_is_answered_by_a_measure_or_a_time(question, sentence, expected):
+    found = find_direct_answer(question, "d", sentence, 0, len(sentence), EntityFinder())
+    assert found is not None and found.text == expected
 
 
 def test_a_short_answer_of_a_vague_date_keeps_its_label():

@@ -32,6 +32,9 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "place": ("GPE", "LOC", "FAC"),
     "organization": ("ORG",),
     "nationality": ("NORP", "GPE"),
+    "measure": ("QUANTITY", "CARDINAL"),
+    "length": ("QUANTITY", "TIME", "DATE", "CARDINAL"),
+    "duration": ("TIME", "DATE", "QUANTITY", "CARDINAL"),
 }
 # "Who is Mitch Seavey's son?" is answered by another Seavey.
 _KIN = {
@@ -52,14 +55,29 @@ _ORG_QUESTION = re.compile(
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
 _COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
+# "How far short of the threshold was she?" is answered by the number the shortfall word follows.
+_GAP_QUESTION = re.compile(
+    r"\s*how (?:far|much|many \w+) (?:short|behind|ahead|below|above)\b", re.IGNORECASE
+)
+_GAP_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:short|shy|behind|ahead|below|above|less|fewer|more)\b", re.IGNORECASE
+)
 # Roles and titles a person's name follows ("national political director Amanda Renteria").
 _MISREAD_PEOPLE = {"ORG", "GPE", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "LOC"}
 _TITLE = r"(?:Mr|Ms|Mrs|Dr|Sen|Rep|Gov|Prof)\.?"
 _TITLE_BEFORE = re.compile(rf"\b{_TITLE}\s+$")
-_ROLE_BEFORE = re.compile(
-    r"\b(?:director|president|secretary|minister|chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|"
+_ROLE = (
+    r"(?:director|president|secretary|minister|chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|"
     r"adviser|advisor|aide|manager|officer|chief|leader|senator|governor|mayor|judge|lawyer|ambassador|"
-    rf"strategist|operative|staffer|executive|founder|head|{_TITLE})\s+$",
+    r"strategist|operative|staffer|executive|founder|head)"
+)
+_ROLE_BEFORE = re.compile(rf"\b(?:{_ROLE}|{_TITLE})\s+$", re.IGNORECASE)
+# "Frank-Walter Steinmeier became Germany's new president", "Andrei Boginsky, the company's chief": a role
+# said of the name, a few words after it.
+_ROLE_AFTER = re.compile(
+    r"(?:\s*,\s*(?:who\s+(?:is|was)\s+)?|\s+(?:became|becomes|was elected|was named|was appointed|"
+    r"is|was|has been|will become)\s+)(?:the\s+|a\s+|an\s+)?(?P<between>(?:[\w'’-]+\s+){0,3}?)"
+    rf"{_ROLE}s?\b",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"[A-Z](?=[\w’'-]*[a-z])[\w’'-]+")  # "McAuliffe", "O'Rourke"; not "AFL-CIO"
@@ -72,6 +90,8 @@ _BODY_WORDS = {
 _ANSWER_BREAK = re.compile(r"\[\d+\]")
 # A question's word this many characters from a candidate or nearer counts the more, the nearer it is.
 NEAR_CHARS = 40
+# "50-inch (127 cm)": a measure converted in brackets after another.
+_CONVERSION_BEFORE = re.compile(r"\d[\w.-]*\s*\($")
 # "931 out of 1,239": the second number is the total, not the count.
 _TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+$")
 # "335 votes to 287", "358-256", "24 to 28": a tally or a range is one answer.
@@ -93,6 +113,11 @@ _ASKS_FOR_SOURCE = re.compile(
     re.IGNORECASE,
 )
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
+# "How tall is the statue?" is answered by "50-inch"; "How long did the flight take?" by "16 hours".
+_MEASURE_QUESTION = re.compile(r"^\s*how (tall|far|high|deep|wide|heavy|big|large|fast)\b", re.IGNORECASE)
+# "How long is the route?" asks a length first; "How long did the flight take?" a time.
+_LENGTH_QUESTION = re.compile(r"^\s*how long\s+(?:is|was|are|were)\b", re.IGNORECASE)
+_DURATION_QUESTION = re.compile(r"^\s*how long\b", re.IGNORECASE)
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
 
@@ -111,6 +136,12 @@ def asked_kind(question: str) -> str | None:
     question = main_question(question)
     if AGE_QUESTION.match(question):
         return "age"
+    if _LENGTH_QUESTION.match(question):
+        return "length"
+    if _DURATION_QUESTION.match(question):
+        return "duration"
+    if _MEASURE_QUESTION.match(question):
+        return "measure"
     if _AMOUNT_QUESTION.match(question):
         return "amount"
     if _NATIONALITY_QUESTION.match(question):
@@ -172,15 +203,23 @@ class EntityFinder:
 
 
 def _relabelled(text: str, start: int, end: int, label: str) -> str:
-    """The small recognizer calls many people bodies ("director Amanda Renteria", "Gov. Terry McAuliffe"): a
-    name of two or three capitalised words after a role or a title is a person."""
-    if label not in _MISREAD_PEOPLE or not _ROLE_BEFORE.search(text, 0, start):
+    """The small recognizer calls many people bodies ("director Amanda Renteria", "Gov. Terry McAuliffe",
+    "Frank-Walter Steinmeier became president"): a name of two or three capitalised words after a role or a
+    title, or of which a role is said, is a person."""
+    if label not in _MISREAD_PEOPLE:
         return label
     words = text[start:end].split()
     names = 1 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)
-    body = any(w.lower() in _BODY_WORDS for w in words)
-    if names and not body and (len(words) > 1 or _TITLE_BEFORE.search(text, 0, start)):
-        return "PERSON"
+    if not names or any(w.lower() in _BODY_WORDS for w in words):
+        return label
+    if _ROLE_BEFORE.search(text, 0, start):
+        if len(words) > 1 or _TITLE_BEFORE.search(text, 0, start):
+            return "PERSON"
+    elif len(words) > 1 and (role := _ROLE_AFTER.match(text, end)) is not None:
+        # "Goldman Sachs is a bank whose chief ...": the role is another's.
+        between = {w.lower() for w in role.group("between").split()}
+        if not between & (_BODY_WORDS | {"whose", "which", "that", "who", "of", "for"}):
+            return "PERSON"
     return label
 
 
@@ -228,6 +267,9 @@ def answer_candidates(
     counted_after = (
         re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{re.escape(counted.group(1)[:5])}", re.I) if counted else None
     )
+    if counted_after is None and _GAP_QUESTION.match(main_question(question)):
+        # "How far short ...?": "one million votes shy of", not "the federation's 9.3 million members".
+        counted_after = _GAP_AFTER
     found = []
     tally_end = 0
     for ent_start, ent_end, label in finder.entities(text):
@@ -248,6 +290,8 @@ def answer_candidates(
         distance = _distance(text, breaks, ent_start, ent_end, near, source_asked, label in _NAME_LABELS)
         if counts:
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
+        if label == "QUANTITY" and _CONVERSION_BEFORE.search(text, 0, ent_start):
+            distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = labels.index(label)
