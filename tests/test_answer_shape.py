@@ -368,6 +368,25 @@ def test_how_tall_or_how_long_is_answered_by_a_measure_or_a_time(question, sente
     assert found is not None and found.text == expected
 
 
+def test_an_entity_ends_where_the_name_does_not_in_an_aside_or_an_open_bracket():
+    text = (
+        "He faced opposition from Aziz Akhannouch - leader of the National Rally of Independents (RNI) and"
+        " a former minister."
+    )
+    names = [text[start:end] for start, end, _ in EntityFinder().entities(text)]
+    assert "Aziz Akhannouch" in names
+    assert "the National Rally of Independents" in names
+
+
+def test_a_name_that_has_called_something_so_is_a_source_not_the_doer():
+    sentence = (
+        "Kim Jong Nam was killed in what Prime Minister Najib Razak has called an assassination, and police"
+        " arrested Siti Aisyah."
+    )
+    found = find_direct_answer("Who killed Kim Jong Nam?", "d", sentence, 0, len(sentence), EntityFinder())
+    assert found is not None and found.text == "Siti Aisyah"
+
+
 def test_a_short_answer_of_a_vague_date_keeps_its_label():
     assert EntityFinder().short_answer(
         "When did the vote take place?", "The vote took place on Tuesday. [1]"
