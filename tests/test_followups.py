@@ -457,3 +457,26 @@ def test_it_may_be_a_landmark_and_a_title_before_a_person_keeps_the_person():
         ("Brazil", "group"),
         ("Agriculture Minister Blairo Maggi", "person"),
     ]
+
+
+def test_after_a_where_question_a_one_word_person_is_the_place_misread_not_he():
+    labels = {"Lampedusa": "PERSON", "UNHCR": "ORG"}
+    rewritten = after(
+        "Where was the sole survivor of the migrant raft taken?",
+        "The boy was the only one to survive, the UNHCR said. He was taken to Lampedusa. [1]",
+        "How old was he?",
+        labels,
+    )
+    assert "Lampedusa" not in rewritten
+    assert rewritten.startswith("How old was he: Where was the sole survivor")
+
+
+def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
+    from service.judge.direct_answer import EntityFinder
+
+    answer = (
+        "Morocco's king has named Saad Eddine El Othmani from the PJD as the country's new prime minister."
+        " [1] The king said he would replace Abdelilah Benkirane as prime minister. [2]"
+    )
+    name = EntityFinder().short_answer("Who is Morocco's new prime minister?", answer)
+    assert name == ("Saad Eddine El Othmani", "PERSON")

@@ -193,7 +193,13 @@ class EntityFinder:
         kind = asked_kind(question)
         if kind is None:
             return None
-        candidates = answer_candidates(question, kind, text, self)
+        # The answer leads with the passage that answers: a name there beside a word of the question goes
+        # before one a later passage stands nearer ("... will replace Abdelilah Benkirane as prime
+        # minister"); a lead with no such name ("Mike Pence cast the deciding vote") leaves it to the rest.
+        lead = _ANSWER_BREAK.search(text)
+        in_lead = answer_candidates(question, kind, text[: lead.end()], self) if lead else []
+        near = [c for c in in_lead if c[1] < 2 * lead.end()] if lead else []
+        candidates = near or answer_candidates(question, kind, text, self)
         if not candidates:
             return None
         preference, _, start, end = min(candidates)

@@ -336,6 +336,7 @@ _WHICH_PLACE = re.compile(
     r"^\s*(?:in\s+)?(?:which|what)\s+(?:country|city|town|state|region|province|capital|nation|place)\b",
     re.IGNORECASE,
 )
+_ASKS_WHERE = re.compile(r"^\s*(?:from\s+)?where\b", re.IGNORECASE)
 # A subject pronoun a word or two before an object one: "she want her", "he told him".
 _SUBJECT_JUST_BEFORE = {
     family: re.compile(rf"\b{family}\s+(?:\w+\s+){{0,1}}\w+\s+$", re.IGNORECASE) for family in ("he", "she")
@@ -415,6 +416,10 @@ def _rewrite_one(
             else:
                 context.extend([new, asked_entities, answer_entities])
         else:
+            if _ASKS_WHERE.match(asked):
+                # The answer to "Where was the survivor taken?" names a place, one word the small recognizer
+                # may call a person ("Lampedusa"): no "he" after it.
+                answer_entities = [e for e in answer_entities if e.kind != "person" or " " in e.text]
             context.extend([asked_entities, answer_entities])
     resolved = resolve_pronouns(question, context)
     instead = _INSTEAD.search(resolved)
