@@ -122,6 +122,19 @@ _DURATION_QUESTION = re.compile(r"^\s*how long\b", re.IGNORECASE)
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
 
+# Question openings that say the kind outright, checked in this order before the general answer types.
+_KIND_QUESTIONS = (
+    ("age", AGE_QUESTION),
+    ("length", _LENGTH_QUESTION),
+    ("duration", _DURATION_QUESTION),
+    ("measure", _MEASURE_QUESTION),
+    ("amount", _AMOUNT_QUESTION),
+    ("nationality", _NATIONALITY_QUESTION),
+    ("place", _PLACE_QUESTION),
+    ("organization", _ORG_QUESTION),
+)
+
+
 @dataclass(frozen=True)
 class DirectAnswer:
     """``text == document[start:end]``; the span lies inside the cited sentence of ``doc_id``."""
@@ -135,22 +148,9 @@ class DirectAnswer:
 def asked_kind(question: str) -> str | None:
     """What kind of short answer the question asks for, if any."""
     question = main_question(question)
-    if AGE_QUESTION.match(question):
-        return "age"
-    if _LENGTH_QUESTION.match(question):
-        return "length"
-    if _DURATION_QUESTION.match(question):
-        return "duration"
-    if _MEASURE_QUESTION.match(question):
-        return "measure"
-    if _AMOUNT_QUESTION.match(question):
-        return "amount"
-    if _NATIONALITY_QUESTION.match(question):
-        return "nationality"
-    if _PLACE_QUESTION.match(question):
-        return "place"
-    if _ORG_QUESTION.match(question):
-        return "organization"
+    for kind, pattern in _KIND_QUESTIONS:
+        if pattern.match(question):
+            return kind
     kind = answer_type(question)
     return "count" if kind == "number" else kind
 
