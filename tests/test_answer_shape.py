@@ -24,7 +24,7 @@ def finder() -> EntityFinder:
         ("How much will the wall cost?", "amount"),
         ("How old was the musher?", "age"),
         ("How tall is the statue?", "measure"),
-        ("How long is the route?", "length"),
+        ("How long is the route in miles?", "length"),
         ("How long did the flight take?", "duration"),
         ("Who cast the deciding vote?", "person"),
         ("Where was DeVos sworn in?", "place"),
@@ -308,10 +308,26 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
             "roughly one million",
         ),
         (
-            "How long is the Doha-Auckland route?",
+            "How long is the Doha-Auckland route in kilometres?",
             "The 14,535-kilometre route takes about 17 and a half hours.",
             "14,535-kilometre",
         ),
+        # How long something lasted is not when it began.
+        (
+            "How long did the siege last?",
+            "The siege, which began at 2 a.m. on Sunday, lasted 12 hours.",
+            "12 hours",
+        ),
+        (
+            "How long was the flight?",
+            "The 14,535-kilometre flight took 16 hours and 23 minutes.",
+            "16 hours and 23 minutes",
+        ),
+        # "How high" and "how big" still take a share or a sum.
+        ("How high is unemployment in Spain?", "Unemployment in Spain is 18.75 percent.", "18.75 percent"),
+        ("How big is the deficit?", "The deficit is $587 billion.", "$587 billion"),
+        # A call made is no source: the caller is who phoned.
+        ("Who phoned the Taiwanese leader?", "Donald Trump called Tsai Ing-wen on Friday.", "Donald Trump"),
     ],
 )
 def test_the_direct_answer_is_the_span_of_the_asked_kind_nearest_the_questions_words(
@@ -350,7 +366,9 @@ def test_a_name_after_a_role_or_title_is_a_person_though_the_small_recognizer_sa
         ),
         ("Andrei Boginsky, the company's chief executive, said so.", "Andrei Boginsky", "PERSON"),
         # The role is another's: the bank's chief, not the bank.
-        ("Goldman Sachs is a bank whose chief executive spoke.", "Goldman Sachs", "ORG"),
+        ("Goldman Sachs, a bank whose chief executive spoke.", "Goldman Sachs", "ORG"),
+        ("Morgan Stanley was the lead adviser.", "Morgan Stanley", "ORG"),
+        ("Trump Tower, the president-elect's home, was shut.", "Trump Tower", "ORG"),
     ],
 )
 def test_a_name_a_role_is_said_of_is_a_person(text, name, label):
@@ -358,6 +376,17 @@ def test_a_name_a_role_is_said_of_is_a_person(text, name, label):
 
     start = text.index(name)
     assert _relabelled(text, start, start + len(name), "ORG") == label
+
+
+def test_a_place_stays_a_place_whatever_role_follows_it():
+    from service.judge.direct_answer import _relabelled
+
+    for text, name in [
+        ("The case was heard in New York, where a federal judge ruled.", "New York"),
+        ("Palm Beach, the president's Florida retreat, was busy.", "Palm Beach"),
+    ]:
+        start = text.index(name)
+        assert _relabelled(text, start, start + len(name), "GPE") == "GPE"
 
 
 def test_an_entity_ends_where_the_name_does_not_in_an_aside_or_an_open_bracket():

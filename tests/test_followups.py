@@ -146,19 +146,43 @@ def test_when_was_that_asks_about_the_event_the_previous_question_names():
             "When did the Emory-Tibet Symposium in December 2016 end?",
         ),
         (
-            "What did Trump say at Mar-a-Lago's New Year's Eve party?",
+            "What did Trump say at Mar-a-Lago's New Year's Eve gala?",
             "Where was that?",
-            "Where was Mar-a-Lago's New Year's Eve party?",
+            "Where was Mar-a-Lago's New Year's Eve gala?",
         ),
         (
             "Who won the 2017 Iditarod sled dog race?",
             "When was that?",
             "When was the 2017 Iditarod sled dog race?",
         ),
+        (
+            "Who called for the vote on the health care bill?",
+            "When was that?",
+            "When was the vote on the health care bill?",
+        ),
+        ("Which senators boycotted hearings?", "When was that?", "When were the hearings?"),
+        (
+            "Who led the women's march in Washington?",
+            "Where was that?",
+            "Where was the women's march in Washington?",
+        ),
     ],
 )
 def test_when_or_where_of_that_names_the_event_with_its_place_and_date(asked, follow_up, expected):
     assert after(asked, "Nobody said. [1]", follow_up) == expected
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Who did Trump meet in March?",  # a month, not a march
+        "Why did Trump fire Comey?",  # a verb, not a fire
+        "Did North Korea launch a missile?",
+        "What did the Republican party announce?",  # a party is no event
+    ],
+)
+def test_a_question_naming_no_event_keeps_the_previous_question_for_that(asked):
+    assert after(asked, "Nobody said. [1]", "When was that?").startswith("When was that: ")
 
 
 def test_that_means_the_previous_question_with_its_answer_filled_in_when_it_names_no_event():
@@ -188,6 +212,8 @@ def test_a_refusal_lends_no_names():
     assert rewrite_followup("What happened then?", history) == (
         "What happened then: Who won the 2017 Eurovision Song Contest?"
     )
+    # The event it names is asked about all the same.
+    assert rewrite_followup("When was that?", history) == "When was the 2017 Eurovision Song Contest?"
 
 
 def test_a_which_question_is_answered_by_the_name_that_he_then_means_and_dates_are_nobody():
@@ -469,6 +495,17 @@ def test_after_a_where_question_a_one_word_person_is_the_place_misread_not_he():
     )
     assert "Lampedusa" not in rewritten
     assert rewritten.startswith("How old was he: Where was the sole survivor")
+    # A surname the answer gives as who was found there is still who "he" is.
+    labels = {"Amri": "PERSON", "Milan": "GPE", "Berlin": "GPE", "Italian": "NORP"}
+    assert (
+        after(
+            "Where was the Berlin attack suspect shot dead?",
+            "Italian police shot Amri dead in Milan. [1]",
+            "How old was he?",
+            labels,
+        )
+        == "How old was Amri?"
+    )
 
 
 def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
@@ -480,3 +517,6 @@ def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
     )
     name = EntityFinder().short_answer("Who is Morocco's new prime minister?", answer)
     assert name == ("Saad Eddine El Othmani", "PERSON")
+    # The lead's vague date does not outrank a later full one.
+    vote = "The vote took place on Tuesday. [1] It was set on June 2, 2017 by the board. [2]"
+    assert EntityFinder().short_answer("When did the vote take place?", vote) == ("June 2, 2017", "DATE")

@@ -54,6 +54,20 @@ def test_date_penalties(question, passage, window, expected):
     assert date_mismatch_penalty(question, passage, window) == expected
 
 
+def test_a_story_of_the_asked_month_may_name_a_month_ahead_in_passing():
+    from datetime import date
+
+    from service.judge.dates import MONTH_CONFLICT_PENALTY
+
+    question = "Which French presidential candidate was charged in the fake jobs probe in March 2017?"
+    passage = "Francois Fillon has been charged, which has damaged his chances of winning April's election."
+    assert date_mismatch_penalty(question, passage, passage, date(2017, 3, 14)) == 0
+    # Published before the asked month, or naming a month behind it, it is about another time.
+    assert date_mismatch_penalty(question, passage, passage, date(2017, 2, 14)) == MONTH_CONFLICT_PENALTY
+    earlier = "Francois Fillon was summoned by judges in February."
+    assert date_mismatch_penalty(question, earlier, earlier, date(2017, 3, 14)) == MONTH_CONFLICT_PENALTY
+
+
 def test_a_story_of_the_asked_year_may_name_other_years_in_passing():
     from datetime import date
 

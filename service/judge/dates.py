@@ -114,5 +114,13 @@ def date_mismatch_penalty(
     asked_months = months(question)
     stated_months = months(passage)
     if asked_months and stated_months and not asked_months & stated_months:
-        penalty += MONTH_CONFLICT_PENALTY
+        # As with years: a story of the asked month may name a month ahead of it ("Fillon has been charged
+        # ... damaged his chances of winning April's election", published in March) without being about it.
+        of_asked_month = (
+            published is not None
+            and published.month in asked_months
+            and (not asked_years or published.year in asked_years)
+        )
+        if not (of_asked_month and min(stated_months) > max(asked_months)):
+            penalty += MONTH_CONFLICT_PENALTY
     return penalty

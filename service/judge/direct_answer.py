@@ -32,8 +32,8 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "place": ("GPE", "LOC", "FAC"),
     "organization": ("ORG",),
     "nationality": ("NORP", "GPE"),
-    "measure": ("QUANTITY", "CARDINAL"),
-    "length": ("QUANTITY", "TIME", "DATE", "CARDINAL"),
+    "measure": ("QUANTITY", "CARDINAL", "PERCENT", "MONEY"),
+    "length": ("QUANTITY", "CARDINAL", "TIME", "DATE"),
     "duration": ("TIME", "DATE", "QUANTITY", "CARDINAL"),
 }
 # "Who is Mitch Seavey's son?" is answered by another Seavey.
@@ -76,10 +76,13 @@ _ROLE_BEFORE = re.compile(rf"\b(?:{_ROLE}|{_TITLE})\s+$", re.IGNORECASE)
 # said of the name, a few words after it.
 _ROLE_AFTER = re.compile(
     r"(?:\s*,\s*(?:who\s+(?:is|was)\s+)?|\s+(?:became|becomes|was elected|was named|was appointed|"
-    r"is|was|has been|will become)\s+)(?:the\s+|a\s+|an\s+)?(?P<between>(?:[\w'’-]+\s+){0,3}?)"
-    rf"{_ROLE}s?\b",
+    r"will become)\s+)(?:the\s+|a\s+|an\s+)?(?P<between>(?:[\w'’-]+\s+){0,3}?)"
+    rf"{_ROLE}s?\b(?!['’-])",
     re.IGNORECASE,
 )
+# Only a body's label is doubted so: "Palm Beach, the president's retreat" and "New York, where a judge
+# ruled" are places whatever follows them.
+_MISREAD_BODIES = {"ORG", "NORP", "PRODUCT", "WORK_OF_ART"}
 _NAME_WORD = re.compile(r"[A-Z](?=[\w’'-]*[a-z])[\w’'-]+")  # "McAuliffe", "O'Rourke"; not "AFL-CIO"
 _BODY_WORDS = {
     "union", "party", "council", "group", "bank", "committee", "association", "federation", "agency",
@@ -100,8 +103,11 @@ _TALLY_TAIL = re.compile(r"(?:\s+votes?)?\s*(?:to|-|–)\s*\d(?:[\d,.]*\d)?")
 # said" is still 57 years old).
 _NAME_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _SPEECH = r"(?:said|says|wrote|writes|added|adds|noted|tweeted|reported|recalled|explained)"
-# "Najib Razak has called it an assassination": the name before "called" says, it did not do.
-_SOURCE_AFTER = re.compile(rf"\s*,?\s*(?:(?:has|had|have)\s+)?(?:{_SPEECH}|called|dubbed)\b")
+# "what Najib Razak has called an assassination": the name before "has called" says, it did not do (a plain
+# "Trump called Tsai" is a call made).
+_SOURCE_AFTER = re.compile(
+    rf"\s*,?\s*(?:(?:has|had|have)\s+)?{_SPEECH}\b|\s+(?:has|had|have)\s+(?:called|dubbed)\b"
+)
 # "said spokesman John Smith", "according to Mr. Smith": lower-case words of a role, titles, no clause break.
 _SOURCE_BEFORE = re.compile(
     rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
@@ -109,16 +115,23 @@ _SOURCE_BEFORE = re.compile(
 # "Who said ...?", "Who wrote ...?": the source is what is asked.
 _ASKS_FOR_SOURCE = re.compile(
     r"^\s*(?:who|which \w+)\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+)?(?:said|says|wrote|writes|told|"
-    r"tweeted|described|called|dubbed|reported|"
+    r"tweeted|described|reported|"
     r"warned|claimed|announced)\b",
     re.IGNORECASE,
 )
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
-# "How tall is the statue?" is answered by "50-inch"; "How long did the flight take?" by "16 hours".
-_MEASURE_QUESTION = re.compile(r"^\s*how (tall|far|high|deep|wide|heavy|big|large|fast)\b", re.IGNORECASE)
-# "How long is the route?" asks a length first; "How long did the flight take?" a time.
-_LENGTH_QUESTION = re.compile(r"^\s*how long\s+(?:is|was|are|were)\b", re.IGNORECASE)
+# "How tall is the statue?" is answered by "50-inch" ("how high" and "how big" ask counts and shares too).
+_MEASURE_QUESTION = re.compile(r"^\s*how (tall|far|deep|wide|heavy)\b", re.IGNORECASE)
+# "How long did the flight take?" asks a time; "How long is the route in kilometres?" a length.
+_LENGTH_QUESTION = re.compile(
+    r"^\s*how long\b.*\b(?:kilometres|kilometers|km|miles|metres|meters|feet|yards|in length)\b",
+    re.IGNORECASE,
+)
 _DURATION_QUESTION = re.compile(r"^\s*how long\b", re.IGNORECASE)
+# A clock time or a weekday says when, not how long: "began at 2 a.m. on Sunday, lasted 12 hours".
+_NOT_A_DURATION = re.compile(
+    r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
+)
 _AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
 
 
@@ -193,16 +206,21 @@ class EntityFinder:
         kind = asked_kind(question)
         if kind is None:
             return None
-        # The answer leads with the passage that answers: a name there beside a word of the question goes
-        # before one a later passage stands nearer ("... will replace Abdelilah Benkirane as prime
-        # minister"); a lead with no such name ("Mike Pence cast the deciding vote") leaves it to the rest.
-        lead = _ANSWER_BREAK.search(text)
-        in_lead = answer_candidates(question, kind, text[: lead.end()], self) if lead else []
-        near = [c for c in in_lead if c[1] < 2 * lead.end()] if lead else []
-        candidates = near or answer_candidates(question, kind, text, self)
+        candidates = answer_candidates(question, kind, text, self)
         if not candidates:
             return None
-        preference, _, start, end = min(candidates)
+        # The answer leads with the passage that answers: of two candidates of one kind, one there beside a
+        # word of the question goes before one a later passage stands nearer ("... will replace Abdelilah
+        # Benkirane as prime minister"); a lead naming nobody near ("Mike Pence cast the deciding vote")
+        # leaves it to the rest.
+        lead = _ANSWER_BREAK.search(text)
+        lead_end = lead.end() if lead else len(text)
+
+        def order(candidate: tuple[int, int, int, int]) -> tuple[int, bool, int]:
+            preference, distance, _, end = candidate
+            return preference, not (end <= lead_end and distance < 2 * len(text)), distance
+
+        preference, _, start, end = min(candidates, key=order)
         labels = _LABELS[kind]
         return text[start:end], labels[preference % len(labels)]  # a vague date ranks after, same label
 
@@ -234,10 +252,10 @@ def _relabelled(text: str, start: int, end: int, label: str) -> str:
     if _ROLE_BEFORE.search(text, 0, start):
         if len(words) > 1 or _TITLE_BEFORE.search(text, 0, start):
             return "PERSON"
-    elif len(words) > 1 and (role := _ROLE_AFTER.match(text, end)) is not None:
-        # "Goldman Sachs is a bank whose chief ...": the role is another's.
+    elif label in _MISREAD_BODIES and len(words) > 1 and (role := _ROLE_AFTER.match(text, end)) is not None:
+        # "Goldman Sachs, a bank whose chief ...": the role is another's.
         between = {w.lower() for w in role.group("between").split()}
-        if not between & (_BODY_WORDS | {"whose", "which", "that", "who", "of", "for"}):
+        if not between & (_BODY_WORDS | {"whose", "which", "that", "who", "where", "when", "of", "for"}):
             return "PERSON"
     return label
 
@@ -295,6 +313,8 @@ def answer_candidates(
         if label == "DATE" and "CARDINAL" in labels and _SCORE.fullmatch(text[ent_start:ent_end]):
             label = "CARDINAL"  # the small recognizer reads a score ("20-17") as a date
         if label not in labels or ent_start < tally_end:
+            continue
+        if kind == "duration" and _NOT_A_DURATION.search(text, ent_start, ent_end):
             continue
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
         if tokens and set(tokens) <= asked_bare:

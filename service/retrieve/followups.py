@@ -353,10 +353,10 @@ _WHEN_OR_WHERE_OF_THAT = re.compile(
     re.IGNORECASE,
 )
 EVENT_WORDS = {
-    "dinner", "lunch", "breakfast", "banquet", "gala", "reception", "party", "ceremony", "celebration",
+    "dinner", "lunch", "breakfast", "banquet", "gala", "reception", "ceremony", "celebration",
     "funeral", "wedding", "memorial", "vote", "ballot", "election", "referendum", "runoff", "run-off",
     "meeting", "summit", "talks", "conference", "symposium", "forum", "convention", "session", "hearing",
-    "hearings", "trial", "inquiry", "debate", "speech", "address", "interview", "briefing", "announcement",
+    "trial", "inquiry", "debate", "speech", "interview", "briefing", "announcement",
     "rally", "protest", "march", "demonstration", "strike", "walkout", "attack", "shooting", "bombing",
     "explosion", "blast", "raid", "crash", "collision", "accident", "fire", "earthquake", "storm", "flood",
     "launch", "match", "game", "final", "race", "tournament", "contest", "championship", "festival",
@@ -366,6 +366,17 @@ EVENT_WORDS = {
 # Words that end an event's name going back from its head: the question's own frame, not the event's.
 _EVENT_NAME_STOPS = _NOT_NAMES | _PREPOSITIONS | {"get", "got", "won", "win", "held", "hold", "attend"}
 _EVENT_NAME_WORDS = 4
+_AUXILIARIES = {
+    "did", "does", "do", "will", "would", "can", "could", "should", "to", "didn't", "won't", "may", "might",
+}  # fmt: skip
+# An event word before these is a verb with its object: "fire Comey", "launch the rocket".
+_OBJECT_WORDS = {"the", "a", "an", "his", "her", "their", "its", "him", "them", "it", "this", "that"}
+_EVENT_QUALIFIER = re.compile(
+    r"\s+(?:at|in|on|of|for|over|against|near|outside)\s+(?:the\s+)?"
+    r"(?:(?!(?:at|in|on|of|for|to|and|or|by|with|after|before|during|that|which|who)\b)[\w'’.-]+\s*){1,4}"
+    r"(?<![\s?.!,])",
+    re.IGNORECASE,
+)
 _WORD_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
 
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
@@ -418,8 +429,8 @@ def _rewrite_one(
         else:
             if _ASKS_WHERE.match(asked):
                 # The answer to "Where was the survivor taken?" names a place, one word the small recognizer
-                # may call a person ("Lampedusa"): no "he" after it.
-                answer_entities = [e for e in answer_entities if e.kind != "person" or " " in e.text]
+                # may call a person ("taken to Lampedusa"): no "he" after it ("shot Amri dead in Milan" is).
+                answer_entities = [e for e in answer_entities if not _place_misread(e, answered)]
             context.extend([asked_entities, answer_entities])
     resolved = resolve_pronouns(question, context)
     instead = _INSTEAD.search(resolved)
@@ -437,11 +448,10 @@ def _rewrite_one(
 
 def named_event(question: str) -> str | None:
     """The last event the question names, with the words that name it ("the endorsement dinner", "the 2017
-    Iditarod sled dog race"), or None when it names none."""
+    Iditarod sled dog race", "the vote on the health care bill"), or None when it names none."""
     words = list(_WORD_RUN.finditer(question))
-    for index in range(len(words) - 1, -1, -1):
-        head = words[index].group(0).lower()
-        if head not in EVENT_WORDS and not (head.endswith("s") and head[:-1] in EVENT_WORDS):
+    for index in range(len(words) - 1, 0, -1):
+        if not _is_event_word(question, words, index):
             continue
         start = index
         while (
@@ -452,17 +462,32 @@ def named_event(question: str) -> str | None:
         ):
             start -= 1
         end = words[index].end()
-        # "the shooting at the Cameo nightclub": a place or name after the head is part of which event.
-        after = re.match(
-            r"\s+(?:at|in|on|of|near|outside)\s+(?:the\s+)?(?:(?:[A-Z][\w'’.-]*|\d{4})\s*)+(?:[a-z][\w-]*)?",
-            question[end:],
-        )
+        # "the shooting at the Cameo nightclub", "the vote on the health care bill": which event it is.
+        after = _EVENT_QUALIFIER.match(question, end)
         if after is not None:
-            tail = after.group(0).rstrip()
-            last = tail.rsplit(" ", 1)[-1]
-            end += len(tail) if not last.islower() or last not in _EVENT_NAME_STOPS else len(tail) - len(last)
+            end = after.end()
         return question[words[start].start() : end].rstrip()
     return None
+
+
+def _is_event_word(question: str, words: Sequence[re.Match[str]], index: int) -> bool:
+    """Whether the word at ``index`` names an event: not a month ("in March"), not a verb ("Why did Trump
+    fire Comey?", "to launch the rocket")."""
+    word = words[index].group(0)
+    lower = word.lower()
+    if lower not in EVENT_WORDS and not any(
+        lower.endswith(ending) and lower[: -len(ending)] in EVENT_WORDS for ending in ("s", "es")
+    ):
+        return False
+    if word[0].isupper() and lower in _WHEN_WORDS | {"may"}:
+        return False
+    before = index - 1
+    while before >= 0 and words[before].group(0)[0].isupper():
+        before -= 1  # the names between an auxiliary and its verb: "did Trump fire"
+    if before >= 0 and words[before].group(0).lower() in _AUXILIARIES:
+        return False
+    following = words[index + 1].group(0).lower() if index + 1 < len(words) else ""
+    return following not in _OBJECT_WORDS
 
 
 def _names_event(word: str) -> bool:
@@ -479,12 +504,28 @@ def _ask_about_event(question: str, previous: str) -> str | None:
     if match is None or event is None:
         return None
     ask = match.group("ask")
-    # "Mar-a-Lago's party" takes no article; "the endorsement dinner" does.
-    if not re.search(r"['’]s\b", event):
+    # "Mar-a-Lago's gala" takes no article; "the women's march" and "the New Year's Eve dinner" do.
+    if not re.match(r"[A-Z]\S*['’]s\b", event):
         event = f"the {event}"
     if match.group("be"):
-        return f"{ask} {match.group('be')} {event}?"
+        head = re.split(r"\s+(?:at|in|on|of|for|over|against|near|outside)\s", event)[0].rsplit(" ", 1)[-1]
+        plural = head.lower() not in EVENT_WORDS and match.group("be").lower() == "was"
+        return f"{ask} {'were' if plural else match.group('be')} {event}?"
     return f"{ask} {match.group('aux')} {event} {match.group('verb')}?"
+
+
+def _place_misread(entity: Entity, answer: str) -> bool:
+    """A one-word "person" after a word of place ("to Mundgod", "the island of Lampedusa"): misread."""
+    return (
+        entity.kind == "person"
+        and " " not in entity.text
+        and re.search(
+            rf"\b(?:in|to|at|near|from|into|(?:island|city|town|village|port|province|region) of)\s+"
+            rf"{re.escape(entity.text)}\b",
+            answer,
+        )
+        is not None
+    )
 
 
 def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
