@@ -287,6 +287,23 @@ def test_a_passage_whose_article_never_names_what_the_question_is_about_is_no_an
     assert judged.confidence < model.threshold_log_odds
 
 
+def test_a_passage_that_never_says_the_asked_place_in_an_order_is_no_answer():
+    from dataclasses import replace
+
+    from service.judge.evidence_judge import with_confidence
+    from service.judge.model import AnswerabilityModel
+
+    model = AnswerabilityModel(
+        weights={"logit": 1.0}, bias=0.0, means={"logit": 0.0}, scales={"logit": 1.0}, threshold=0.5
+    )
+    winner = _reading("d1", 0, "Mitch Seavey won the 2017 Iditarod.", 8.0)
+    [judged] = with_confidence(
+        [replace(winner, features={**winner.features, "position_missing": 1.0})], model
+    )
+    [unasked] = with_confidence([winner], model)
+    assert judged.confidence < model.threshold_log_odds < unasked.confidence
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [
@@ -363,3 +380,25 @@ def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):
     from service.judge.answer_types import answer_type
 
     assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "missing"),
+    [
+        ("Who finished second in the 2017 Iditarod?", "Mitch Seavey won the 2017 Iditarod.", True),
+        ("Who finished second in the 2017 Iditarod?", "Mitch Seavey won; his son was the runner-up.", False),
+        ("Who came third in the Dutch election?", "The Green-Left came third with 14 seats.", False),
+        ("Who was the runner-up?", "Smith won the race.", True),
+        # "second" that is no place in an order asks nothing of the sort.
+        (
+            "How many stores did RadioShack close in its second bankruptcy?",
+            "RadioShack will close 200 stores.",
+            False,
+        ),
+        ("Who ran the Museum of the Second World War?", "Pawel Machcewicz ran the museum.", False),
+    ],
+)
+def test_a_place_in_an_order_must_be_said_by_the_passage(question, passage, missing):
+    from service.judge.answer_types import position_missing
+
+    assert position_missing(question, passage) is missing

@@ -182,10 +182,34 @@ _SPECIFIC_DATE = re.compile(
 )
 
 
+# "Who finished second?" asks a place in an order: a passage about the winner, which never says "second",
+# names the wrong person however well it matches the race.
+_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_ASKED_POSITION = re.compile(
+    r"\b(?:finish(?:ed|es)?|came|come|comes|placed?|ended|end|was|were|is|are|ranked|rank)\s+(?:in\s+)?"
+    rf"({'|'.join(_ORDINALS)})\b|\b(runner-up|runners-up)\b",
+    re.IGNORECASE,
+)
+_POSITION_WORDS = {
+    "second": r"second|2nd|runner-up|runners-up|silver", "third": r"third|3rd|bronze",
+}  # fmt: skip
+
+
+def position_missing(question: str, passage: str) -> bool:
+    """The question asks who came second (third, ...) and the passage never says that place."""
+    asked = _ASKED_POSITION.search(question)
+    if asked is None:
+        return False
+    ordinal = (asked.group(1) or "second").lower()
+    words = _POSITION_WORDS.get(ordinal, ordinal)
+    return re.search(rf"\b(?:{words})\b", passage, re.IGNORECASE) is None
+
+
 def answer_type_penalty(question: str, passage: str) -> float:
-    """No answer of the asked kind at all; or, for a date question, only a weekday or a "last week"."""
+    """No answer of the asked kind at all, or not the asked place in an order; or, for a date question, only
+    a weekday or a "last week"."""
     kind = answer_type(question)
-    if not has_answer_type(kind, passage, question):
+    if not has_answer_type(kind, passage, question) or position_missing(question, passage):
         return ANSWER_TYPE_PENALTY
     if kind == "time" and not _SPECIFIC_DATE.search(passage):
         return VAGUE_DATE_PENALTY

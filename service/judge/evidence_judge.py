@@ -17,7 +17,13 @@ from llama_index.core.schema import NodeWithScore
 
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
-from service.judge.answer_types import ANSWER_TYPE_PENALTY, answer_type, answer_type_penalty, has_answer_type
+from service.judge.answer_types import (
+    ANSWER_TYPE_PENALTY,
+    answer_type,
+    answer_type_penalty,
+    has_answer_type,
+    position_missing,
+)
 from service.judge.answerability import (
     QuestionName,
     WordVectors,
@@ -49,7 +55,8 @@ from service.judge.truecase import truecase
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
 # How sure the judge is of a passage that is no answer whatever its signals say: one that says the answer is
-# not known, or one whose article never names half of what the question is about (another story).
+# not known, one whose article never names half of what the question is about (another story), or one that
+# never says the place in an order the question asks ("Who finished second?").
 NO_ANSWER_LOG_ODDS = -5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
@@ -165,6 +172,8 @@ class EvidenceJudge:
                 "focus_words": math.log1p(focus.size),
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
+                # Not a model signal: a veto (with_confidence).
+                "position_missing": float(position_missing(question, sentence.passage)),
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.rank_score(features)
@@ -226,6 +235,10 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # "The cause of death was not immediately known": the article's own word that it has no answer,
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
+            confidence = min(confidence, NO_ANSWER_LOG_ODDS)
+        if features.get("position_missing"):
+            # "Who finished second?" met by "Mitch Seavey won": the race, the year and the name all match,
+            # and no signal above says the place in the order is not the asked one.
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         if features["name_gap"] >= 1.0:
             # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
