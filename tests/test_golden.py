@@ -25,7 +25,6 @@ KNOWN_MISSES: dict[str, str] = {
     "q33": "the byline that answers 'who wrote the article' is never among the judged candidates",
     "q35": "'moved up' sits in the seventh-ranked passage; the best one does not hold it",
     "q36": "refused: 'change about Malaysia' vs 'improve its standing on that list'; p 0.44",
-    "q44": "refused: 'how far short of the threshold' vs the two-thirds rule's figures; p 0.53",
     "q38": "refused: the best passage is a photo caption naming Najib Razak (p 0.48); the memo's sentence "
     "naming him ranks second (p 0.34)",
 }
