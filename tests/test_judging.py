@@ -297,9 +297,7 @@ def test_a_passage_that_never_says_the_asked_place_in_an_order_is_no_answer():
         weights={"logit": 1.0}, bias=0.0, means={"logit": 0.0}, scales={"logit": 1.0}, threshold=0.5
     )
     winner = _reading("d1", 0, "Mitch Seavey won the 2017 Iditarod.", 8.0)
-    [judged] = with_confidence(
-        [replace(winner, features={**winner.features, "position_missing": 1.0})], model
-    )
+    [judged] = with_confidence([replace(winner, features={**winner.features, "never_says": 1.0})], model)
     [unasked] = with_confidence([winner], model)
     assert judged.confidence < model.threshold_log_odds < unasked.confidence
 
@@ -402,3 +400,24 @@ def test_a_place_in_an_order_must_be_said_by_the_passage(question, passage, miss
     from service.judge.answer_types import position_missing
 
     assert position_missing(question, passage) is missing
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "lapsed"),
+    [
+        (
+            "Who is Morocco's agriculture minister?",
+            "He faced Aziz Akhannouch, a billionaire former agriculture minister.",
+            True,
+        ),
+        ("Who is the CEO of Thinx?", "Miki Agrawal, former CEO and founder of Thinx, resigned.", True),
+        ("Who is the CEO of Thinx?", "Maria Molland, the new CEO, replaced former CEO Miki Agrawal.", False),
+        # Asked about the past, a former holder is the answer.
+        ("Who was Morocco's agriculture minister?", "Aziz Akhannouch, a former agriculture minister.", False),
+        ("Who is Germany's new president?", "Frank-Walter Steinmeier became Germany's new president.", False),
+    ],
+)
+def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, lapsed):
+    from service.judge.answer_types import office_lapsed
+
+    assert office_lapsed(question, passage) is lapsed

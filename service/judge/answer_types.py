@@ -205,6 +205,35 @@ def position_missing(question: str, passage: str) -> bool:
     return re.search(rf"\b(?:{words})\b", passage, re.IGNORECASE) is None
 
 
+# "Who is Morocco's agriculture minister?" met by "a billionaire former agriculture minister": someone who
+# held the office, not who holds it.
+_OFFICES = (
+    r"(?:prime minister|president|minister|secretary|chairman|chairwoman|chair|ceo|chief executive|director|"
+    r"governor|mayor|senator|ambassador|leader|head|coach|manager|spokesman|spokeswoman)"
+)
+_ASKS_WHO_HOLDS = re.compile(
+    rf"^\s*who\s+(?:is|are|will be)\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,4}}?(?P<office>{_OFFICES})\b",
+    re.IGNORECASE,
+)
+_ASKS_THE_PAST = re.compile(r"\b(?:former|ex|previous|then|was|were|did|had|until)\b", re.IGNORECASE)
+_LAPSED_BEFORE = re.compile(r"\b(?:former|ex-?|then-?|previous|late)\s*(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def office_lapsed(question: str, passage: str) -> bool:
+    """The question asks who holds an office now, and the passage names it only as held before."""
+    asked = _ASKS_WHO_HOLDS.match(question)
+    if asked is None or _ASKS_THE_PAST.search(question):
+        return False
+    mentions = list(re.finditer(rf"\b{asked.group('office')}s?\b", passage, re.IGNORECASE))
+    return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
+
+
+def never_says_what_is_asked(question: str, passage: str) -> bool:
+    """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
+    won" for who finished second), or an office held before for who holds it."""
+    return position_missing(question, passage) or office_lapsed(question, passage)
+
+
 def answer_type_penalty(question: str, passage: str) -> float:
     """No answer of the asked kind at all, or not the asked place in an order; or, for a date question, only
     a weekday or a "last week"."""

@@ -22,7 +22,7 @@ from service.judge.answer_types import (
     answer_type,
     answer_type_penalty,
     has_answer_type,
-    position_missing,
+    never_says_what_is_asked,
 )
 from service.judge.answerability import (
     QuestionName,
@@ -56,7 +56,7 @@ from service.judge.truecase import truecase
 NO_RUNNER_UP_MARGIN = 5.0
 # How sure the judge is of a passage that is no answer whatever its signals say: one that says the answer is
 # not known, one whose article never names half of what the question is about (another story), or one that
-# never says the place in an order the question asks ("Who finished second?").
+# never says the place in an order or the time in office the question asks ("Who finished second?").
 NO_ANSWER_LOG_ODDS = -5.0
 # Passages (best first) the entity recognizer checks for an answer of the asked kind.
 ENTITY_CHECKS = 4
@@ -173,7 +173,7 @@ class EvidenceJudge:
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
                 # Not a model signal: a veto (with_confidence).
-                "position_missing": float(position_missing(question, sentence.passage)),
+                "never_says": float(never_says_what_is_asked(question, sentence.passage)),
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.rank_score(features)
@@ -236,9 +236,10 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
-        if features.get("position_missing"):
-            # "Who finished second?" met by "Mitch Seavey won": the race, the year and the name all match,
-            # and no signal above says the place in the order is not the asked one.
+        if features.get("never_says"):
+            # "Who finished second?" met by "Mitch Seavey won", "Who is the agriculture minister?" by "a
+            # former agriculture minister": the story, the year and the names all match, and no signal above
+            # says the place in the order or the time in office is not the asked one.
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         if features["name_gap"] >= 1.0:
             # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
