@@ -446,12 +446,13 @@ def _rewrite_one(
     return resolved
 
 
-def named_event(question: str) -> str | None:
+def named_event(question: str) -> tuple[str, str] | None:
     """The last event the question names, with the words that name it ("the endorsement dinner", "the 2017
-    Iditarod sled dog race", "the vote on the health care bill"), or None when it names none."""
+    Iditarod sled dog race", "the vote on the health care bill"), and its head word ("dinner", "race",
+    "vote"); None when it names none."""
     words = list(_WORD_RUN.finditer(question))
     for index in range(len(words) - 1, 0, -1):
-        if not _is_event_word(question, words, index):
+        if not _is_event_word(words, index):
             continue
         start = index
         while (
@@ -466,11 +467,11 @@ def named_event(question: str) -> str | None:
         after = _EVENT_QUALIFIER.match(question, end)
         if after is not None:
             end = after.end()
-        return question[words[start].start() : end].rstrip()
+        return question[words[start].start() : end].rstrip(), words[index].group(0)
     return None
 
 
-def _is_event_word(question: str, words: Sequence[re.Match[str]], index: int) -> bool:
+def _is_event_word(words: Sequence[re.Match[str]], index: int) -> bool:
     """Whether the word at ``index`` names an event: not a month ("in March"), not a verb ("Why did Trump
     fire Comey?", "to launch the rocket")."""
     word = words[index].group(0)
@@ -479,7 +480,7 @@ def _is_event_word(question: str, words: Sequence[re.Match[str]], index: int) ->
         lower.endswith(ending) and lower[: -len(ending)] in EVENT_WORDS for ending in ("s", "es")
     ):
         return False
-    if word[0].isupper() and lower in _WHEN_WORDS | {"may"}:
+    if word[0].isupper() and lower in CALENDAR_WORDS:
         return False
     before = index - 1
     while before >= 0 and words[before].group(0)[0].isupper():
@@ -500,15 +501,15 @@ def _names_event(word: str) -> bool:
 def _ask_about_event(question: str, previous: str) -> str | None:
     """'When was that?' as 'When was the endorsement dinner?', when the previous question names an event."""
     match = _WHEN_OR_WHERE_OF_THAT.match(question)
-    event = named_event(previous) if match is not None else None
-    if match is None or event is None:
+    named = named_event(previous) if match is not None else None
+    if match is None or named is None:
         return None
+    event, head = named
     ask = match.group("ask")
     # "Mar-a-Lago's gala" takes no article; "the women's march" and "the New Year's Eve dinner" do.
     if not re.match(r"[A-Z]\S*['’]s\b", event):
         event = f"the {event}"
     if match.group("be"):
-        head = re.split(r"\s+(?:at|in|on|of|for|over|against|near|outside)\s", event)[0].rsplit(" ", 1)[-1]
         plural = head.lower() not in EVENT_WORDS and match.group("be").lower() == "was"
         return f"{ask} {'were' if plural else match.group('be')} {event}?"
     return f"{ask} {match.group('aux')} {event} {match.group('verb')}?"
