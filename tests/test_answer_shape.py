@@ -408,6 +408,24 @@ def test_a_name_that_has_called_something_so_is_a_source_not_the_doer():
     assert found is not None and found.text == "Siti Aisyah"
 
 
+def test_a_count_the_recognizer_calls_money_is_a_count_and_a_role_is_no_part_of_a_name():
+    finder = EntityFinder()
+    passage = "More than 20 unions representing more than 10 million workers released a statement."
+    assert finder.short_answer("How many workers do the unions represent?", passage) == (
+        "more than 10 million",
+        "CARDINAL",
+    )
+    raised = "Clinton had raised more than $45 million."
+    assert finder.short_answer("How much had Clinton raised?", raised) == (
+        "more than $45 million",
+        "MONEY",
+    )
+    passage = "She was asked to a retirement dinner for IAM Secretary-Treasurer Robert Roach in August."
+    assert finder.short_answer("Whose retirement dinner was it?", passage) == ("Robert Roach", "PERSON")
+    # A title with one name after it stays: "Ms Tanden" is the name the article gives.
+    assert finder.short_answer("Who asked?", "Ms Tanden asked Mr Podesta.") == ("Ms Tanden", "PERSON")
+
+
 def test_a_short_answer_of_a_vague_date_keeps_its_label():
     assert EntityFinder().short_answer(
         "When did the vote take place?", "The vote took place on Tuesday. [1]"

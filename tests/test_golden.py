@@ -21,7 +21,6 @@ KNOWN_MISSES: dict[str, str] = {
     # Refused by the learned judge (service.judge.model): the best passage holds the answer, but the model,
     # fitted to refuse rather than invent on the real news questions, puts it under 0.55.
     "q03": "refused: 'keep out of' vs 'stayed officially neutral ... until'; p 0.38",
-    "q21": "refused: the best passage ('did not endorse Clinton until June') sits just under it (p 0.52)",
     "q33": "the byline that answers 'who wrote the article' is never among the judged candidates",
     "q35": "'moved up' sits in the seventh-ranked passage; the best one does not hold it",
     "q36": "refused: 'change about Malaysia' vs 'improve its standing on that list'; p 0.44",

@@ -131,12 +131,22 @@ def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("What was the score of the 2022 Citrus Bowl?").words == ()
     assert question_focus("By what margin did MPs reject it?").words == ("reject",)
     assert question_focus("How did the score change?").words == ("score", "change")
+    # "job" and "role" frame too: "labor outreach director Nikki Budzinski" never says "job".
     assert question_focus("What job did Nikki Budzinski hold before joining?").words == (
-        "job",
         "hold",
         "before",
         "joining",
     )
+    # A hedge or a reader's impatience is no word the answer must say: "did not endorse Clinton until June".
+    assert question_focus("When did the AFL-CIO finally endorse Clinton?").words == ("endorse",)
+    assert question_focus("Who was allegedly paid for the fake job?").words == ("paid", "fake")
+
+
+def test_a_time_counted_from_a_dated_event_answers_when_a_bare_weekday_does_not():
+    question = "When did Buffenbarger retire?"
+    assert answer_type_penalty(question, "Five months after the vote, Buffenbarger retired.") == 0.0
+    assert answer_type_penalty(question, "Buffenbarger retired on Tuesday.") == 1.0
+    assert answer_type_penalty(question, "Buffenbarger retired months later.") == 1.0
 
 
 def test_uncovered_share_counts_stems_literally_without_word_vectors():

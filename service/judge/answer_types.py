@@ -177,7 +177,10 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
 VAGUE_DATE_PENALTY = 1.0
 _SPECIFIC_DATE = re.compile(
     r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|june?|july?|aug(ust)?|sep(t(ember)?)?|"
-    r"oct(ober)?|nov(ember)?|dec(ember)?)\b|\bMay\b|\d{1,2}/\d{1,2}",
+    r"oct(ober)?|nov(ember)?|dec(ember)?)\b|\bMay\b|\d{1,2}/\d{1,2}|"
+    # A time counted from an event the article dates: "Five months after the vote, Buffenbarger retired".
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a|an|a few|several)\s+"
+    r"(days?|weeks?|months?|years?)\s+(after|before)\s+(the|his|her|their|its)\b",
     re.IGNORECASE,
 )
 

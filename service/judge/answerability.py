@@ -38,6 +38,12 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     "people", "thing", "things", "according", "describe", "described", "name", "named", "exactly", "ever",
     "still", "really", "one", "give", "gave", "take", "took", "way", "reason", "called", "call", "meant",
     "mean", "supposed", "intended", "instead",
+    # A reporter's hedge or a reader's impatience: "Who was allegedly paid?" is answered by "X was paid",
+    # "When did the AFL-CIO finally endorse Clinton?" by "did not endorse Clinton until June".
+    "allegedly", "reportedly", "apparently", "supposedly", "purportedly", "finally", "eventually",
+    "ultimately", "actually", "currently", "recently",
+    # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski".
+    "job", "role",
 }  # fmt: skip
 # What "what" asks to measure, the same way: "What was the score / margin / total ...?"
 WHAT_MEASURES = {

@@ -119,6 +119,11 @@ _ASKS_FOR_SOURCE = re.compile(
     r"warned|claimed|announced)\b",
     re.IGNORECASE,
 )
+_CURRENCY = re.compile(
+    r"[$£€¥₹]|\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|cents?|"
+    r"USD|EUR|GBP|bn|m)\b",
+    re.IGNORECASE,
+)
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
 # "How tall is the statue?" is answered by "50-inch" ("how high" and "how big" ask counts and shares too, so
 # they stay counts). A share or a sum as a measure lets more runners-up pass the entity check, and the lead
@@ -186,10 +191,11 @@ class EntityFinder:
             found = self._cache.get(text)
             if found is None:
                 found = [
-                    (start, end, _relabelled(text, start, end, e.label_))
+                    (_without_role(text, start, end, label), end, label)
                     # The small recognizer learned from straight quotes: "Ann O’Leary" is "Ann" to it.
                     for e in _pipeline()(text.translate(STRAIGHT_QUOTES)).ents
                     for start, end in [_tidied(text, e.start_char, e.end_char)]
+                    for label in [_relabelled(text, start, end, e.label_)]
                 ]
                 self._cache[text] = found
                 if len(self._cache) > self.cache_size:
@@ -239,6 +245,20 @@ def _tidied(text: str, start: int, end: int) -> tuple[int, int]:
     """The entity's span without the aside or open bracket it ran into."""
     run_on = _RUN_ON.search(text, start, end)
     return (start, run_on.start()) if run_on is not None and run_on.start() > start else (start, end)
+
+
+# "Secretary-Treasurer Robert Roach" is read as "Treasurer Robert Roach": the person is the name after it.
+_LEADING_ROLE = re.compile(
+    rf"(?:{_ROLE}|treasurer|{_TITLE})\s+(?=(?:[A-Z][\w’'.-]*\s+)+[A-Z])", re.IGNORECASE
+)
+
+
+def _without_role(text: str, start: int, end: int, label: str) -> int:
+    """Where a person's span starts once a role or title it begins with is left out (two names must stay)."""
+    if label != "PERSON":
+        return start
+    role = _LEADING_ROLE.match(text, start, end)
+    return role.end() if role is not None else start
 
 
 def _relabelled(text: str, start: int, end: int, label: str) -> str:
@@ -314,6 +334,8 @@ def answer_candidates(
     for ent_start, ent_end, label in finder.entities(text):
         if label == "DATE" and "CARDINAL" in labels and _SCORE.fullmatch(text[ent_start:ent_end]):
             label = "CARDINAL"  # the small recognizer reads a score ("20-17") as a date
+        if label == "MONEY" and not _CURRENCY.search(text, ent_start, ent_end + 12):
+            label = "CARDINAL"  # ... and "more than 10 million workers" as money
         if label not in labels or ent_start < tally_end:
             continue
         if kind == "duration" and _NOT_A_DURATION.search(text, ent_start, ent_end):
