@@ -426,6 +426,35 @@ def test_a_count_the_recognizer_calls_money_is_a_count_and_a_role_is_no_part_of_
     assert finder.short_answer("Who asked?", "Ms Tanden asked Mr Podesta.") == ("Ms Tanden", "PERSON")
 
 
+@pytest.mark.parametrize(
+    ("question", "passage", "expected"),
+    [
+        # The office holder is the answer though the sentence quotes him.
+        (
+            "Who is Malaysia's health minister?",
+            "The body of Kim Jong-nam, the half-brother of North Korean leader Kim Jong-un, is still in Kuala"
+            " Lumpur, Health Minister Subramaniam Sathasivam said on Tuesday.",
+            "Subramaniam Sathasivam",
+        ),
+        (
+            "Who is Indonesia's deputy ambassador to Malaysia?",
+            "Indonesia's deputy ambassador to Malaysia, Andriano Erwin, said that Aisyah was paid $90 by Kim"
+            " Jong-nam's killers.",
+            "Andriano Erwin",
+        ),
+        # "airline Air Koryo" is a body, not the person the warrant names.
+        (
+            "Who did Malaysian police issue an arrest warrant for?",
+            "Police issued a warrant for an employee of North Korean airline Air Koryo. [1] The warrant had"
+            " been issued for Kim Uk Il, 37, police chief Khalid Abu Bakar said. [1]",
+            "Kim Uk Il",
+        ),
+    ],
+)
+def test_who_holds_an_office_is_the_name_given_it_and_a_body_is_no_person(question, passage, expected):
+    assert EntityFinder().short_answer(question, passage) == (expected, "PERSON")
+
+
 def test_a_short_answer_of_a_vague_date_keeps_its_label():
     assert EntityFinder().short_answer(
         "When did the vote take place?", "The vote took place on Tuesday. [1]"

@@ -58,6 +58,7 @@ HOW_MEASURES = {
     "tall", "long", "old", "far", "big", "large", "high", "deep", "wide", "heavy", "often", "soon", "fast",
     "small", "close", "late", "early", "much", "many",
 }  # fmt: skip
+_TAKE = {"take", "takes", "took", "taking", "taken"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
 SYNONYM_FLOOR = 0.55
@@ -85,9 +86,11 @@ def question_focus(question: str) -> QuestionFocus:
     for index, match in enumerate(_WORD.finditer(question)):
         word = match.group(0)
         lower = word.lower().replace("’", "'")
-        previous, after_how = lower, previous == "how"
+        previous, after_how, after_take = lower, previous == "how", previous in _TAKE
         if after_how and lower in HOW_MEASURES:
             continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
+        if lower == "place" and after_take:
+            continue  # "When will the contest take place?" is answered by "to be held ... on May 9-13"
         if lower in WHAT_MEASURES and _ASKS_FOR_MEASURE.match(question[: match.start()]):
             continue  # nor "What was the score?" by "Kentucky beat Iowa 20-17"
         is_name = any(c.isupper() for c in word) and index > 0

@@ -80,6 +80,13 @@ _ROLE_AFTER = re.compile(
     rf"{_ROLE}s?\b(?!['’-])",
     re.IGNORECASE,
 )
+# "North Korean airline Air Koryo", "the carmaker Tesla": a body's common noun before a name makes it a body.
+_BODY_BEFORE = re.compile(
+    r"\b(?:airline|carrier|company|firm|bank|newspaper|broadcaster|network|agency|brand|carmaker|maker|"
+    r"manufacturer|retailer|chain|magazine|channel|website|app|startup|start-up|conglomerate|insurer|"
+    r"lender|group)\s+$",
+    re.IGNORECASE,
+)
 # Only a body's label is doubted so: "Palm Beach, the president's retreat" and "New York, where a judge
 # ruled" are places whatever follows them.
 _MISREAD_BODIES = {"ORG", "NORP", "PRODUCT", "WORK_OF_ART"}
@@ -264,7 +271,9 @@ def _without_role(text: str, start: int, end: int, label: str) -> int:
 def _relabelled(text: str, start: int, end: int, label: str) -> str:
     """The small recognizer calls many people bodies ("director Amanda Renteria", "Gov. Terry McAuliffe",
     "Frank-Walter Steinmeier became president"): a name of two or three capitalised words after a role or a
-    title, or of which a role is said, is a person."""
+    title, or of which a role is said, is a person. And the other way: "airline Air Koryo" is no person."""
+    if label == "PERSON" and _BODY_BEFORE.search(text, 0, start):
+        return "ORG"
     if label not in _MISREAD_PEOPLE:
         return label
     words = text[start:end].split()
@@ -322,6 +331,7 @@ def answer_candidates(
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
+    held = _asked_office(question) if kind == "person" else None
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{re.escape(counted.group(1)[:5])}", re.I) if counted else None
@@ -355,6 +365,8 @@ def answer_candidates(
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if label == "QUANTITY" and _CONVERSION_BEFORE.search(text, 0, ent_start):
             distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
+        if held is not None and label == "PERSON" and _holds(text, ent_start, ent_end, held):
+            distance = 0  # "... said Health Minister Subramaniam Sathasivam": the speaker holds the office
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = labels.index(label)
@@ -362,6 +374,33 @@ def answer_candidates(
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
     return found
+
+
+# "Who is Malaysia's health minister?" asks who holds an office: the name the passage gives that office to is
+# the answer, though it be the sentence's speaker.
+_ASKS_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were|will be|has been)\s+(?P<rest>.+)$", re.IGNORECASE)
+_OFFICE = re.compile(
+    rf"\b({_ROLE}|supervisor|coach|ceo|envoy|commissioner|captain|editor|prosecutor|inspector)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_office(question: str) -> str | None:
+    asked = _ASKS_WHO_IS.match(main_question(question))
+    office = _OFFICE.search(asked.group("rest")) if asked else None
+    return office.group(1).lower() if office else None
+
+
+def _holds(text: str, start: int, end: int, office: str) -> bool:
+    """Whether ``text`` gives the name at ``start:end`` the office: "Health Minister Subramaniam Sathasivam",
+    "Inspector-General of Police Khalid Abu Bakar", "Andrei Boginsky, the company's chief executive"."""
+    before = (
+        rf"\b{office}s?\b(?:[\s-]+(?:(?:of|to|for|at)\s+)?(?:the\s+)?(?-i:[A-Z])[\w'’.-]*){{0,4}}\s*,?\s*$"
+    )
+    if re.search(before, text[max(0, start - 80) : start], re.IGNORECASE):
+        return True
+    after = rf"\s*,\s*(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,4}}?{office}s?\b"
+    return re.match(after, text[end : end + 80], re.IGNORECASE) is not None
 
 
 def _distance(
