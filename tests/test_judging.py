@@ -434,3 +434,35 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
     from service.judge.answer_types import office_lapsed
 
     assert office_lapsed(question, passage) is lapsed
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "unsaid"),
+    [
+        # Another office: the deputy prime minister is not the foreign minister.
+        (
+            "Who is Malaysia's foreign minister?",
+            "Malaysia's Deputy Prime Minister Ahmad Zahid Hamidi said foreign workers may stay.",
+            True,
+        ),
+        ("Who is Malaysia's foreign minister?", "Foreign Minister Anifah Aman said so.", False),
+        (
+            "Who is Malaysia's foreign minister?",
+            "Anifah Aman, the minister of foreign affairs, said so.",
+            False,
+        ),
+        (
+            "Who is the Paris assistant mayor for tourism?",
+            "said the assistant mayor, Jean-Francois Martins.",
+            False,
+        ),
+        # "new" says when, not which office; a passage that never names the office says nobody holds it.
+        ("Who is Germany's new president?", "Steinmeier was elected president on Sunday.", False),
+        ("Who is the US president?", "Donald Trump said so on Sunday.", True),
+    ],
+)
+def test_who_holds_an_office_is_not_answered_by_a_passage_that_never_names_it(question, passage, unsaid):
+    from service.judge.answer_types import never_says_what_is_asked, office_unsaid
+
+    assert office_unsaid(question, passage) is unsaid
+    assert never_says_what_is_asked(question, passage) is unsaid

@@ -231,10 +231,40 @@ def office_lapsed(question: str, passage: str) -> bool:
     return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
 
 
+# "the new president", "its current spokesman": words that say when, not which office.
+_NOT_OF_THE_OFFICE = {
+    "new", "current", "next", "present", "incoming", "outgoing", "acting", "interim", "top", "sitting", "the",
+    "a", "an", "is", "are", "be", "its", "their", "his", "her",
+}  # fmt: skip
+
+
+def office_unsaid(question: str, passage: str) -> bool:
+    """The question asks who holds an office ("Who is Malaysia's foreign minister?") and the passage never
+    names that office: "Deputy Prime Minister Ahmad Zahid Hamidi" holds another."""
+    asked = _ASKS_WHO_HOLDS.match(question)
+    if asked is None:
+        return False
+    office = re.escape(asked.group("office"))
+    before = question[: asked.start("office")].split()
+    modifier = before[-1] if before else ""
+    if not modifier.islower() or modifier in _NOT_OF_THE_OFFICE or modifier.endswith(("'s", "’s")):
+        return re.search(rf"\b{office}s?\b", passage, re.IGNORECASE) is None
+    modifier = re.escape(modifier)
+    said = (
+        rf"\b{modifier}\w*[\s-]+(?:[\w'’-]+[\s-]+){{0,2}}?{office}s?\b|"
+        rf"\b{office}s?\s+(?:of|for)\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,2}}?{modifier}"
+    )
+    return re.search(said, passage, re.IGNORECASE) is None
+
+
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
-    won" for who finished second), or an office held before for who holds it."""
-    return position_missing(question, passage) or office_lapsed(question, passage)
+    won" for who finished second), or an office held before, or another office, for who holds it."""
+    return (
+        position_missing(question, passage)
+        or office_lapsed(question, passage)
+        or office_unsaid(question, passage)
+    )
 
 
 def answer_type_penalty(question: str, passage: str) -> float:
