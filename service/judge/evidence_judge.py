@@ -38,6 +38,7 @@ from service.judge.answerability import (
     uncovered_share,
     words_to_embed,
 )
+from service.judge.countries import another_country, countries_named
 from service.judge.cross_encoder import CrossEncoder
 from service.judge.dates import date_mismatch_penalty
 from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind
@@ -138,6 +139,7 @@ class EvidenceJudge:
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
         gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
+        asked_countries = countries_named(question, in_titles=False)
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)
         judged = []
@@ -173,7 +175,10 @@ class EvidenceJudge:
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
                 # Not a model signal: a veto (with_confidence).
-                "never_says": float(never_says_what_is_asked(question, sentence.passage)),
+                "never_says": float(
+                    never_says_what_is_asked(question, sentence.passage)
+                    or another_country(asked_countries, sentence.passage, sentence.window)
+                ),
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.rank_score(features)
@@ -238,8 +243,9 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         if features.get("never_says"):
             # "Who finished second?" met by "Mitch Seavey won", "Who is the agriculture minister?" by "a
-            # former agriculture minister": the story, the year and the names all match, and no signal above
-            # says the place in the order or the time in office is not the asked one.
+            # former agriculture minister", "How many French MPs ...?" by "MPs in the British parliament":
+            # the story, the year and the names all match, and no signal above says the place in the order,
+            # the time in office or the country is not the asked one.
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         if features["name_gap"] >= 1.0:
             # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about

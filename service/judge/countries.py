@@ -1,0 +1,118 @@
+"""Which countries a text names, by name or by people: "Britain", "the U.S.", "French MPs", "a Russian pilot".
+
+A near-miss question often asks one country's figure of a story that gives another's: "How many French MPs
+employ family members?" met by "About 150 of the 650 MPs in the British parliament". When the question names
+countries and the passage names others, and none of the question's near it, the passage is about someone
+else (``service.judge.evidence_judge`` refuses it). Country names come from Babel's English territory names;
+people ("Russian", "Cypriot") from a short list and, for the regular ones, the name's first four letters.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from babel import Locale
+
+# Territory codes that are no country ("European Union", "United Nations", pseudo-locales), and names that
+# are more often people or US states in the news ("Jordan", "Chad", "Georgia").
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "XA", "XB", "ZZ", "QO"}
+_AMBIGUOUS = {"jordan", "chad", "georgia", "jersey", "guernsey", "christmas island", "st. martin", "niger"}
+_ALIASES = {
+    "us": "united states", "u.s.": "united states", "usa": "united states", "u.s.a.": "united states",
+    "america": "united states", "uk": "united kingdom", "u.k.": "united kingdom", "britain": "united kingdom",
+    "great britain": "united kingdom", "england": "united kingdom", "scotland": "united kingdom",
+    "wales": "united kingdom", "northern ireland": "united kingdom", "holland": "netherlands",
+    "the netherlands": "netherlands", "czech republic": "czechia", "burma": "myanmar (burma)",
+    "myanmar": "myanmar (burma)", "ivory coast": "côte d’ivoire", "palestine": "palestinian territories",
+    "turkey": "türkiye", "hong kong": "hong kong sar china", "macau": "macao sar china",
+    "macedonia": "north macedonia", "swaziland": "eswatini", "gaza": "palestinian territories",
+    "west bank": "palestinian territories",
+}  # fmt: skip
+# Peoples whose name is not the country's first four letters and a demonym ending, or shares them.
+_PEOPLES = {
+    "american": "united states", "british": "united kingdom", "english": "united kingdom",
+    "scottish": "united kingdom", "welsh": "united kingdom", "french": "france", "dutch": "netherlands",
+    "spanish": "spain", "polish": "poland", "danish": "denmark", "filipino": "philippines",
+    "swiss": "switzerland", "irish": "ireland", "greek": "greece", "turkish": "türkiye",
+    "finnish": "finland", "swedish": "sweden", "portuguese": "portugal", "chinese": "china",
+    "japanese": "japan", "thai": "thailand", "vietnamese": "vietnam", "lebanese": "lebanon",
+    "saudi": "saudi arabia", "emirati": "united arab emirates",
+    "cypriot": "cyprus", "czech": "czechia", "kazakh": "kazakhstan", "uzbek": "uzbekistan",
+    "austrian": "austria", "australian": "australia", "malaysian": "malaysia", "nigerian": "nigeria",
+    "slovak": "slovakia", "slovenian": "slovenia", "north korean": "north korea",
+    "south korean": "south korea", "new zealander": "new zealand", "south african": "south africa",
+    "sri lankan": "sri lanka", "kiwi": "new zealand", "israeli": "israel", "iraqi": "iraq",
+    "pakistani": "pakistan", "afghan": "afghanistan", "palestinian": "palestinian territories",
+    "congolese": "congo - kinshasa", "macedonian": "north macedonia", "turk": "türkiye",
+}  # fmt: skip
+# A people's name made regularly from the country's: "Russian", "Syrian", "Sudanese", "Qatari".
+_PEOPLE_ENDING = re.compile(r"[a-z]{3,}(?:ans?|ese|ish|is?)$")
+# One to three capitalised words: "North Korea's", "the U.S.", "South Korean".
+_CAPITALISED = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2}")
+# "U.S. District Judge", "British Airways", "Roman Abramovich": a country's name inside a title, a body's or a
+# person's is not what the passage is about ("French MPs" is).
+_TITLE_AFTER = re.compile(r"\s+[A-Z][a-z]")
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """Every name of a country (lowercase) to the country, and each unambiguous four-letter prefix too."""
+    names = {
+        name.lower(): name.lower()
+        for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    }
+    names = {name: country for name, country in names.items() if name not in _AMBIGUOUS}
+    names.update(_ALIASES)
+    by_prefix: dict[str, set[str]] = {}
+    for name, country in names.items():
+        if " " not in name and "." not in name:
+            by_prefix.setdefault(name[:4], set()).add(country)
+    prefixes = {prefix: next(iter(found)) for prefix, found in by_prefix.items() if len(found) == 1}
+    return names, prefixes
+
+
+def _country(words: str) -> str | None:
+    text = re.sub(r"['’]s$", "", words.lower()).removeprefix("the ")
+    names, prefixes = _names()
+    if text not in names:
+        text = text.rstrip(".")  # "in the UK." ends a sentence; "the U.S." keeps its own full stop
+    if text in names:
+        return names[text]
+    single = text.removesuffix("s") if text.endswith("ans") else text  # "Americans", "Russians"
+    if single in _PEOPLES:
+        return _PEOPLES[single]
+    if " " not in single and _PEOPLE_ENDING.fullmatch(single):
+        return prefixes.get(single[:4])
+    return None
+
+
+def countries_named(text: str, in_titles: bool = True) -> set[str]:
+    """The countries ``text`` names; with ``in_titles`` False, not those inside a title or a body's name."""
+    found = set()
+    for match in _CAPITALISED.finditer(text):
+        words = match.group(0).split()
+        start = 0
+        while start < len(words):  # the longest name first: "South Korea", then "South", "Korea"
+            for end in range(len(words), start, -1):
+                country = _country(" ".join(words[start:end]))
+                if country is not None:
+                    at = match.start() + len(" ".join(words[:end]))
+                    if in_titles or not _TITLE_AFTER.match(text, at):
+                        found.add(country)
+                    start = end
+                    break
+            else:
+                start += 1
+    return found
+
+
+def another_country(question_countries: set[str], passage: str, window: str) -> bool:
+    """The passage names countries, none of them the question's, and none of the question's is near it
+    (``question_countries``: ``countries_named(question, in_titles=False)``, so "Roman Abramovich" is no
+    Romanian)."""
+    if not question_countries:
+        return False
+    named = countries_named(passage, in_titles=False)
+    return bool(named) and not (question_countries & countries_named(window))

@@ -1,0 +1,43 @@
+"""Which countries a question and a passage name: the near-miss that asks one country's figure of a story
+that gives another's."""
+
+import pytest
+
+from service.judge.countries import another_country, countries_named
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("How many French MPs employ family members?", {"france"}),
+        ("What share of South Korea's trade is with China?", {"south korea", "china"}),
+        ("How many Russian tourists visited Turkey in 2016?", {"russia", "türkiye"}),
+        (
+            "The Americans met Kenyan, Sudanese and Qatari officials in the UK.",
+            {"united states", "kenya", "sudan", "qatar", "united kingdom"},
+        ),
+        # Parties, faiths, US states and people's names are no countries.
+        ("Republican Gov. Sam Brownback of Kansas and the Islamist party in Georgia", set()),
+        # Nor is a country's name inside a title, a body's or a person's.
+        ("U.S. District Judge William Conley met Roman Abramovich of British Airways.", set()),
+    ],
+)
+def test_the_countries_a_text_names(text, countries):
+    assert countries_named(text, in_titles=False) == countries
+
+
+def test_a_passage_about_another_country_is_no_answer_unless_the_asked_one_is_near():
+    asked = countries_named("How many French MPs employ family members?", in_titles=False)
+    british = "About 150 of the 650 MPs in the British parliament employ family members."
+    assert another_country(asked, british, british)
+    # The asked country near the passage: the passage may be about it.
+    window = british + " French MPs may employ family members too."
+    assert not another_country(asked, british, window)
+    # A passage that names no country, or a question that names none, says nothing either way.
+    assert not another_country(asked, "About 150 MPs employ family members.", british)
+    assert not another_country(set(), british, british)
+    asked = countries_named("How many Russian tourists visited Cyprus in 2016?", in_titles=False)
+    cyprus = (
+        "The Cypriot statistics agency says the number of our fellow citizens visiting Cyprus neared 800,000."
+    )
+    assert not another_country(asked, cyprus, cyprus)
