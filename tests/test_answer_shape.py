@@ -455,6 +455,23 @@ def test_who_holds_an_office_is_the_name_given_it_and_a_body_is_no_person(questi
     assert EntityFinder().short_answer(question, passage) == (expected, "PERSON")
 
 
+def test_how_many_counts_the_noun_after_a_peoples_name_and_a_share_counts_nobody():
+    finder = EntityFinder()
+    passage = (
+        "About 150 of the 650 MPs in the British parliament, almost a quarter of the total, employ family."
+    )
+    assert finder.short_answer("How many British MPs employ family members?", passage) == (
+        "About 150",
+        "CARDINAL",
+    )
+    kourou = "I'd say in Kourou about 80 percent of people work in the space industry."
+    assert finder.short_answer("How many people work in the space industry?", kourou) is None
+    assert finder.short_answer("What share of people work in the space industry?", kourou) == (
+        "about 80 percent",
+        "PERCENT",
+    )
+
+
 def test_a_short_answer_of_a_vague_date_keeps_its_label():
     assert EntityFinder().short_answer(
         "When did the vote take place?", "The vote took place on Tuesday. [1]"

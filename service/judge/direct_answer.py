@@ -20,6 +20,7 @@ from ingest.keyword_index import analyze
 from service.answer.normalize import STRAIGHT_QUOTES
 from service.judge.answer_types import AGE_QUESTION, age_spans, answer_type, main_question
 from service.judge.answerability import word_tokens
+from service.judge.countries import countries_named
 from service.judge.name_matching import without_possessive
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
@@ -54,7 +55,8 @@ _ORG_QUESTION = re.compile(
 )
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
-_COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)", re.IGNORECASE)
+# "How many British MPs ...?" counts MPs: a people's name before the noun is skipped.
+_COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)(?: ([a-z]+))?", re.IGNORECASE)
 # "How far short of the threshold was she?" is answered by the number the shortfall word follows.
 _GAP_QUESTION = re.compile(
     r"\s*how (?:far|much|many \w+) (?:short|behind|ahead|below|above)\b", re.IGNORECASE
@@ -102,8 +104,8 @@ _ANSWER_BREAK = re.compile(r"\[\d+\]")
 NEAR_CHARS = 40
 # "50-inch (127 cm)": a measure converted in brackets after another.
 _CONVERSION_BEFORE = re.compile(r"\d[\w.-]*\s*\($")
-# "931 out of 1,239": the second number is the total, not the count.
-_TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+$")
+# "931 out of 1,239", "150 of the 650 MPs": the second number is the total, not the count.
+_TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+(?:the\s+)?$")
 # "335 votes to 287", "358-256", "24 to 28": a tally or a range is one answer.
 _TALLY_TAIL = re.compile(r"(?:\s+votes?)?\s*(?:to|-|–)\s*\d(?:[\d,.]*\d)?")
 # "..., Budzinski wrote," / "said Smith": the sentence's source, not its subject (names only: "Seavey, 57,
@@ -331,10 +333,17 @@ def answer_candidates(
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
+    if counted is not None:
+        labels = tuple(label for label in labels if label != "PERCENT")  # "80 percent" counts no people
+    noun = _counted_noun(counted)
     held = _asked_office(question) if kind == "person" else None
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
-        re.compile(rf"\s+(?:[\w-]+\s+){{0,2}}?{re.escape(counted.group(1)[:5])}", re.I) if counted else None
+        re.compile(
+            rf"(?:\s+(?:out\s+)?of\s+(?:the\s+)?[\d,]+)?\s+(?:[\w-]+\s+){{0,2}}?{re.escape(noun[:5])}", re.I
+        )
+        if noun
+        else None
     )
     if counted_after is None and _GAP_QUESTION.match(main_question(question)):
         # "How far short ...?": "one million votes shy of", not "the federation's 9.3 million members".
@@ -383,6 +392,13 @@ _OFFICE = re.compile(
     rf"\b({_ROLE}|supervisor|coach|ceo|envoy|commissioner|captain|editor|prosecutor|inspector)s?\b",
     re.IGNORECASE,
 )
+
+
+def _counted_noun(counted: re.Match[str] | None) -> str | None:
+    if counted is None:
+        return None
+    first, second = counted.group(1), counted.group(2)
+    return second if second and countries_named(first.capitalize()) else first
 
 
 def _asked_office(question: str) -> str | None:
