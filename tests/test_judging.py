@@ -120,6 +120,17 @@ def test_a_lower_case_descriptor_or_two_run_together_names_do_not_hide_what_an_a
     assert missing_names_share([QuestionName("Kansas City", False, None)], "Kansas voted.") == 1
 
 
+def test_a_person_is_named_by_surname_unless_the_article_gives_it_only_to_others():
+    from service.judge.answerability import QuestionName, missing_names_share
+
+    killed = "The two men killed were identified as Hossam al-Sufi, 24, and Mohammed al-Aqra, 38."
+    assert missing_names_share([QuestionName("Mohammed al-Sufi", True, None)], killed) == 1
+    assert missing_names_share([QuestionName("Hossam al-Sufi", True, None)], killed) == 0
+    # A title, a short form of the first name, or the surname alone name the same person.
+    for article in ("President Trumka spoke. But Trumka did not.", "Rich Trumka spoke.", "Trumka spoke."):
+        assert missing_names_share([QuestionName("Richard Trumka", True, None)], article) == 0
+
+
 def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("When did Richard Trumka retire from the AFL-CIO?").words == ("retire",)
     # What "how" measures is the kind of answer: "50-inch" answers "how tall" without saying "tall".

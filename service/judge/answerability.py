@@ -343,13 +343,41 @@ def _mentions(text: str, name: QuestionName) -> bool:
         # "Fed Cup Europe/Africa Group": two names the recognizer ran together, each in the article.
         return all(_name_pattern(w).search(text) for w in words if len(w) > 1)
     surname = words[-1]
-    # A person is "Trumka" after the first mention of "Richard Trumka".
+    # A person is "Trumka" after the first mention of "Richard Trumka"; not "Hossam al-Sufi" for the
+    # question's "Mohammed al-Sufi", when the article gives the surname only to people of other first names.
     return (
         name.person
         and len(name.text.split()) > 1
         and len(surname) >= 4
-        and bool(_name_pattern(surname).search(text))
+        and any(
+            not _another_first_name(text, m.start(), words[0]) for m in _name_pattern(surname).finditer(text)
+        )
     )
+
+
+# Titles and roles before a surname: "President Trump", "Mr Podesta", "Justice Gorsuch" name the same person.
+_TITLE_WORDS = {
+    "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "prof", "sir", "lord", "lady", "dame", "president",
+    "vice", "chancellor", "premier", "minister", "secretary", "senator", "governor", "mayor", "judge",
+    "justice",
+    "speaker", "chairman", "king", "queen", "prince", "princess", "pope", "saint", "st", "coach", "captain",
+    "capt", "lt", "col", "sgt", "officer", "detective", "inspector", "commissioner", "ambassador", "director",
+    "leader", "chief", "sheikh", "emir", "imam", "rabbi", "reverend", "rev", "father", "general", "admiral",
+    "colonel", "major", "lieutenant", "sergeant", "representative", "congressman", "congresswoman",
+}  # fmt: skip
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'’.-]*)\s+$")
+
+
+def _another_first_name(text: str, at: int, first: str) -> bool:
+    """Whether the surname at ``at`` follows a first name other than ``first`` ("Andy" may be "Andrew")."""
+    before = _WORD_BEFORE.search(text, max(0, at - 40), at)
+    if before is None:
+        return False
+    word = before.group(1).rstrip(".")
+    lower = word.lower()
+    if not word[:1].isupper() or lower in STOPWORDS or lower in _TITLE_WORDS or lower in CALENDAR_WORDS:
+        return False
+    return lower[:1] != first[:1].lower()
 
 
 # A passage that opens by pointing back ("He", "The 57-year-old musher", "Its chief") is about someone its
