@@ -4,7 +4,8 @@ A near-miss question often asks one country's figure of a story that gives anoth
 employ family members?" met by "About 150 of the 650 MPs in the British parliament". When the question names
 countries and the passage names others, and none of the question's near it, the passage is about someone
 else (``service.judge.evidence_judge`` refuses it). Country names come from Babel's English territory names;
-people ("Russian", "Cypriot") from a short list and, for the regular ones, the name's first four letters.
+people ("Russian", "Cypriot") from the name matcher's list of demonyms and, for the regular ones, the name's
+first four letters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from functools import lru_cache
 
 from babel import Locale
+
+from service.judge.name_matching import DEMONYMS
 
 # Territory codes that are no country ("European Union", "United Nations", pseudo-locales), and names that
 # are more often people or US states in the news ("Jordan", "Chad", "Georgia").
@@ -29,21 +32,12 @@ _ALIASES = {
     "macedonia": "north macedonia", "swaziland": "eswatini", "gaza": "palestinian territories",
     "west bank": "palestinian territories",
 }  # fmt: skip
-# Peoples whose name is not the country's first four letters and a demonym ending, or shares them.
-_PEOPLES = {
-    "american": "united states", "british": "united kingdom", "english": "united kingdom",
-    "scottish": "united kingdom", "welsh": "united kingdom", "french": "france", "dutch": "netherlands",
-    "spanish": "spain", "polish": "poland", "danish": "denmark", "filipino": "philippines",
-    "swiss": "switzerland", "irish": "ireland", "greek": "greece", "turkish": "türkiye",
-    "finnish": "finland", "swedish": "sweden", "portuguese": "portugal", "chinese": "china",
-    "japanese": "japan", "thai": "thailand", "vietnamese": "vietnam", "lebanese": "lebanon",
-    "saudi": "saudi arabia", "emirati": "united arab emirates",
-    "cypriot": "cyprus", "czech": "czechia", "kazakh": "kazakhstan", "uzbek": "uzbekistan",
-    "austrian": "austria", "australian": "australia", "malaysian": "malaysia", "nigerian": "nigeria",
-    "slovak": "slovakia", "slovenian": "slovenia", "north korean": "north korea",
+# Peoples beside name_matching.DEMONYMS (which maps a country to its people's adjective).
+_MORE_PEOPLES = {
+    "filipino": "philippines", "cypriot": "cyprus", "czech": "czechia", "kazakh": "kazakhstan",
+    "uzbek": "uzbekistan", "slovak": "slovakia", "slovenian": "slovenia", "north korean": "north korea",
     "south korean": "south korea", "new zealander": "new zealand", "south african": "south africa",
-    "sri lankan": "sri lanka", "kiwi": "new zealand", "israeli": "israel", "iraqi": "iraq",
-    "pakistani": "pakistan", "afghan": "afghanistan", "palestinian": "palestinian territories",
+    "sri lankan": "sri lanka", "kiwi": "new zealand", "emirati": "united arab emirates",
     "congolese": "congo - kinshasa", "macedonian": "north macedonia", "turk": "türkiye",
 }  # fmt: skip
 # A people's name made regularly from the country's: "Russian", "Syrian", "Sudanese", "Qatari".
@@ -73,6 +67,12 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
     return names, prefixes
 
 
+@lru_cache(maxsize=1)
+def _peoples() -> dict[str, str]:
+    """A people's adjective to its country's name: "british" -> "britain" (an alias of the United Kingdom)."""
+    return {**{adjective: country for country, adjective in DEMONYMS.items()}, **_MORE_PEOPLES}
+
+
 def _country(words: str) -> str | None:
     text = re.sub(r"['’]s$", "", words.lower()).removeprefix("the ")
     names, prefixes = _names()
@@ -81,8 +81,9 @@ def _country(words: str) -> str | None:
     if text in names:
         return names[text]
     single = text.removesuffix("s") if text.endswith("ans") else text  # "Americans", "Russians"
-    if single in _PEOPLES:
-        return _PEOPLES[single]
+    peoples = _peoples()
+    if single in peoples:
+        return names.get(peoples[single])  # "african", "korean": no one country
     if " " not in single and _PEOPLE_ENDING.fullmatch(single):
         return prefixes.get(single[:4])
     return None
