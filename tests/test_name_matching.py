@@ -21,6 +21,10 @@ from service.judge.name_matching import mentions_name
         ("tell us what happened", "US", False),  # "us" is not the US
         ("the British government", "UK", True),
         ("Kim Jong-nam was killed", "Kim Jong-nam", True),
+        # A hyphen between a name's parts is written as a space as often, and the other way.
+        ("Kim Jong Nam was killed", "Kim Jong-nam", True),
+        ("no evidence to charge Ri Jong Chol", "Ri Jong-chol", True),
+        ("Moon Jae-in won", "Moon Jae In", True),
         ("Fianna Fáil justice spokesperson Jim O'Callaghan", "Fianna Fail", True),  # accents aside
         ("Beyonce announced her pregnancy", "Beyoncé", True),
         ("Fianna Fáil justice spokesperson", "Sinn Féin", False),

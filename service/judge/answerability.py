@@ -329,8 +329,8 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in re.split(r"\s+", name.replace("’", "'"))]
-    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", re.IGNORECASE)
+    words = [re.escape(w).replace(r"\-", r"[\s-]") for w in re.split(r"\s+", name.replace("’", "'"))]
+    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE)
 
 
 def _mentions(text: str, name: QuestionName) -> bool:
