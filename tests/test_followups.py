@@ -520,3 +520,20 @@ def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
     # The lead's vague date does not outrank a later full one.
     vote = "The vote took place on Tuesday. [1] It was set on June 2, 2017 by the board. [2]"
     assert EntityFinder().short_answer("When did the vote take place?", vote) == ("June 2, 2017", "DATE")
+
+
+def test_they_after_how_many_are_the_ones_counted():
+    asked = "How many Palestinians were killed in the Gaza tunnel air strike?"
+    answered = "Two Palestinian civilians were killed in an air strike on a tunnel. [1]"
+    assert (
+        after(asked, answered, "Who were they?")
+        == "Who were the Palestinians killed in the Gaza tunnel air strike?"
+    )
+    officers = "How many police officers were suspended over the arrest?"
+    assert after(officers, "Four were. [1]", "What were their names?") == (
+        "What were the police officers suspended over the arrest's names?"
+    )
+    # A longer follow-up, or a count of something done to others, keeps the usual rules.
+    assert after("How many seats did the VVD win?", "33 seats. [1]", "Who were they?") != (
+        "Who were the seats did the VVD win?"
+    )

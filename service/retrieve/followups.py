@@ -384,6 +384,26 @@ _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also
 EVENT_FOLLOW_UP_WORDS = 8
 
 
+# "Who were they?" after "How many Palestinians were killed in the air strike?": they are the ones counted,
+# not any Palestinians ("Who were Palestinians?" finds an essay on the diaspora).
+_COUNTED_ONES = re.compile(
+    r"^\s*how many (?P<who>[\w'’-]+(?: [\w'’-]+){0,3}?) (?:were|was|have been|had been|are|got) "
+    r"(?P<what>[^?]+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_THEY = re.compile(r"\b(they|them|their)\b", re.IGNORECASE)
+_SHORT_FOLLOWUP_WORDS = 6
+
+
+def _about_the_counted(question: str, previous: str) -> str | None:
+    counted = _COUNTED_ONES.match(previous)
+    if counted is None or len(question.split()) > _SHORT_FOLLOWUP_WORDS:
+        return None
+    ones = f"the {counted.group('who')} {counted.group('what')}"
+    rewritten = _THEY.sub(lambda m: f"{ones}'s" if m.group(0).lower() == "their" else ones, question, count=1)
+    return rewritten if rewritten != question else None
+
+
 def _rewrite_one(
     question: str,
     previous: Sequence[str],
@@ -400,6 +420,9 @@ def _rewrite_one(
     event_question = _ask_about_event(question, previous[-1])
     if event_question is not None:
         return event_question
+    counted = _about_the_counted(question, previous[-1])
+    if counted is not None:
+        return counted
     # Most recent first: the last question, then the answer to it, then older questions. The answer goes
     # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
