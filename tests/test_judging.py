@@ -127,7 +127,12 @@ def test_a_person_is_named_by_surname_unless_the_article_gives_it_only_to_others
     assert missing_names_share([QuestionName("Mohammed al-Sufi", True, None)], killed) == 1
     assert missing_names_share([QuestionName("Hossam al-Sufi", True, None)], killed) == 0
     # A title, a short form of the first name, or the surname alone name the same person.
-    for article in ("President Trumka spoke. But Trumka did not.", "Rich Trumka spoke.", "Trumka spoke."):
+    for article in (
+        "President Trumka spoke. But Trumka did not.",
+        "Rich Trumka spoke.",
+        "Trumka spoke.",
+        "He spoke in London. Trumka then left.",  # a sentence's last word is no first name
+    ):
         assert missing_names_share([QuestionName("Richard Trumka", True, None)], article) == 0
 
 

@@ -373,8 +373,10 @@ def _another_first_name(text: str, at: int, first: str) -> bool:
     before = _WORD_BEFORE.search(text, max(0, at - 40), at)
     if before is None:
         return False
-    word = before.group(1).rstrip(".")
+    word = before.group(1)
     lower = word.lower()
+    if word.endswith("."):
+        return False  # "in London. Michael died": a sentence's end, or a title ("Mr.") or an initial
     if not word[:1].isupper() or lower in STOPWORDS or lower in _TITLE_WORDS or lower in CALENDAR_WORDS:
         return False
     return lower[:1] != first[:1].lower()
