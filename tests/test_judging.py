@@ -482,3 +482,22 @@ def test_who_holds_an_office_is_not_answered_by_a_passage_that_never_names_it(qu
 
     assert office_unsaid(question, passage) is unsaid
     assert never_says_what_is_asked(question, passage) is unsaid
+
+
+@pytest.mark.parametrize(
+    ("passage", "denied"),
+    [
+        ("There was no immediate claim of responsibility for the attack.", True),
+        ("No group has yet claimed the attack.", True),
+        ("The attack has not been claimed.", True),
+        ("Islamic State claimed responsibility for the attack.", False),
+    ],
+)
+def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(passage, denied):
+    from service.judge.answer_types import claim_denied, never_says_what_is_asked
+
+    question = "Who claimed responsibility for the Sufi shrine bombing?"
+    assert claim_denied(question, passage) is denied
+    assert never_says_what_is_asked(question, passage) is denied
+    # Asked something else, the same sentence is no refusal.
+    assert not claim_denied("When was the Sufi shrine bombed?", passage)

@@ -257,6 +257,20 @@ def office_unsaid(question: str, passage: str) -> bool:
     return re.search(said, passage, re.IGNORECASE) is None
 
 
+# "Who claimed responsibility for the attack?" met by "There was no immediate claim of responsibility".
+_ASKS_WHO_CLAIMED = re.compile(r"\bclaim(?:ed|s|ing)?\s+(?:of\s+)?responsibility\b", re.IGNORECASE)
+_NO_CLAIM = re.compile(
+    r"\bno\s+(?:immediate\s+|one\s+|group\s+|organi[sz]ation\s+)?(?:has\s+|had\s+)?(?:yet\s+)?claim(?:ed)?\b|"
+    r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:been\s+)?claimed\b|\bunclaimed\b|\bnobody\s+(?:has\s+|had\s+)?claimed\b",
+    re.IGNORECASE,
+)
+
+
+def claim_denied(question: str, passage: str) -> bool:
+    """The question asks who claimed an attack and the passage says nobody has."""
+    return bool(_ASKS_WHO_CLAIMED.search(question) and _NO_CLAIM.search(passage))
+
+
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
     won" for who finished second), or an office held before, or another office, for who holds it."""
@@ -264,6 +278,7 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
         position_missing(question, passage)
         or office_lapsed(question, passage)
         or office_unsaid(question, passage)
+        or claim_denied(question, passage)
     )
 
 
