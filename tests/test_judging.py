@@ -191,6 +191,17 @@ def test_attribution_is_required_for_what_did_x_say():
     stores = "How many stores did RadioShack say it would close?"
     assert attribution_penalty(stores, "The company says it's closing about 200 stores.") == 0
     assert attribution_penalty(stores, "Sears said it would close 200 stores.") > 0
+    # Named in passing, in what someone else said, is not saying it.
+    trumka = "What did Trumka say about Sanders?"
+    told = (
+        'She told Podesta to "have a delegation of Presidents come to Trumka and ask him to call the vote".'
+    )
+    assert attribution_penalty(trumka, told) > 0
+    assert (
+        attribution_penalty(trumka, "Trumka, who held two rallies with Ohio members, said he was neutral.")
+        == 0
+    )
+    assert attribution_penalty(trumka, 'AFL-CIO chief Trumka: "We stay neutral."') == 0
 
 
 @pytest.mark.parametrize(

@@ -231,14 +231,32 @@ def attribution_penalty(question: str, passage: str) -> float:
         return 0.0
     speaker_in_previous = False
     for sentence in _SENTENCE_BREAK.split(passage):
-        names_speaker = any(name in sentence for name in names)
+        named = [name for name in names if name in sentence]
+        # Named as the one who speaks, not in passing: "come to Trumka and ask him" in what Budzinski told
+        # Podesta is not Trumka saying anything.
+        names_speaker = any(_speaks(sentence, name) for name in named)
         refers_back = (speaker_in_previous and bool(_LEADING_PRONOUN.match(sentence))) or bool(
             _SPEAKER_POINTED_BACK.match(sentence)
         )
         if (names_speaker or refers_back) and _SPEECH_CUE.search(sentence):
             return 0.0
-        speaker_in_previous = names_speaker
+        speaker_in_previous = bool(named)
     return ATTRIBUTION_PENALTY
+
+
+_SPEECH_NEAR = 80  # characters between a speaker's name and the verb of saying: "Trumka, who ..., said"
+# The verbs of _SPEECH_CUE without its quote marks: a quote near a name may be someone else's about them.
+_SPEECH_VERB = re.compile(_SPEECH_CUE.pattern.removesuffix(r"|[“”\"]"), re.IGNORECASE)
+_COLON_QUOTE = re.compile(r"\s*:\s*[“\"]")  # 'Sports minister Tracey Crouch: "The FA's model ..."'
+
+
+def _speaks(sentence: str, name: str) -> bool:
+    for found in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
+        after = sentence[found.end() : found.end() + _SPEECH_NEAR]
+        before = sentence[max(0, found.start() - 30) : found.start()]
+        if _SPEECH_VERB.search(after) or _SPEECH_VERB.search(before) or _COLON_QUOTE.match(after):
+            return True
+    return False
 
 
 # A passage from an article that never names who or where the question is about answers another story:
