@@ -420,7 +420,20 @@ def context_names(names: Sequence[QuestionName], passage: str, document: str) ->
     passage, document = passage.replace("’", "'"), document.replace("’", "'")
     missing = [n for n in names if not _mentions(passage, n) and _mentions(document, n)]
     points_back = bool(_POINTS_BACK.match(passage))
-    return [n for n in missing if n.where or (n.person and points_back)]
+    return [n for n in missing if (n.where and _sets_the_story(document, n)) or (n.person and points_back)]
+
+
+# How much of an article is its lead: where a story names the place it is set in.
+LEAD_CHARS = 400
+
+
+def _sets_the_story(document: str, name: QuestionName) -> bool:
+    """A place the story is set in, named in its lead or more than once, not one it passes through: "the Iowa
+    and Nevada caucuses" in a story about union endorsements does not make its every sentence Nevada's."""
+    if _mentions(document[:LEAD_CHARS], name):
+        return True
+    text = name.text if not name.place else name.place
+    return len(re.findall(rf"(?<![\w-]){re.escape(text)}(?![\w-])", document, re.IGNORECASE)) >= 2
 
 
 def missing_names_share(names: Sequence[QuestionName], document: str) -> float:
