@@ -71,7 +71,7 @@ def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_articl
     assert context_names([seavey], points_back, "The 57-year-old musher broke the record.") == []
     # A place the story only passes through, once and after its lead, is not where the story is set.
     nevada = QuestionName("Nevada", person=False, place=None, where=True)
-    unions = "Unions backed Clinton. " + "The federation met. " * 30 + "Polls from the Nevada caucuses agreed."
+    unions = "Unions backed Clinton. " + "The federation met. " * 30 + "Nevada caucus polls agreed."
     shy = "Mrs. Clinton was roughly one million votes shy of this total."
     assert context_names([nevada], shy, unions) == []
     assert context_names([nevada], shy, unions + " Nevada voted early.") == [nevada]
