@@ -168,6 +168,17 @@ def test_a_time_counted_from_a_dated_event_answers_when_a_bare_weekday_does_not(
     assert answer_type_penalty(question, "Buffenbarger retired months later.") == 1.0
 
 
+def test_a_set_phrase_says_its_plain_word():
+    from service.judge.answerability import with_idioms
+
+    focus = question_focus("When did Al Jarreau die?")
+    assert uncovered_share(focus, 'His website read, "Al Jarreau passed away today, February 12."', None) == 0
+    assert uncovered_share(focus, "Al Jarreau performed on February 12.", None) == 1
+    resign = question_focus("When did Flynn resign?")
+    assert uncovered_share(resign, "Flynn stepped down on Monday.", None) == 0
+    assert with_idioms("No set phrase here.") == "No set phrase here."
+
+
 def test_uncovered_share_counts_stems_literally_without_word_vectors():
     focus = question_focus("When did the union retire its pension plan?")
     assert uncovered_share(focus, "The union retired the pension plan in 2015.", None) == 0.0

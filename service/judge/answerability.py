@@ -174,9 +174,32 @@ def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
     return list(wanted)
 
 
+# News says a thing in set phrases whose words are not the question's: "passed away" for "die", "stepped
+# down" for "resign". Single-word vectors cannot see a phrase, so the phrase lends the window the plain word.
+_IDIOMS = (
+    (re.compile(r"\bpass(?:ed|es|ing)?\s+away\b", re.IGNORECASE), "died death"),
+    (re.compile(r"\bstep(?:ped|s|ping)?\s+down\b", re.IGNORECASE), "resigned quit"),
+    (
+        re.compile(r"\b(?:took|takes|take|taking)\s+office\b|\bsworn\s+in\b", re.IGNORECASE),
+        "became inaugurated",
+    ),
+    (re.compile(r"\bgunned\s+down\b", re.IGNORECASE), "shot killed"),
+    (re.compile(r"\b(?:laid|lay|lays|laying)\s+off\b", re.IGNORECASE), "fired cut"),
+    (re.compile(r"\bcall(?:ed|s|ing)?\s+off\b", re.IGNORECASE), "cancelled canceled"),
+    (re.compile(r"\bturn(?:ed|s|ing)?\s+down\b", re.IGNORECASE), "rejected declined"),
+    (re.compile(r"\bhanded\s+down\b", re.IGNORECASE), "sentenced"),
+)
+
+
+def with_idioms(text: str) -> str:
+    """``text`` with the plain words of the set phrases it uses appended."""
+    plain = [words for idiom, words in _IDIOMS if idiom.search(text)]
+    return f"{text} {' '.join(plain)}" if plain else text
+
+
 def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
     """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
-    literal, unmatched, window_words = _literal_coverage(tuple(words), window)
+    literal, unmatched, window_words = _literal_coverage(tuple(words), with_idioms(window))
     coverage = list(literal)
     if unmatched and window_words and vectors is not None:
         similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T
