@@ -472,6 +472,27 @@ def test_how_many_counts_the_noun_after_a_peoples_name_and_a_share_counts_nobody
     )
 
 
+@pytest.mark.parametrize(
+    ("question", "passage", "expected"),
+    [
+        # Who did it may be a group, a country or a company, and the one "by" names, not the one done to.
+        (
+            "Who do US intelligence officials say was behind the hacks?",
+            "The US intelligence community has said Russia was behind the hacks of the Democratic National"
+            " Committee and former Hillary Clinton campaign chairman John Podesta.",
+            ("Russia", "GPE"),
+        ),
+        (
+            "Who makes the HoloLens?",
+            "Microsoft HoloLens is an augmented reality headset developed and manufactured by Microsoft.",
+            ("Microsoft", "ORG"),
+        ),
+    ],
+)
+def test_who_did_it_may_be_a_group_a_country_or_a_company(question, passage, expected):
+    assert EntityFinder().short_answer(question, passage) == expected
+
+
 def test_a_short_answer_of_a_vague_date_keeps_its_label():
     assert EntityFinder().short_answer(
         "When did the vote take place?", "The vote took place on Tuesday. [1]"

@@ -122,6 +122,21 @@ _SOURCE_BEFORE = re.compile(
     rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
 )
 # "Who said ...?", "Who wrote ...?": the source is what is asked.
+# "Who claimed responsibility?", "Who was behind the hacks?", "Who makes the HoloLens?": a group, a country or
+# a company does such things as often as a person, and which of them the passage names nearest is the answer.
+_AGENT_QUESTION = re.compile(
+    r"^\s*who\s+(?:(?:do|does|did)\s+(?:[\w'’.-]+\s+){1,5}?(?:say|believe|think|suspect)\s+)?"
+    r"(?:(?:was|were|is|are)\s+(?:behind|responsible)|(?:claimed|carried out|orchestrated|hacked|"
+    r"built|makes|made|owns|owned|funded|funds|sponsored|commissioned|developed|produced|manufactures|"
+    r"acquired|bought)\b)",
+    re.IGNORECASE,
+)
+_AGENT_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:the\s+)?$", re.IGNORECASE)
+# "has said Russia was behind the hacks": a name that a verb follows is the reported clause's subject, not
+# the one who said it.
+_CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
 _ASKS_FOR_SOURCE = re.compile(
     r"^\s*(?:who|which \w+)\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+)?(?:said|says|wrote|writes|told|"
     r"tweeted|described|reported|"
@@ -238,6 +253,9 @@ class EntityFinder:
             return preference, not (end <= lead_end and distance < 2 * len(text)), distance
 
         preference, _, start, end = min(candidates, key=order)
+        if _AGENT_QUESTION.match(main_question(question)) and kind == "person":
+            # Every agent ranks alike ("Russia was behind the hacks"): the label is the entity's own.
+            return text[start:end], next((lab for at, _, lab in self.entities(text) if at == start), "PERSON")
         labels = _LABELS[kind]
         return text[start:end], labels[preference % len(labels)]  # a vague date ranks after, same label
 
@@ -329,7 +347,8 @@ def answer_candidates(
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
         return [(0, _distance(text, breaks, start, end, near), start, end) for start, end in age_spans(text)]
-    labels = _LABELS[kind]
+    agent = kind == "person" and _AGENT_QUESTION.match(main_question(question)) is not None
+    labels = _AGENT_LABELS if agent else _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
@@ -376,9 +395,14 @@ def answer_candidates(
             distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
         if held is not None and label == "PERSON" and _holds(text, ent_start, ent_end, held):
             distance = 0  # "... said Health Minister Subramaniam Sathasivam": the speaker holds the office
+        if agent:
+            if _BY_BEFORE.search(text, 0, ent_start):
+                distance = 0  # "developed and manufactured by Microsoft"
+            elif _OBJECT_BEFORE.search(text, 0, ent_start):
+                distance += 2 * len(text)  # "the hacks of the Democratic National Committee": the one hacked
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
-        preference = labels.index(label)
+        preference = 0 if agent else labels.index(label)
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
@@ -450,7 +474,10 @@ def _distance(
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
     if is_name:
-        is_source = bool(_SOURCE_AFTER.match(text, end) or _SOURCE_BEFORE.search(text, 0, start))
+        is_source = bool(
+            _SOURCE_AFTER.match(text, end)
+            or (_SOURCE_BEFORE.search(text, 0, start) and not _CLAUSE_AFTER.match(text, end))
+        )
         if is_source != source_asked:
             distance += 4 * len(text)
     return distance
