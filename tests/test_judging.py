@@ -172,11 +172,15 @@ def test_a_set_phrase_says_its_plain_word():
     from service.judge.answerability import with_idioms
 
     focus = question_focus("When did Al Jarreau die?")
-    assert uncovered_share(focus, 'His website read, "Al Jarreau passed away today, February 12."', None) == 0
-    assert uncovered_share(focus, "Al Jarreau performed on February 12.", None) == 1
+    passage = 'His website read, "Al Jarreau passed away today, February 12."'
+    assert uncovered_share(focus, with_idioms(passage), None) == 0
+    assert uncovered_share(focus, with_idioms("Al Jarreau performed on February 12."), None) == 1
     resign = question_focus("When did Flynn resign?")
-    assert uncovered_share(resign, "Flynn stepped down on Monday.", None) == 0
+    assert uncovered_share(resign, with_idioms("Flynn stepped down on Monday."), None) == 0
     assert with_idioms("No set phrase here.") == "No set phrase here."
+    # A window is lent only its passage's phrases.
+    window = "He was hospitalized for exhaustion. " + passage
+    assert with_idioms(window, "He was hospitalized for exhaustion.") == window
 
 
 def test_uncovered_share_counts_stems_literally_without_word_vectors():
@@ -523,3 +527,25 @@ def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(pa
     assert never_says_what_is_asked(question, passage) is denied
     # Asked something else, the same sentence is no refusal.
     assert not claim_denied("When was the Sufi shrine bombed?", passage)
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "unsaid"),
+    [
+        (
+            "What did Al Jarreau die of?",
+            'He was hospitalized for exhaustion. "Al Jarreau passed away today."',
+            True,
+        ),
+        ("What was the cause of Derek Walcott's death?", "Walcott passed away on Friday at his home.", True),
+        ("What did Al Jarreau die of?", "Jarreau died of respiratory failure.", False),
+        ("How did Kim Jong Nam die?", "He was killed with VX nerve agent.", False),
+        # A count or a place of the dead asks no cause.
+        ("How many children died of flu in New York City?", "Four children, officials said.", False),
+    ],
+)
+def test_what_someone_died_of_is_not_answered_by_a_passage_that_says_no_cause(question, passage, unsaid):
+    from service.judge.answer_types import cause_unsaid, never_says_what_is_asked
+
+    assert cause_unsaid(question, passage) is unsaid
+    assert never_says_what_is_asked(question, passage) is unsaid

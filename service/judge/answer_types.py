@@ -271,6 +271,26 @@ def claim_denied(question: str, passage: str) -> bool:
     return bool(_ASKS_WHO_CLAIMED.search(question) and _NO_CLAIM.search(passage))
 
 
+# "What did Al Jarreau die of?" asks a cause: "Al Jarreau passed away today" beside "he had been hospitalized
+# for exhaustion" says that he died, not of what. News often reports a death without its cause.
+_ASKS_CAUSE_OF_DEATH = re.compile(
+    r"^\s*(?:what\s+(?:did|does|do)\s+.+?\s+die\s+(?:of|from)|what\s+(?:was|is|were)\s+the\s+causes?\s+of\s+"
+    r"(?:.+?\s+)?death|how\s+did\s+.+?\s+die|what\s+killed\s+.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+_SAYS_A_CAUSE = re.compile(
+    r"\b(?:died|dies|die|dead|death|deaths)\s+(?:\w+\s+)?(?:of|from|after|following|due\s+to|because)\b|"
+    r"\bcause\s+of\s+(?:[\w'’-]+\s+){0,2}?death\b|\bsuccumb(?:ed|s)?\s+to\b|\bcomplications\b|"
+    r"\b(?:killed|poisoned|shot|stabbed|murdered|drowned|strangled|suicide|overdose|assassinated)\b",
+    re.IGNORECASE,
+)
+
+
+def cause_unsaid(question: str, passage: str) -> bool:
+    """The question asks what someone died of and the passage says no cause."""
+    return bool(_ASKS_CAUSE_OF_DEATH.search(question)) and not _SAYS_A_CAUSE.search(passage)
+
+
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
     won" for who finished second), or an office held before, or another office, for who holds it."""
@@ -279,6 +299,7 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
         or office_lapsed(question, passage)
         or office_unsaid(question, passage)
         or claim_denied(question, passage)
+        or cause_unsaid(question, passage)
     )
 
 

@@ -191,15 +191,17 @@ _IDIOMS = (
 )
 
 
-def with_idioms(text: str) -> str:
-    """``text`` with the plain words of the set phrases it uses appended."""
-    plain = [words for idiom, words in _IDIOMS if idiom.search(text)]
+def with_idioms(text: str, source: str | None = None) -> str:
+    """``text`` with the plain words of the set phrases ``source`` (by default ``text``) uses appended. The
+    judge lends a window only its passage's phrases: "passed away" beside "hospitalized for exhaustion" does
+    not make that sentence say how he died."""
+    plain = [words for idiom, words in _IDIOMS if idiom.search(text if source is None else source)]
     return f"{text} {' '.join(plain)}" if plain else text
 
 
 def word_coverage(words: Sequence[str], window: str, vectors: WordVectors | None) -> list[float]:
     """Per lowercased word: 1 when the window has it (same stem), partial for a near-synonym, else 0."""
-    literal, unmatched, window_words = _literal_coverage(tuple(words), with_idioms(window))
+    literal, unmatched, window_words = _literal_coverage(tuple(words), window)
     coverage = list(literal)
     if unmatched and window_words and vectors is not None:
         similarity = vectors.vectors([words[i] for i in unmatched]) @ vectors.vectors(window_words).T

@@ -36,6 +36,7 @@ from service.judge.answerability import (
     says_no_answer,
     says_not_known,
     uncovered_share,
+    with_idioms,
     words_to_embed,
 )
 from service.judge.countries import another_country, countries_named
@@ -151,7 +152,10 @@ class EvidenceJudge:
             type_penalty = answer_type_penalty(question, sentence.passage)
             # The passage's neighbourhood (near-synonyms count) and, literally, its whole article: the
             # sentence holding a date rarely repeats the lawsuit it is the date of.
-            window_gap = uncovered_share(focus, sentence.window, self.word_vectors)
+            passage = with_idioms(sentence.passage)
+            window_gap = uncovered_share(
+                focus, with_idioms(sentence.window, sentence.passage), self.word_vectors
+            )
             uncovered = 0.5 * window_gap + 0.5 * article_gaps[sentence.doc_id]
             features = {
                 "logit": logit,
@@ -162,8 +166,8 @@ class EvidenceJudge:
                 "vague_date": float(0 < type_penalty < ANSWER_TYPE_PENALTY),
                 "name_gap": gaps[sentence.doc_id],
                 "uncovered_window": window_gap,
-                "uncovered_passage": uncovered_share(focus, sentence.passage, self.word_vectors),
-                "uncovered_literal": uncovered_share(focus, sentence.passage, None),
+                "uncovered_passage": uncovered_share(focus, passage, self.word_vectors),
+                "uncovered_literal": uncovered_share(focus, passage, None),
                 "no_answer": float(says_no_answer(sentence.passage)),
                 "uncovered_article": article_gaps[sentence.doc_id],
                 "lexical": lexical_overlap(terms, sentence.passage),
