@@ -121,7 +121,6 @@ _SOURCE_AFTER = re.compile(
 _SOURCE_BEFORE = re.compile(
     rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
 )
-# "Who said ...?", "Who wrote ...?": the source is what is asked.
 # "Who claimed responsibility?", "Who was behind the hacks?", "Who makes the HoloLens?": a group, a country or
 # a company does such things as often as a person, and which of them the passage names nearest is the answer.
 _AGENT_QUESTION = re.compile(
@@ -137,12 +136,14 @@ _OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:th
 # "has said Russia was behind the hacks": a name that a verb follows is the reported clause's subject, not
 # the one who said it.
 _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
+# "Who said ...?", "Who wrote ...?": the source is what is asked.
 _ASKS_FOR_SOURCE = re.compile(
     r"^\s*(?:who|which \w+)\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+)?(?:said|says|wrote|writes|told|"
     r"tweeted|described|reported|"
     r"warned|claimed|announced)\b",
     re.IGNORECASE,
 )
+# A currency's sign or word in or just after an amount: without one, the recognizer's MONEY is a count.
 _CURRENCY = re.compile(
     r"[$£€¥₹]|\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|cents?|"
     r"USD|EUR|GBP|bn|m)\b",
