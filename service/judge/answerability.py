@@ -175,7 +175,7 @@ def words_to_embed(words: Sequence[str], windows: Iterable[str]) -> list[str]:
 
 
 # News says a thing in set phrases whose words are not the question's: "passed away" for "die", "stepped
-# down" for "resign". Single-word vectors cannot see a phrase, so the phrase lends the window the plain word.
+# down" for "resign". Single-word vectors cannot see a phrase, so the phrase lends its passage the plain word.
 _IDIOMS = (
     (re.compile(r"\bpass(?:ed|es|ing)?\s+away\b", re.IGNORECASE), "died death"),
     (re.compile(r"\bstep(?:ped|s|ping)?\s+down\b", re.IGNORECASE), "resigned quit"),
@@ -402,11 +402,11 @@ def _mentions(text: str, name: QuestionName) -> bool:
 _TITLE_WORDS = {
     "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "prof", "sir", "lord", "lady", "dame", "president",
     "vice", "chancellor", "premier", "minister", "secretary", "senator", "governor", "mayor", "judge",
-    "justice",
-    "speaker", "chairman", "king", "queen", "prince", "princess", "pope", "saint", "st", "coach", "captain",
-    "capt", "lt", "col", "sgt", "officer", "detective", "inspector", "commissioner", "ambassador", "director",
-    "leader", "chief", "sheikh", "emir", "imam", "rabbi", "reverend", "rev", "father", "general", "admiral",
-    "colonel", "major", "lieutenant", "sergeant", "representative", "congressman", "congresswoman",
+    "justice", "speaker", "chairman", "king", "queen", "prince", "princess", "pope", "saint", "st", "coach",
+    "captain", "capt", "lt", "col", "sgt", "officer", "detective", "inspector", "commissioner",
+    "ambassador", "director", "leader", "chief", "sheikh", "emir", "imam", "rabbi", "reverend", "rev",
+    "father", "general", "admiral", "colonel", "major", "lieutenant", "sergeant", "representative",
+    "congressman", "congresswoman",
 }  # fmt: skip
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’.-]*)\s+$")
 

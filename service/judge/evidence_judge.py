@@ -152,7 +152,7 @@ class EvidenceJudge:
             type_penalty = answer_type_penalty(question, sentence.passage)
             # The passage's neighbourhood (near-synonyms count) and, literally, its whole article: the
             # sentence holding a date rarely repeats the lawsuit it is the date of.
-            passage = with_idioms(sentence.passage)
+            said = with_idioms(sentence.passage)  # "passed away" says "die"
             window_gap = uncovered_share(
                 focus, with_idioms(sentence.window, sentence.passage), self.word_vectors
             )
@@ -166,8 +166,8 @@ class EvidenceJudge:
                 "vague_date": float(0 < type_penalty < ANSWER_TYPE_PENALTY),
                 "name_gap": gaps[sentence.doc_id],
                 "uncovered_window": window_gap,
-                "uncovered_passage": uncovered_share(focus, passage, self.word_vectors),
-                "uncovered_literal": uncovered_share(focus, passage, None),
+                "uncovered_passage": uncovered_share(focus, said, self.word_vectors),
+                "uncovered_literal": uncovered_share(focus, said, None),
                 "no_answer": float(says_no_answer(sentence.passage)),
                 "uncovered_article": article_gaps[sentence.doc_id],
                 "lexical": lexical_overlap(terms, sentence.passage),
