@@ -155,6 +155,7 @@ def test_the_focus_leaves_out_names_and_framing_words():
     )
     # A hedge or a reader's impatience is no word the answer must say: "did not endorse Clinton until June".
     assert question_focus("When did the AFL-CIO finally endorse Clinton?").words == ("endorse",)
+    assert question_focus("What nationality is Doan Thi Huong?").words == ()  # "Vietnamese suspect Doan ..."
     assert question_focus("Who was allegedly paid for the fake job?").words == ("paid", "fake")
     # "take place" says that something happens, and "to be held in Kiev on May 9-13" never says "place".
     assert question_focus("Where did the attack take place?").words == ("attack",)

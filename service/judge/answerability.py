@@ -42,8 +42,9 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     # "When did the AFL-CIO finally endorse Clinton?" by "did not endorse Clinton until June".
     "allegedly", "reportedly", "apparently", "supposedly", "purportedly", "finally", "eventually",
     "ultimately", "actually", "currently", "recently",
-    # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski".
-    "job", "role",
+    # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski", "What nationality
+    # is Doan Thi Huong?" by "Vietnamese suspect Doan Thi Huong".
+    "job", "role", "nationality", "ethnicity", "citizenship",
 }  # fmt: skip
 # What "what" asks to measure, the same way: "What was the score / margin / total ...?"
 WHAT_MEASURES = {
