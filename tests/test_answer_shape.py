@@ -455,6 +455,13 @@ def test_who_holds_an_office_is_the_name_given_it_and_a_body_is_no_person(questi
     assert EntityFinder().short_answer(question, passage) == (expected, "PERSON")
 
 
+def test_a_name_after_a_bodys_noun_that_does_something_is_still_a_person():
+    founder = EntityFinder().short_answer(
+        "Who founded Snapchat?", "Snapchat, the app Evan Spiegel founded, grew."
+    )
+    assert founder == ("Evan Spiegel", "PERSON")
+
+
 def test_how_many_counts_the_noun_after_a_peoples_name_and_a_share_counts_nobody():
     finder = EntityFinder()
     passage = (
@@ -464,6 +471,9 @@ def test_how_many_counts_the_noun_after_a_peoples_name_and_a_share_counts_nobody
         "About 150",
         "CARDINAL",
     )
+    # A people's plural is the counted noun itself.
+    troops = "Israeli troops killed 12 Palestinians on Friday; 3 soldiers died."
+    assert finder.short_answer("How many Palestinians died?", troops) == ("12", "CARDINAL")
     kourou = "I'd say in Kourou about 80 percent of people work in the space industry."
     assert finder.short_answer("How many people work in the space industry?", kourou) is None
     assert finder.short_answer("What share of people work in the space industry?", kourou) == (

@@ -41,3 +41,33 @@ def test_a_passage_about_another_country_is_no_answer_unless_the_asked_one_is_ne
         "The Cypriot statistics agency says the number of our fellow citizens visiting Cyprus neared 800,000."
     )
     assert not another_country(asked, cyprus, cyprus)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Surnames, ordinary words and regions that only look like a country or its people.
+        "Pope Francis met Ashraf Ghani, Mark Cuban and Roman Polanski.",
+        "The Libertarian candidate and a Paralympian from Indianapolis.",
+        "Voters in New Mexico, New South Wales and Latin America.",
+        "Bill English said so.",
+    ],
+)
+def test_no_country_where_a_name_or_a_region_only_looks_like_one(text):
+    assert countries_named(text, in_titles=False) == set()
+
+
+def test_countries_by_abbreviation_and_their_peoples_plural():
+    assert countries_named("UAE soldiers and Emirati officers", in_titles=False) == {"united arab emirates"}
+    assert countries_named("Britons, Israelis and the Vatican", in_titles=False) == {
+        "united kingdom",
+        "israel",
+        "vatican city",
+    }
+    assert countries_named("The United Arab Emirates is interested.", in_titles=False) == {
+        "united arab emirates"
+    }
+    # A question word before a people's name is no first name.
+    assert countries_named("Which South Korean defence spokesman said so?", in_titles=False) == {
+        "south korea"
+    }

@@ -531,9 +531,11 @@ def test_they_after_how_many_are_the_ones_counted():
     )
     officers = "How many police officers were suspended over the arrest?"
     assert after(officers, "Four were. [1]", "What were their names?") == (
-        "What were the police officers suspended over the arrest's names?"
+        "What were the names of the police officers suspended over the arrest?"
     )
-    # A longer follow-up, or a count of something done to others, keeps the usual rules.
+    # Only who they were: "Did they win a majority?" keeps the usual rules, as does a count of things done.
+    seats = "How many seats were won by the Conservatives?"
+    assert "the seats won" not in after(seats, "331 seats. [1]", "Did they win a majority?")
     assert after("How many seats did the VVD win?", "33 seats. [1]", "Who were they?") != (
         "Who were the seats did the VVD win?"
     )

@@ -132,8 +132,13 @@ def test_a_person_is_named_by_surname_unless_the_article_gives_it_only_to_others
         "Rich Trumka spoke.",
         "Trumka spoke.",
         "He spoke in London. Trumka then left.",  # a sentence's last word is no first name
+        "AFL-CIO's Trumka spoke.",
+        "Meanwhile Trumka spoke.",
     ):
         assert missing_names_share([QuestionName("Richard Trumka", True, None)], article) == 0
+    # A short first name of another initial is the same person.
+    mueller = "Special Counsel Robert Mueller filed the charges."
+    assert missing_names_share([QuestionName("Bob Mueller", True, None)], mueller) == 0
 
 
 def test_the_focus_leaves_out_names_and_framing_words():
@@ -213,6 +218,7 @@ def test_attribution_is_required_for_what_did_x_say():
         'She told Podesta to "have a delegation of Presidents come to Trumka and ask him to call the vote".'
     )
     assert attribution_penalty(trumka, told) > 0
+    assert attribution_penalty(trumka, "Budzinski said they should come to Trumka and ask him.") > 0
     assert (
         attribution_penalty(trumka, "Trumka, who held two rallies with Ohio members, said he was neutral.")
         == 0
@@ -502,6 +508,12 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
         # "new" says when, not which office; a passage that never names the office says nobody holds it.
         ("Who is Germany's new president?", "Steinmeier was elected president on Sunday.", False),
         ("Who is the US president?", "Donald Trump said so on Sunday.", True),
+        # The same office in other words, a rank word, a country in lower case; and no office asked at all.
+        ("Who is the CEO of Uber?", "Uber chief executive Travis Kalanick said so.", False),
+        ("Who is the White House spokesman?", "White House spokeswoman Sarah Sanders said so.", False),
+        ("Who is the Patriots' head coach?", "Patriots coach Bill Belichick said so.", False),
+        ("who is the uk prime minister?", "Prime Minister Theresa May said so.", False),
+        ("Who is accused of threatening the mayor?", "John Smith was charged on Monday.", False),
     ],
 )
 def test_who_holds_an_office_is_not_answered_by_a_passage_that_never_names_it(question, passage, unsaid):
@@ -526,8 +538,9 @@ def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(pa
     question = "Who claimed responsibility for the Sufi shrine bombing?"
     assert claim_denied(question, passage) is denied
     assert never_says_what_is_asked(question, passage) is denied
-    # Asked something else, the same sentence is no refusal.
+    # Asked something else, or whether anyone claimed it, the same sentence is no refusal: it answers "no".
     assert not claim_denied("When was the Sufi shrine bombed?", passage)
+    assert not claim_denied("Has anyone claimed responsibility for the bombing?", passage)
 
 
 @pytest.mark.parametrize(
@@ -541,6 +554,8 @@ def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(pa
         ("What was the cause of Derek Walcott's death?", "Walcott passed away on Friday at his home.", True),
         ("What did Al Jarreau die of?", "Jarreau died of respiratory failure.", False),
         ("How did Kim Jong Nam die?", "He was killed with VX nerve agent.", False),
+        ("How did Paul Walker die?", "Paul Walker died in a car crash in 2013.", False),
+        ("What did Alan Rickman die of?", "Rickman, who had been battling cancer, died on Thursday.", False),
         # A count or a place of the dead asks no cause.
         ("How many children died of flu in New York City?", "Four children, officials said.", False),
     ],

@@ -273,6 +273,11 @@ def attribution_penalty(question: str, passage: str) -> float:
 _SPEECH_NEAR = 80  # characters between a speaker's name and the verb of saying: "Trumka, who ..., said"
 # The verbs of _SPEECH_CUE without its quote marks: a quote near a name may be someone else's about them.
 _SPEECH_VERB = re.compile(_SPEECH_CUE.pattern.removesuffix(r"|[“”\"]"), re.IGNORECASE)
+# "said Trumka", "according to AFL-CIO chief Trumka": the verb right before the name, a role at most between
+# ("Budzinski told Podesta to ask Trumka" is not Trumka speaking).
+_SPOKEN_BY = re.compile(
+    r"\b(?:said|says|according\s+to|added|wrote|tweeted|told\s+\w+)\s+(?:[a-z][\w-]*\s+){0,3}$", re.IGNORECASE
+)
 _COLON_QUOTE = re.compile(r"\s*:\s*[“\"]")  # 'Sports minister Tracey Crouch: "The FA's model ..."'
 
 
@@ -280,7 +285,7 @@ def _speaks(sentence: str, name: str) -> bool:
     for found in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", sentence):
         after = sentence[found.end() : found.end() + _SPEECH_NEAR]
         before = sentence[max(0, found.start() - 30) : found.start()]
-        if _SPEECH_VERB.search(after) or _SPEECH_VERB.search(before) or _COLON_QUOTE.match(after):
+        if _SPEECH_VERB.search(after) or _SPOKEN_BY.search(before) or _COLON_QUOTE.match(after):
             return True
     return False
 
@@ -407,7 +412,15 @@ _TITLE_WORDS = {
     "captain", "capt", "lt", "col", "sgt", "officer", "detective", "inspector", "commissioner",
     "ambassador", "director", "leader", "chief", "sheikh", "emir", "imam", "rabbi", "reverend", "rev",
     "father", "general", "admiral", "colonel", "major", "lieutenant", "sergeant", "representative",
-    "congressman", "congresswoman",
+    "congressman", "congresswoman", "professor", "sheriff", "counsel", "candidate", "democrat", "republican",
+    "meanwhile", "however", "later", "earlier", "today", "yesterday", "instead", "indeed", "still", "also",
+}  # fmt: skip
+# First names whose short form starts with another letter: "Bob Mueller" is "Robert Mueller".
+_NICKNAMES = {
+    "bob": "robert", "bobby": "robert", "bill": "william", "billy": "william", "dick": "richard",
+    "ted": "edward", "ned": "edward", "jack": "john", "peggy": "margaret", "hank": "henry",
+    "chuck": "charles", "liz": "elizabeth", "betty": "elizabeth", "sally": "sarah", "harry": "henry",
+    "polly": "mary",
 }  # fmt: skip
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w'’.-]*)\s+$")
 
@@ -419,11 +432,12 @@ def _another_first_name(text: str, at: int, first: str) -> bool:
         return False
     word = before.group(1)
     lower = word.lower()
-    if word.endswith("."):
-        return False  # "in London. Michael died": a sentence's end, or a title ("Mr.") or an initial
+    if word.endswith(".") or word.isupper() or "-" in word or "'" in word or "’" in word:
+        return False  # "London. Michael", "CEO Musk", "President-elect Trump", "Apple's Cook": no first name
     if not word[:1].isupper() or lower in STOPWORDS or lower in _TITLE_WORDS or lower in CALENDAR_WORDS:
         return False
-    return lower[:1] != first[:1].lower()
+    first = first.lower()
+    return lower[:1] != first[:1] and _NICKNAMES.get(lower) != first and _NICKNAMES.get(first) != lower
 
 
 # A passage that opens by pointing back ("He", "The 57-year-old musher", "Its chief") is about someone its

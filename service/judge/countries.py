@@ -4,8 +4,7 @@ A near-miss question often asks one country's figure of a story that gives anoth
 employ family members?" met by "About 150 of the 650 MPs in the British parliament". When the question names
 countries and the passage names others, and none of the question's near it, the passage is about someone
 else (``service.judge.evidence_judge`` refuses it). Country names come from Babel's English territory names;
-people ("Russian", "Cypriot") from the name matcher's list of demonyms and, for the regular ones, the name's
-first four letters.
+people ("Russian", "Cypriot") from the name matcher's list of demonyms and a few more.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from ingest.keyword_index import STOPWORDS
 from service.judge.name_matching import DEMONYMS
 
 # Territory codes that are no country ("European Union", "United Nations", pseudo-locales), and names that
@@ -30,7 +30,10 @@ _ALIASES = {
     "myanmar": "myanmar (burma)", "ivory coast": "côte d’ivoire", "palestine": "palestinian territories",
     "turkey": "türkiye", "hong kong": "hong kong sar china", "macau": "macao sar china",
     "macedonia": "north macedonia", "swaziland": "eswatini", "gaza": "palestinian territories",
-    "west bank": "palestinian territories",
+    "west bank": "palestinian territories", "uae": "united arab emirates", "u.a.e.": "united arab emirates",
+    "congo": "congo - kinshasa", "drc": "congo - kinshasa",
+    "democratic republic of congo": "congo - kinshasa",
+    "bosnia": "bosnia & herzegovina", "vatican": "vatican city", "trinidad": "trinidad & tobago",
 }  # fmt: skip
 # Peoples beside name_matching.DEMONYMS (which maps a country to its people's adjective).
 _MORE_PEOPLES = {
@@ -38,20 +41,33 @@ _MORE_PEOPLES = {
     "uzbek": "uzbekistan", "slovak": "slovakia", "slovenian": "slovenia", "north korean": "north korea",
     "south korean": "south korea", "new zealander": "new zealand", "south african": "south africa",
     "sri lankan": "sri lanka", "kiwi": "new zealand", "emirati": "united arab emirates",
-    "congolese": "congo - kinshasa", "macedonian": "north macedonia", "turk": "türkiye",
+    "congolese": "congo - kinshasa", "macedonian": "north macedonia", "turk": "türkiye", "briton": "britain",
+    "ghanaian": "ghana", "ivorian": "côte d’ivoire", "rwandan": "rwanda", "ugandan": "uganda",
+    "tanzanian": "tanzania", "zambian": "zambia", "senegalese": "senegal", "malian": "mali",
+    "cameroonian": "cameroon", "angolan": "angola", "azerbaijani": "azerbaijan", "armenian": "armenia",
+    "mongolian": "mongolia", "nepali": "nepal", "nepalese": "nepal", "bangladeshi": "bangladesh",
+    "cambodian": "cambodia", "singaporean": "singapore", "ecuadorian": "ecuador", "bolivian": "bolivia",
+    "paraguayan": "paraguay", "uruguayan": "uruguay", "guatemalan": "guatemala", "honduran": "honduras",
+    "salvadoran": "el salvador", "nicaraguan": "nicaragua", "panamanian": "panama", "haitian": "haiti",
+    "jamaican": "jamaica", "icelandic": "iceland", "estonian": "estonia", "latvian": "latvia",
+    "lithuanian": "lithuania", "croatian": "croatia", "bosnian": "bosnia", "albanian": "albania",
+    "moldovan": "moldova", "romanian": "romania", "bulgarian": "bulgaria", "maltese": "malta",
+    "bahamian": "bahamas", "eritrean": "eritrea", "ethiopian": "ethiopia",
 }  # fmt: skip
-# A people's name made regularly from the country's: "Russian", "Syrian", "Sudanese", "Qatari".
-_PEOPLE_ENDING = re.compile(r"[a-z]{3,}(?:ans?|ese|ish|is?)$")
-# One to three capitalised words: "North Korea's", "the U.S.", "South Korean".
-_CAPITALISED = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2}")
+_REGION_WORDS = {
+    "new", "south", "north", "latin", "central", "east", "west", "western", "eastern", "northern", "southern",
+    "upper", "lower", "nova",
+}  # fmt: skip
+# One to four capitalised words: "North Korea's", "the U.S.", "The United Arab Emirates".
+_CAPITALISED = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}")
 # "U.S. District Judge", "British Airways", "Roman Abramovich": a country's name inside a title, a body's or a
 # person's is not what the passage is about ("French MPs" is).
 _TITLE_AFTER = re.compile(r"\s+[A-Z][a-z]")
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[dict[str, str], dict[str, str]]:
-    """Every name of a country (lowercase) to the country, and each unambiguous four-letter prefix too."""
+def _names() -> dict[str, str]:
+    """Every name of a country (lowercase) to the country."""
     names = {
         name.lower(): name.lower()
         for code, name in Locale("en").territories.items()
@@ -59,12 +75,7 @@ def _names() -> tuple[dict[str, str], dict[str, str]]:
     }
     names = {name: country for name, country in names.items() if name not in _AMBIGUOUS}
     names.update(_ALIASES)
-    by_prefix: dict[str, set[str]] = {}
-    for name, country in names.items():
-        if " " not in name and "." not in name:
-            by_prefix.setdefault(name[:4], set()).add(country)
-    prefixes = {prefix: next(iter(found)) for prefix, found in by_prefix.items() if len(found) == 1}
-    return names, prefixes
+    return names
 
 
 @lru_cache(maxsize=1)
@@ -75,18 +86,24 @@ def _peoples() -> dict[str, str]:
 
 def _country(words: str) -> str | None:
     text = re.sub(r"['’]s$", "", words.lower()).removeprefix("the ")
-    names, prefixes = _names()
+    names = _names()
     if text not in names:
         text = text.rstrip(".")  # "in the UK." ends a sentence; "the U.S." keeps its own full stop
     if text in names:
         return names[text]
-    single = text.removesuffix("s") if text.endswith("ans") else text  # "Americans", "Russians"
-    peoples = _peoples()
-    if single in peoples:
-        return names.get(peoples[single])  # "african", "korean": no one country
-    if " " not in single and _PEOPLE_ENDING.fullmatch(single):
-        return prefixes.get(single[:4])
-    return None
+    return _people(text)
+
+
+def _people(words: str) -> str | None:
+    """The country of a people's name ("Russian", "Americans", "Britons"), or None."""
+    text = words.lower().rstrip(".")
+    single = (
+        text.removesuffix("s")
+        if text.endswith(("ans", "ons", "ese", "is")) and text not in _peoples()
+        else text
+    )
+    country = _peoples().get(single)
+    return _names().get(country) if country else None  # "african", "korean": no one country
 
 
 def countries_named(text: str, in_titles: bool = True) -> set[str]:
@@ -97,15 +114,22 @@ def countries_named(text: str, in_titles: bool = True) -> set[str]:
         start = 0
         while start < len(words):  # the longest name first: "South Korea", then "South", "Korea"
             for end in range(len(words), start, -1):
-                country = _country(" ".join(words[start:end]))
-                if country is not None:
-                    at = match.start() + len(" ".join(words[:end]))
-                    if in_titles or not _TITLE_AFTER.match(text, at):
-                        found.add(country)
-                    start = end
-                    break
+                named = " ".join(words[start:end])
+                country = _country(named)
+                if country is None:
+                    continue
+                at = match.start() + len(" ".join(words[:end]))
+                # "Mark Cuban", "Bill English": a people's name after a first name is a surname.
+                surname = (
+                    start > 0 and words[start - 1].lower() not in STOPWORDS and _people(named) is not None
+                )
+                if not surname and (in_titles or not _TITLE_AFTER.match(text, at)):
+                    found.add(country)
+                start = end
+                break
             else:
-                start += 1
+                # "New Mexico", "South America", "New South Wales": a region's name, not a country in it.
+                start = len(words) if words[start].lower() in _REGION_WORDS else start + 1
     return found
 
 

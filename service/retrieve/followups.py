@@ -392,15 +392,26 @@ _COUNTED_ONES = re.compile(
     re.IGNORECASE,
 )
 _THEY = re.compile(r"\b(they|them|their)\b", re.IGNORECASE)
-_SHORT_FOLLOWUP_WORDS = 6
+# Only asking who they were: "Who were they?", "What were their names?", "Where were they from?", "How old
+# were they?" ("Did they win a majority?" after "How many seats were won by the Conservatives?" is not).
+_WHO_THEY_WERE = re.compile(
+    r"^\s*(?:who|what|where|how old)\s+(?:were|are|was)\s+(?:they|their\s+\w+)(?:\s+from)?\s*\??\s*$",
+    re.IGNORECASE,
+)
 
 
 def _about_the_counted(question: str, previous: str) -> str | None:
     counted = _COUNTED_ONES.match(previous)
-    if counted is None or len(question.split()) > _SHORT_FOLLOWUP_WORDS:
+    if (
+        counted is None
+        or not _WHO_THEY_WERE.match(question)
+        or counted.group("who").lower().startswith("of ")
+    ):
         return None
     ones = f"the {counted.group('who')} {counted.group('what')}"
-    rewritten = _THEY.sub(lambda m: f"{ones}'s" if m.group(0).lower() == "their" else ones, question, count=1)
+    # "What were their names?" -> "What were the names of the Palestinians killed ...?"
+    rewritten = re.sub(r"\btheir\s+(\w+)", rf"the \1 of {ones}", question, count=1, flags=re.IGNORECASE)
+    rewritten = _THEY.sub(ones, rewritten, count=1) if rewritten == question else rewritten
     return rewritten if rewritten != question else None
 
 
