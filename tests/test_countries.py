@@ -71,3 +71,13 @@ def test_countries_by_abbreviation_and_their_peoples_plural():
     assert countries_named("Which South Korean defence spokesman said so?", in_titles=False) == {
         "south korea"
     }
+
+
+def test_a_passage_about_a_third_country_is_no_answer_when_one_of_the_questions_is_missing():
+    asked = countries_named("How many Russian tourists visited Turkey in 2016?", in_titles=False)
+    cyprus = "Russians visiting Cyprus neared 800,000, the Cypriot statistics agency said."
+    assert another_country(asked, cyprus, cyprus)
+    # Every country the question names is near: a third one in passing is no reason to refuse.
+    asked = countries_named("How many Syrian refugees has Germany taken in?", in_titles=False)
+    germany = "Germany has taken in 890,000 refugees, many from Syria, Iraq and Afghanistan."
+    assert not another_country(asked, germany, germany)

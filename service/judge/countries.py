@@ -134,10 +134,15 @@ def countries_named(text: str, in_titles: bool = True) -> set[str]:
 
 
 def another_country(question_countries: set[str], passage: str, window: str) -> bool:
-    """The passage names countries, none of them the question's, and none of the question's is near it
-    (``question_countries``: ``countries_named(question, in_titles=False)``, so "Roman Abramovich" is no
-    Romanian)."""
+    """The passage is about other countries than the question's: it names countries and none of the
+    question's is near it, or it names one the question does not while one of the question's is nowhere
+    near ("Russian tourists to Turkey" met by Cyprus's count of "our fellow citizens", in an article about
+    Russians). ``question_countries``: ``countries_named(question, in_titles=False)``, so "Roman Abramovich"
+    is no Romanian."""
     if not question_countries:
         return False
     named = countries_named(passage, in_titles=False)
-    return bool(named) and not (question_countries & countries_named(window))
+    if not named:
+        return False
+    near = countries_named(window)
+    return not (question_countries & near) or bool(named - question_countries and question_countries - near)
