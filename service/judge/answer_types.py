@@ -322,7 +322,8 @@ def cause_unsaid(question: str, passage: str) -> bool:
 
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
-    won" for who finished second), or an office held before, or another office, for who holds it."""
+    won" for who finished second), an office held before or another office for who holds it, "no claim"
+    for who claimed an attack, or a death without its cause for what someone died of."""
     return (
         position_missing(question, passage)
         or office_lapsed(question, passage)

@@ -24,7 +24,7 @@ import numpy as np
 from ingest.chunking import WIRE_DATELINE
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
-from service.judge.name_matching import mentions_name, without_possessive
+from service.judge.name_matching import mentions_name, name_words, without_possessive
 from service.judge.word_encoder import embed_words
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
@@ -378,8 +378,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
-    words = [re.escape(w).replace(r"\-", r"[\s-]") for w in re.split(r"\s+", name.replace("’", "'"))]
-    return re.compile(r"(?<![\w-])" + r"[\s-]+".join(words) + r"(?![\w-])", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])" + name_words(name.replace("’", "'")) + r"(?![\w-])", re.IGNORECASE)
 
 
 def _mentions(text: str, name: QuestionName) -> bool:

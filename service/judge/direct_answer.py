@@ -262,7 +262,7 @@ class EntityFinder:
             return preference, not (end <= lead_end and distance < 2 * len(text)), distance
 
         preference, _, start, end = min(candidates, key=order)
-        if _AGENT_QUESTION.match(main_question(question)) and kind == "person":
+        if _asks_for_agent(question, kind):
             # Every agent ranks alike ("Russia was behind the hacks"): the label is the entity's own.
             return text[start:end], next((lab for at, _, lab in self.entities(text) if at == start), "PERSON")
         labels = _LABELS[kind]
@@ -356,7 +356,7 @@ def answer_candidates(
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
         return [(0, _distance(text, breaks, start, end, near), start, end) for start, end in age_spans(text)]
-    agent = kind == "person" and _AGENT_QUESTION.match(main_question(question)) is not None
+    agent = _asks_for_agent(question, kind)
     labels = _AGENT_LABELS if agent else _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     kin_asked = bool(asked & _KIN)
@@ -429,6 +429,10 @@ def _counted_noun(counted: re.Match[str] | None) -> str | None:
     # "British MPs" counts MPs; "Palestinians died" counts Palestinians (a people's plural is the noun).
     adjective = not first.lower().endswith("s") and countries_named(first.capitalize())
     return second if second and adjective else first
+
+
+def _asks_for_agent(question: str, kind: str) -> bool:
+    return kind == "person" and _AGENT_QUESTION.match(main_question(question)) is not None
 
 
 def _asked_office(question: str) -> str | None:

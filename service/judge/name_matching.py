@@ -52,7 +52,12 @@ _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
-_HYPHEN = re.compile(r"\\-")
+
+
+def name_words(name: str) -> str:
+    """A regex of ``name``'s words in a row: "Ri Jong-chol" is "Ri Jong Chol" and "Kim Jong Nam" is "Kim
+    Jong-nam", since a hyphen between the parts of a name is written as a space as often."""
+    return r"[\s-]+".join(re.escape(word).replace(r"\-", r"[\s-]") for word in name.split())
 
 
 def without_possessive(word: str) -> str:
@@ -91,14 +96,11 @@ def spellings(name: str, person: bool = False) -> tuple[str, ...]:
 def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
     patterns = []
     for spelling in spellings(name, person):
-        # "Ri Jong-chol" is "Ri Jong Chol" and "Kim Jong Nam" is "Kim Jong-nam": a hyphen between the parts
-        # of a name is written as a space as often.
-        words = [_HYPHEN.sub(r"[\\s-]", re.escape(w)) for w in spelling.split()]
-        acronym = len(words) == 1 and spelling.isupper() and len(spelling) >= 2
+        acronym = len(spelling.split()) == 1 and spelling.isupper() and len(spelling) >= 2
         # An acronym matches only in capitals: "US" is not "us".
         flags = 0 if acronym else re.IGNORECASE
         # A lower-case prefix may hang on the name: "southern-German", "pro-Russia", "ex-Arsenal".
-        patterns.append(re.compile(r"(?<![\w-])(?-i:[a-z]+-)?" + r"[\s-]+".join(words) + r"(?![\w-])", flags))
+        patterns.append(re.compile(r"(?<![\w-])(?-i:[a-z]+-)?" + name_words(spelling) + r"(?![\w-])", flags))
         if acronym and len(spelling) <= 6:
             # "CAF" -> "Confederation of African Football": initials, connectors allowed between.
             gap = r"[\w'’-]*\s+(?:(?:" + "|".join(_CONNECTORS - {"&"}) + r")\s+)?"
