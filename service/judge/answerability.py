@@ -403,8 +403,9 @@ def _mentions(text: str, name: QuestionName) -> bool:
     )
 
 
-# Titles and roles before a surname: "President Trump", "Mr Podesta", "Justice Gorsuch" name the same person.
-_TITLE_WORDS = {
+# Words before a surname that are no first name: titles and roles ("President Trump", "Mr Podesta", "Justice
+# Gorsuch") and a sentence's opening adverb ("Meanwhile Trumka said").
+_NOT_FIRST_NAMES = {
     "mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "prof", "sir", "lord", "lady", "dame", "president",
     "vice", "chancellor", "premier", "minister", "secretary", "senator", "governor", "mayor", "judge",
     "justice", "speaker", "chairman", "king", "queen", "prince", "princess", "pope", "saint", "st", "coach",
@@ -433,7 +434,7 @@ def _another_first_name(text: str, at: int, first: str) -> bool:
     lower = word.lower()
     if word.endswith(".") or word.isupper() or "-" in word or "'" in word or "’" in word:
         return False  # "London. Michael", "CEO Musk", "President-elect Trump", "Apple's Cook": no first name
-    if not word[:1].isupper() or lower in STOPWORDS or lower in _TITLE_WORDS or lower in CALENDAR_WORDS:
+    if not word[:1].isupper() or lower in STOPWORDS or lower in _NOT_FIRST_NAMES or lower in CALENDAR_WORDS:
         return False
     first = first.lower()
     return lower[:1] != first[:1] and _NICKNAMES.get(lower) != first and _NICKNAMES.get(first) != lower
