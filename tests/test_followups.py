@@ -522,6 +522,24 @@ def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
     assert EntityFinder().short_answer("When did the vote take place?", vote) == ("June 2, 2017", "DATE")
 
 
+def test_they_after_which_two_people_are_the_people_answered():
+    asked = "Which two Weather Channel contractors died in a car crash in Texas?"
+    answered = (
+        "Two contractors for the Weather Channel, Kelley Williamson and Randy Yarnall, died. [1]"
+        " Kelley and Randy were storm chasers. [1]"
+    )
+    labels = {"Weather Channel": "ORG", "Kelley Williamson": "PERSON", "Randy Yarnall": "PERSON"}
+    labels |= {"Kelley": "PERSON", "Randy": "PERSON"}
+    assert after(asked, answered, "Which Missouri town were they from?", labels) == (
+        "Which Missouri town were Kelley Williamson and Randy Yarnall from?"
+    )
+    # Two countries are no people, whoever the answer names beside them.
+    countries = "Which two countries signed the deal?"
+    signed = "Vladimir Putin and Recep Tayyip Erdogan signed for Russia and Turkey. [1]"
+    labels = {"Vladimir Putin": "PERSON", "Recep Tayyip Erdogan": "PERSON", "Russia": "GPE", "Turkey": "GPE"}
+    assert "Putin and" not in after(countries, signed, "When did they sign it?", labels)
+
+
 def test_they_after_how_many_are_the_ones_counted():
     asked = "How many Palestinians were killed in the Gaza tunnel air strike?"
     answered = "Two Palestinian civilians were killed in an air strike on a tunnel. [1]"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.answer.types import REFUSAL
+from service.judge.answer_types import which_kind
 from service.judge.answerability import CALENDAR_WORDS
 from service.judge.name_matching import without_possessive
 
@@ -415,6 +416,37 @@ def _about_the_counted(question: str, previous: str) -> str | None:
     return rewritten if rewritten != question else None
 
 
+# "Which two Weather Channel contractors died?" is answered with two people: "they" next are those people, not
+# the channel ("Which Missouri town were they from?").
+_ASKS_FOR_PEOPLE = re.compile(
+    r"^\s*(?:who\s+(?:were|are)\b|(?:which|what)\s+(?P<count>two|three|four|five|\d)\s)", re.IGNORECASE
+)
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _about_the_people_answered(
+    question: str, asked: str, answered: str, labeller: Labeller | None
+) -> str | None:
+    wanted = _ASKS_FOR_PEOPLE.match(asked)
+    if wanted is None or not _THEY.search(question) or answered.strip() == REFUSAL:
+        return None
+    if wanted.group("count") and which_kind(asked) != "person":
+        return None  # "Which two countries signed?" is answered with countries, whoever signed for them
+    count = (wanted.group("count") or "2").lower()
+    how_many = _COUNT_WORDS.get(count, int(count) if count.isdigit() else 2)
+    people: list[str] = []
+    for entity in find_entities(answered, labeller):
+        named = sum(1 + p.count(" and ") for p in people)  # "Kelley Williamson and Randy Yarnall" is one run
+        if named >= how_many:
+            break
+        if entity.kind == "person" and entity.text not in asked and entity.text not in people:
+            people.append(entity.text)
+    if sum(1 + p.count(" and ") for p in people) < 2:
+        return None
+    names = " and ".join(people)
+    return _THEY.sub(lambda m: f"{names}'s" if m.group(0).lower() == "their" else names, question)
+
+
 def _rewrite_one(
     question: str,
     previous: Sequence[str],
@@ -434,6 +466,9 @@ def _rewrite_one(
     counted = _about_the_counted(question, previous[-1])
     if counted is not None:
         return counted
+    people = _about_the_people_answered(question, previous[-1], answers[-1], labeller)
+    if people is not None:
+        return people
     # Most recent first: the last question, then the answer to it, then older questions. The answer goes
     # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
