@@ -42,6 +42,17 @@ def finder() -> EntityFinder:
         ("After the raid, when police arrived, how many people were arrested?", "count"),
         ("When did the bill, which MPs amended, return to the Commons?", "time"),
         ("Who is his widow, who was honoured at the address?", "person"),
+        # The noun a which-phrase ends on, after names and modifiers, says the kind.
+        ("Which Australian airline had a propeller fall off?", "organization"),
+        ("Which Bavaria-based construction company rejected the wall?", "organization"),
+        ("Which wireless carrier's customers could not call 911?", "organization"),
+        ("Which California dam's spillway was damaged?", "place"),
+        ("In which West Cork village was the holiday home?", "place"),
+        ("Which FDNY emergency medical technician was killed?", "person"),
+        ("Which two Weather Channel contractors died in a crash?", "person"),
+        # ... unless another noun follows it: then it was a modifier.
+        ("What prison sentence did the pilot receive?", None),
+        ("Which Russian helicopter models was the UAE interested in?", None),
     ],
 )
 def test_the_kind_of_short_answer_follows_the_question(question, kind):
@@ -460,6 +471,10 @@ def test_a_name_after_a_bodys_noun_that_does_something_is_still_a_person():
         "Who founded Snapchat?", "Snapchat, the app Evan Spiegel founded, grew."
     )
     assert founder == ("Evan Spiegel", "PERSON")
+    # The body's own verb keeps it a body.
+    passage = "UK car maker Vauxhall is to end its sponsorship of the home nations football teams."
+    maker = EntityFinder().short_answer("Which car maker will end its sponsorship of the teams?", passage)
+    assert maker == ("Vauxhall", "ORG")
 
 
 def test_how_many_counts_the_noun_after_a_peoples_name_and_a_share_counts_nobody():
@@ -523,6 +538,17 @@ def test_curly_quotes_hide_no_names_and_offsets_stay_the_texts():
     text = "Policy advisor Ann O’Leary called Trumka “annoying”."
     found = {text[start:end]: label for start, end, label in EntityFinder().entities(text)}
     assert found.get("Ann O’Leary") == "PERSON"
+
+
+def test_a_title_without_its_stop_hides_no_name_and_offsets_stay_the_texts():
+    # British style: "Mr Gorsuch", which the small recognizer reads as no one without the stop.
+    text = "Mr Trump nominated Mr Gorsuch to replace Justice Antonin Scalia, and Mrs May met Dr Fox."
+    found = {text[start:end]: label for start, end, label in EntityFinder().entities(text)}
+    assert found.get("Mr Gorsuch") == "PERSON"
+    people = {name for name, label in found.items() if label == "PERSON"}
+    assert {"Mrs May", "Dr Fox", "Antonin Scalia"} <= people
+    question = "Whom did Trump nominate to the Supreme Court?"
+    assert EntityFinder().short_answer(question, text) == ("Mr Gorsuch", "PERSON")
 
 
 def test_the_direct_answer_may_lie_in_the_sentence_a_quoted_one_leans_on():

@@ -48,6 +48,105 @@ _ROLES = (
     r"strike|assembly|meeting|conference|secretary|staff)\b)"
 )
 _PERSON_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*which " + _ROLE_MODIFIER + _ROLES, re.IGNORECASE)
+
+# "Which Wales defender", "Which FDNY emergency medical technician", "Which Bavaria-based construction
+# company": the noun a which-phrase ends on says the kind, after however many names and modifiers.
+_PERSON_NOUNS = {
+    "player", "person", "official", "coach", "scientist", "researcher", "lawyer", "judge", "justice",
+    "candidate", "nominee", "man", "woman", "boy", "girl", "executive", "leader", "member", "reporter",
+    "journalist", "writer", "author", "poet", "singer", "musician", "rapper", "actor", "actress", "artist",
+    "spokesman", "spokeswoman", "spokesperson", "advisor", "adviser", "aide", "director", "manager",
+    "president", "chair", "chairman", "chairwoman", "mayor", "senator", "governor", "minister", "commander",
+    "officer", "soldier", "pilot", "engineer", "doctor", "diplomat", "ambassador", "envoy", "prosecutor",
+    "lawmaker", "politician", "activist", "athlete", "driver", "musher", "founder", "co-founder",
+    "billionaire", "businessman", "businesswoman", "king", "queen", "prince", "princess", "pope", "cleric",
+    "suspect", "gunman", "attacker", "victim", "survivor", "winner", "defender", "striker", "midfielder",
+    "goalkeeper", "footballer", "cricketer", "golfer", "boxer", "swimmer", "skier", "cyclist", "sprinter",
+    "champion", "medallist", "medalist", "blogger", "sergeant", "colonel", "lieutenant", "admiral",
+    "administrator", "secretary", "technician", "contractor", "paramedic", "nurse", "surgeon", "teacher",
+    "student", "teenager", "comedian", "presenter", "host", "anchor", "correspondent", "editor", "columnist",
+    "photographer", "filmmaker", "producer", "designer", "architect", "economist", "analyst", "strategist",
+    "chief", "boss", "heir", "monarch", "dictator", "premier", "chancellor", "deputy", "congressman",
+    "congresswoman", "legislator", "councillor", "commissioner", "inspector", "detective", "investigator",
+    "hacker", "whistleblower", "dissident", "refugee", "protester", "militant", "rebel", "killer", "shooter",
+    "astronaut", "entrepreneur", "tycoon", "magnate", "star", "songwriter", "composer", "novelist",
+    "playwright", "historian", "professor", "expert", "physicist", "priest", "bishop", "archbishop", "rabbi",
+    "imam", "attorney", "defendant", "plaintiff", "prisoner", "detainee", "hostage", "widow", "owner",
+    "employee", "worker", "delegate", "negotiator", "campaigner", "lobbyist", "referee", "jockey", "climber",
+    "quarterback", "captain", "ceo", "dancer", "emt",
+}  # fmt: skip
+_ORGANIZATION_NOUNS = {
+    "organisation", "organization", "company", "firm", "group", "party", "agency", "union", "bank", "team",
+    "club", "network", "newspaper", "broadcaster", "militia", "airline", "body", "charity", "carrier",
+    "maker", "carmaker", "automaker", "manufacturer", "retailer", "chain", "operator", "insurer", "publisher",
+    "startup", "start-up", "giant", "conglomerate", "university", "college", "lender", "supplier",
+    "provider", "brand", "label", "studio", "outlet", "channel", "magazine", "tabloid", "council",
+    "committee", "commission", "ministry", "department", "court", "movement", "faction", "coalition",
+    "alliance", "federation", "association", "league", "army",
+}  # fmt: skip
+_PLACE_NOUNS = {
+    "city", "country", "town", "state", "region", "province", "capital", "place", "village", "island",
+    "area", "district", "county", "neighbourhood", "neighborhood", "borough", "suburb", "port", "nation",
+    "territory", "prefecture", "municipality", "continent", "airport", "stadium", "arena", "venue", "prison",
+    "dam", "bridge", "hotel", "mosque", "church", "cathedral", "temple", "square", "street", "river", "lake",
+    "sea", "mountain", "valley", "desert", "peninsula", "base", "resort",
+}  # fmt: skip
+_HEAD_KINDS = (("person", _PERSON_NOUNS), ("organization", _ORGANIZATION_NOUNS), ("place", _PLACE_NOUNS))
+_WHICH_OPENING = re.compile(r"^\s*(?:(?:in|at|on|from|to|for|by|with)\s+)?(?:which|what)\s+", re.IGNORECASE)
+# Words that end a which-phrase: what follows is the question's verb, a clause or a complement.
+_PHRASE_ENDS = {
+    "did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would", "can", "could",
+    "should", "may", "might", "must", "been", "being", "the", "a", "an", "of", "for", "by", "in", "on", "at",
+    "to", "with", "from", "about", "over", "under", "after", "before", "during", "since", "into", "against",
+    "than", "as", "who", "whom", "that", "which", "whose", "where", "when", "and", "or", "but", "he", "she",
+    "it", "they", "his", "her", "its", "their", "this", "these", "those",
+}  # fmt: skip
+# After its noun, a which-phrase goes on to the question's verb ("Which company announced", "Which party
+# won", "Which lawyer represents"); another noun means the kind word was a modifier ("What prison sentence").
+_IRREGULAR_VERBS = {
+    "said", "says", "put", "puts", "won", "lost", "sold", "bought", "made", "got", "took", "gave", "ran",
+    "led", "hit", "beat", "set", "sent", "told", "paid", "held", "became", "came", "went", "saw", "kept",
+    "left", "met", "wrote", "spent", "built", "brought", "broke", "fell", "shot", "struck", "quit", "cut",
+    "let", "won't", "didn't", "hasn't", "wasn't", "isn't", "best", "also", "first", "last", "most", "just",
+    "now", "still", "once", "later", "reportedly", "allegedly", "previously", "formerly", "currently",
+    "recently", "then",
+}  # fmt: skip
+_PHRASE_WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
+_PHRASE_WORDS = 6
+
+
+def _head_kind(word: str) -> str | None:
+    word = word.lower().removesuffix("'s").removesuffix("’s")
+    for form in (word, word.removesuffix("s"), word.removesuffix("es")):
+        for kind, nouns in _HEAD_KINDS:
+            if form in nouns:
+                return kind
+    return None
+
+
+def which_kind(question: str) -> str | None:
+    """ "person", "organization" or "place": what the noun a which-phrase ends on names ("Which two Weather
+    Channel contractors" are people; the channel is a modifier). The first such noun ends the phrase unless
+    another follows it at once."""
+    question = main_question(question)
+    opening = _WHICH_OPENING.match(question)
+    if opening is None:
+        return None
+    kind = None
+    for word in _PHRASE_WORD.findall(question[opening.end() :])[:_PHRASE_WORDS]:
+        if word.lower() in _PHRASE_ENDS or not (word[0].isalnum()):
+            break
+        head = _head_kind(word)
+        if head is None and kind is not None:
+            lower = word.lower()
+            verb = lower in _IRREGULAR_VERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
+            return kind if verb else None
+        kind = head or kind
+        if word.lower().endswith(("'s", "’s")):
+            break  # "Which wireless carrier's customers" asks for the carrier
+    return kind
+
+
 _TIME_WORDS = re.compile(
     r"\b(1[89]\d\d|20\d\d|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
     r"oct(ober)?|nov(ember)?|dec(ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|"
@@ -151,7 +250,7 @@ def answer_type(question: str) -> AnswerType | None:
         return "time"
     if _NUMBER_QUESTION.match(question):
         return "number"
-    if _PERSON_QUESTION.match(question):
+    if _PERSON_QUESTION.match(question) or which_kind(question) == "person":
         return "person"
     return None
 
@@ -245,7 +344,8 @@ def office_lapsed(question: str, passage: str) -> bool:
     asked = ASKS_WHO_HOLDS.match(question)
     if asked is None or _ASKS_THE_PAST.search(question):
         return False
-    mentions = list(re.finditer(rf"\b{asked.group('office')}s?\b", passage, re.IGNORECASE))
+    office = office_words(asked.group("office"))  # "former chief executive" for who is the CEO
+    mentions = list(re.finditer(rf"\b{office}s?\b", passage, re.IGNORECASE))
     return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
 
 

@@ -344,6 +344,19 @@ _DESIGNATION = re.compile(
 )
 
 
+# "Which UK Home Secretary ...?": the recognizer's "UK Home" runs into the office's name.
+_OFFICE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
+
+
+def _before_office(question: str, start: int, end: int) -> str:
+    """The name at ``start:end`` without a last word that begins the office named after it."""
+    name = question[start:end]
+    words = name.split()
+    if len(words) > 1 and _OFFICE_AFTER.match(question, end):
+        return " ".join(words[:-1])
+    return name
+
+
 def question_names(question: str, entities: Labeller | None = None) -> list[QuestionName]:
     """The names a question is about ("Wick Springs", "Fulton County", "Arkansas"), dates left out.
 
@@ -352,7 +365,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     """
     if entities is not None:
         found = [
-            (question[start:end], label == "PERSON", label == "ORG", label in _WHERE_LABELS)
+            (_before_office(question, start, end), label == "PERSON", label == "ORG", label in _WHERE_LABELS)
             for start, end, label in entities(question)
             if label in _NAME_LABELS
         ]
