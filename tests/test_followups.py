@@ -522,6 +522,13 @@ def test_the_name_a_follow_up_means_comes_from_the_answers_lead_passage():
     assert EntityFinder().short_answer("When did the vote take place?", vote) == ("June 2, 2017", "DATE")
 
 
+def test_a_name_the_answer_gives_in_the_possessive_stands_for_he_without_it():
+    asked = "Which former Penn State president was convicted of child endangerment?"
+    answered = "Graham Spanier's lawyers said he would appeal. [1]"
+    labels = {"Graham Spanier's": "PERSON", "Penn State": "ORG"}
+    assert after(asked, answered, "How old is he?", labels) == "How old is Graham Spanier?"
+
+
 def test_they_after_which_two_people_are_the_people_answered():
     asked = "Which two Weather Channel contractors died in a car crash in Texas?"
     answered = (

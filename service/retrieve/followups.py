@@ -276,7 +276,8 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
             entity = antecedent("group", family)
         if entity is None:
             return word
-        return f"{entity.text}'s" if possessive else entity.text
+        name = without_possessive(entity.text)  # "Graham Spanier's lawyers" names Graham Spanier
+        return f"{name}'s" if possessive else name
 
     return _PRONOUN.sub(substitute, question)
 
