@@ -540,6 +540,14 @@ def test_curly_quotes_hide_no_names_and_offsets_stay_the_texts():
     assert found.get("Ann O’Leary") == "PERSON"
 
 
+def test_a_which_phrases_noun_picks_the_name_that_ends_on_it():
+    passage = (
+        "At least 188,000 people have evacuated from Northern California after damage to the Oroville Dam."
+    )
+    found = EntityFinder().short_answer("Which California dam's spillway was damaged?", passage)
+    assert found is not None and found[0].endswith("Oroville Dam")
+
+
 def test_a_title_without_its_stop_hides_no_name_and_offsets_stay_the_texts():
     # British style: "Mr Gorsuch", which the small recognizer reads as no one without the stop.
     text = "Mr Trump nominated Mr Gorsuch to replace Justice Antonin Scalia, and Mrs May met Dr Fox."

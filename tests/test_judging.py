@@ -92,6 +92,15 @@ def test_a_story_of_the_asked_year_may_name_other_years_in_passing():
     )
 
 
+def test_a_question_asking_for_a_year_dates_something_else_with_its_own():
+    question = "In what year did Gu Juan, named 2016 Chinese Culture Person of the Year, break her back?"
+    passage = "In 2009, Gu fell from the sky in an accident and broke her back."
+    assert date_mismatch_penalty(question, passage, passage) == 0
+    # Any other question with a year still wants that year.
+    dated = "When did Gu break her back in 2016?"
+    assert date_mismatch_penalty(dated, passage, passage) == YEAR_CONFLICT_PENALTY
+
+
 def test_this_year_and_last_year_are_read_against_the_articles_date():
     from datetime import date
 
@@ -380,6 +389,25 @@ def test_a_model_or_edition_with_its_number_is_one_name(question, names):
     from service.judge.direct_answer import EntityFinder
 
     assert [n.text for n in question_names(question, EntityFinder().entities)] == names
+
+
+def test_a_nationality_or_a_place_that_describes_is_no_name_an_article_must_repeat():
+    from service.judge.answerability import missing_names_share, question_names
+    from service.judge.direct_answer import EntityFinder
+
+    article = (
+        "The Co-operative Bank says it is putting itself up for sale. The bank almost collapsed in 2013."
+    )
+    bank = question_names("Which British bank put itself up for sale?", EntityFinder().entities)
+    assert missing_names_share(bank, article, descriptors=False) == 0.0
+    assert missing_names_share(bank, article) == 1.0  # the ranking still prefers an article that says it
+    actress = question_names("Which London-born actress will join Line of Duty?", EntityFinder().entities)
+    newton = "Newton will appear in BBC One's Line of Duty."
+    assert missing_names_share(actress, newton, descriptors=False) == 0
+    # A place the question is about must still be named: "visited Turkey" is not "visited Cyprus".
+    tourists = question_names("How many tourists visited Turkey in 2016?", EntityFinder().entities)
+    cyprus = "The number of tourists visiting Cyprus neared 800,000."
+    assert missing_names_share(tourists, cyprus, descriptors=False) == 1.0
 
 
 def test_a_place_the_recognizer_runs_into_an_office_is_the_place_alone():

@@ -88,3 +88,26 @@ def test_the_cross_encoder_reads_the_lent_names_but_not_a_person_before_someone_
     names = [QuestionName("Mitch Seavey", person=True, place=None)]
     assert scored_text(sentence, names) == f"Mitch Seavey. Iditarod winner. {passage}"
     assert scored_text(sentence, names, lambda text: True) == f"Iditarod winner. {passage}"
+
+
+def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_person():
+    article = (
+        "Penn State\n\nGraham Spanier was convicted. The NCAA erased Paterno's victories."
+        " The coach was never charged. He died of cancer in 2012 at age 85."
+    )
+    passage = "He died of cancer in 2012 at age 85."
+    start = article.index(passage)
+    sentence = EvidenceSentence(
+        doc_id="a", title="Penn State", start=start, end=start + len(passage), passage_start=start,
+        passage=passage, chunk_rank=0, sentence=passage, window=passage, document=article,
+    )  # fmt: skip
+    names = [QuestionName("Graham Spanier", person=True, place=None)]
+    people = {"Graham Spanier was convicted.": ["Graham Spanier"]}
+    people["The NCAA erased Paterno's victories."] = ["Paterno"]
+    assert (
+        scored_text(sentence, names, people_in=lambda text: people.get(text, [])) == f"Penn State. {passage}"
+    )
+    # The nearest sentence naming anyone names the question's person: he is that person.
+    people["The NCAA erased Paterno's victories."] = ["Graham Spanier"]
+    lent = scored_text(sentence, names, people_in=lambda text: people.get(text, []))
+    assert lent == f"Graham Spanier. Penn State. {passage}"

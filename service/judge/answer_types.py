@@ -115,36 +115,50 @@ _PHRASE_WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
 _PHRASE_WORDS = 6
 
 
-def _head_kind(word: str) -> str | None:
+def _head_kind(word: str) -> tuple[str, str] | None:
+    """The kind a which-phrase's noun names, and the noun's singular form."""
     word = word.lower().removesuffix("'s").removesuffix("’s")
     for form in (word, word.removesuffix("s"), word.removesuffix("es")):
         for kind, nouns in _HEAD_KINDS:
             if form in nouns:
-                return kind
+                return kind, form
     return None
 
 
-def which_kind(question: str) -> str | None:
-    """ "person", "organization" or "place": what the noun a which-phrase ends on names ("Which two Weather
-    Channel contractors" are people; the channel is a modifier). The first such noun ends the phrase unless
-    another follows it at once."""
+@lru_cache(maxsize=1024)
+def _which_phrase(question: str) -> tuple[str, str] | None:
+    """The kind and the noun a which-phrase ends on ("Which two Weather Channel contractors" are people; the
+    channel is a modifier). The first such noun ends the phrase unless another follows it at once."""
     question = main_question(question)
     opening = _WHICH_OPENING.match(question)
     if opening is None:
         return None
-    kind = None
+    found = None
     for word in _PHRASE_WORD.findall(question[opening.end() :])[:_PHRASE_WORDS]:
         if word.lower() in _PHRASE_ENDS or not (word[0].isalnum()):
             break
         head = _head_kind(word)
-        if head is None and kind is not None:
+        if head is None and found is not None:
             lower = word.lower()
             verb = lower in _IRREGULAR_VERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
-            return kind if verb else None
-        kind = head or kind
+            return found if verb else None
+        found = head or found
         if word.lower().endswith(("'s", "’s")):
             break  # "Which wireless carrier's customers" asks for the carrier
-    return kind
+    return found
+
+
+def which_head(question: str) -> str | None:
+    """The noun a which-phrase ends on, singular and lower-case ("dam" for "Which California dam's
+    spillways"), where it says the kind; else None."""
+    found = _which_phrase(question)
+    return found[1] if found else None
+
+
+def which_kind(question: str) -> str | None:
+    """ "person", "organization" or "place": what the noun a which-phrase ends on names."""
+    found = _which_phrase(question)
+    return found[0] if found else None
 
 
 _TIME_WORDS = re.compile(

@@ -306,11 +306,15 @@ class QuestionName:
     person: bool
     place: str | None  # for "Wick Springs City Council": "Wick Springs", which the article must name
     where: bool = False  # a country, city, region or nationality: "Kansas", "Mediterranean", "Gambian"
+    # A nationality or a place that describes another thing: "British bank", "London-born actress", "UK
+    # pensioner households". An article often leaves its own country unsaid; its absence is no other story.
+    descriptor: bool = False
 
 
 _ORG_HEADS = re.compile(
     r"\s+(City Council|Council|County Commission|School (District|Board)|Board of \w+|Police Department|"
-    r"Department|Commission|Federation|Association|Union|University|Hospital|Authority)\b.*$"
+    r"Department|Commission|Federation|Association|Union|University|Hospital|Authority|Airlines|Airways|"
+    r"Group|Inc|Corp|Corporation|Company|Holdings|AG|plc)\b.*$"
 )
 
 # "Shanxi province", "Songyang county": the recognizer takes the lower-case descriptor into the name; the
@@ -344,6 +348,27 @@ _DESIGNATION = re.compile(
 )
 
 
+# A place that describes the next word: "London-born", "Bavaria-based", "UK pensioner households", "US state"
+# (not "visited Turkey in 2016", "Turkey's deficit").
+_DESCRIBES_NEXT = re.compile(
+    r"\s+(?!(?:in|on|at|of|for|to|and|or|by|with|from|during|after|before|since|than|as|is|was|were|"
+    r"are|has|have|had|did|does|do|will|would|when|where|who|whom|that|which|over|under|into|last|this|"
+    r"next|according|because|while|if)\b)[a-z]"
+)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|which|what|several|typical|many|some|most|other|all|its|their|his|her|two|three)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _describes(question: str, start: int, end: int, label: str) -> bool:
+    """A nationality, or a place that describes the noun after it: "London-born", or "the US state" after a
+    determiner ("Shanxi province set its target" is about Shanxi)."""
+    if label == "NORP" or (question.startswith("-", end) and question[end + 1 : end + 2].islower()):
+        return True
+    return bool(_DETERMINER_BEFORE.search(question, 0, start) and _DESCRIBES_NEXT.match(question, end))
+
+
 # "Which UK Home Secretary ...?": the recognizer's "UK Home" runs into the office's name.
 _OFFICE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
 
@@ -365,28 +390,39 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     """
     if entities is not None:
         found = [
-            (_before_office(question, start, end), label == "PERSON", label == "ORG", label in _WHERE_LABELS)
+            (
+                _before_office(question, start, end),
+                label == "PERSON",
+                label == "ORG",
+                label in _WHERE_LABELS,
+                label in _WHERE_LABELS and _describes(question, start, end, label),
+            )
             for start, end, label in entities(question)
             if label in _NAME_LABELS
         ]
     else:
         from service.retrieve.followups import find_entities
 
-        found = [(e.text, e.kind == "person", e.kind == "group", False) for e in find_entities(question)]
+        found = [
+            (e.text, e.kind == "person", e.kind == "group", False, False) for e in find_entities(question)
+        ]
     # A model or edition with its number is one name: "iPhone 15", "Galaxy S23", "the 97th Academy Awards".
     # The recognizer misses some and splits others; an article on the iPhone 14 does not name the iPhone 15.
     for match in _DESIGNATION.finditer(question):
         if match.group(0).split()[0].lower() not in CALENDAR_WORDS | _NOT_DESIGNATIONS:
-            found = [f for f in found if f[0] not in match.group(0)] + [(match.group(0), False, False, False)]
+            designation = (match.group(0), False, False, False, False)
+            found = [f for f in found if f[0] not in match.group(0)] + [designation]
     names: dict[str, QuestionName] = {}
-    for text, person, group, where in found:
+    for text, person, group, where, descriptor in found:
         name = without_possessive(text.removeprefix("the ").strip())
         if not name or name.lower() in CALENDAR_WORDS or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
         if name.endswith("-") or len(name) < 2:
             continue
         place = _ORG_HEADS.sub("", name) if group else None if person else _PLACE_HEAD.sub("", name)
-        names.setdefault(name, QuestionName(name, person, place if place != name else None, where))
+        names.setdefault(
+            name, QuestionName(name, person, place if place != name else None, where, descriptor)
+        )
     return list(names.values())
 
 
@@ -489,13 +525,16 @@ def _sets_the_story(document: str, name: QuestionName) -> bool:
     return len(re.findall(rf"(?<![\w-]){re.escape(text)}(?![\w-])", document, re.IGNORECASE)) >= 2
 
 
-def missing_names_share(names: Sequence[QuestionName], document: str) -> float:
+def missing_names_share(names: Sequence[QuestionName], document: str, descriptors: bool = True) -> float:
     """How far the article is from naming what the question is about: 0 all named; 1 when half or more are
-    missing (one place of two missing is already the wrong story)."""
+    missing (one place of two missing is already the wrong story). Without ``descriptors``, a nationality
+    or a place that only describes ("British bank") may be missing."""
     if not names or not document:
         return 0.0
     text = document.replace("’", "'")
-    missing = sum(1 for name in names if not _mentions(text, name))
+    missing = sum(
+        1 for name in names if not (name.descriptor and not descriptors) and not _mentions(text, name)
+    )
     return min(1.0, 2 * missing / len(names))
 
 

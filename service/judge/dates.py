@@ -73,6 +73,7 @@ def months(text: str) -> set[int]:
 
 
 LEDE_CHARS = 400
+_ASKS_FOR_A_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.IGNORECASE)
 
 
 def date_mismatch_penalty(
@@ -86,7 +87,9 @@ def date_mismatch_penalty(
     about another event). A story of the asked year may name years ahead of it in passing ("by 2020").
     """
     penalty = 0.0
-    asked_years = years(question)
+    # "In what year did she break her back, before she was named 2016's Person of the Year?": the year asked
+    # for is the answer, and the question's own years date something else.
+    asked_years = set() if _ASKS_FOR_A_YEAR.search(question) else years(question)
     if asked_years:
         stated_years = years_stated(passage) | relative_years(passage, published)
         nearby_years = years(window) | relative_years(window, published)

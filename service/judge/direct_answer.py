@@ -26,6 +26,7 @@ from service.judge.answer_types import (
     answer_type,
     main_question,
     office_words,
+    which_head,
     which_kind,
 )
 from service.judge.answerability import word_tokens
@@ -408,6 +409,7 @@ def answer_candidates(
         labels = tuple(label for label in labels if label != "PERCENT")  # "80 percent" counts no people
     noun = _counted_noun(counted)
     held = _asked_office(question) if kind == "person" else None
+    head = which_head(question)
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(
@@ -455,6 +457,10 @@ def answer_candidates(
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = 0 if agent else labels.index(label)
+        if head is not None and tokens and tokens[-1].removesuffix("s") == head:
+            preference = distance = (
+                0  # "Which California dam?": "the Oroville Dam", not "Northern California"
+            )
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from llama_index.core.schema import NodeWithScore
 
+from ingest.chunking import split_sentences
 from ingest.embedding import Embedder
 from ingest.keyword_index import analyze
 from service.judge.answer_types import (
@@ -134,12 +135,15 @@ class EvidenceJudge:
         )  # fmt: skip
         picked = [v for s in chosen for v in s.variants()]
         names = question_names(question, self.entities.entities if self.entities is not None else None)
-        logits = self.scorer.score(question, [scored_text(s, names, self._names_a_person) for s in picked])
+        logits = self.scorer.score(
+            question, [scored_text(s, names, self._names_a_person, self._people_in) for s in picked]
+        )
         focus = question_focus(question)
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
         gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
+        story_gaps = {s.doc_id: missing_names_share(names, s.document, descriptors=False) for s in chosen}
         asked_countries = countries_named(question, in_titles=False)
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)
@@ -178,7 +182,8 @@ class EvidenceJudge:
                 "focus_words": math.log1p(focus.size),
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
-                # Not a model signal: a veto (with_confidence).
+                # Not model signals: vetoes (with_confidence).
+                "wrong_story": float(story_gaps[sentence.doc_id] >= 1.0),
                 "never_says": float(
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)
@@ -191,6 +196,11 @@ class EvidenceJudge:
         if per_chunk is None:
             judged = self._check_entities(question, judged)
         return judged
+
+    def _people_in(self, text: str) -> list[str]:
+        if self.entities is None:
+            return []
+        return [text[start:end] for start, end, label in self.entities.entities(text) if label == "PERSON"]
 
     def _names_a_person(self, text: str) -> bool:
         return self.entities is not None and any(
@@ -251,9 +261,10 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # the story, the year and the names all match, and no signal above says the place in the order,
             # the time in office or the country is not the asked one.
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
-        if features["name_gap"] >= 1.0:
+        if features.get("wrong_story", features["name_gap"] >= 1.0):
             # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
-            # the Galaxy S23. The ranking's penalty cannot refuse when no passage names them.
+            # the Galaxy S23. The ranking's penalty cannot refuse when no passage names them. A missing
+            # nationality alone is no other story: "Which British bank?" of an article that never says UK.
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored
@@ -278,10 +289,12 @@ def scored_text(
     sentence: EvidenceSentence,
     names: Sequence[QuestionName],
     names_a_person: Callable[[str], bool] = lambda text: False,
+    people_in: Callable[[str], list[str]] = lambda text: [],
 ) -> str:
     """What the cross-encoder reads: the passage, after the headline and the names it takes from its article
     when the passage never names what the question asks about ("The county's vaccination rate stood at 59.6
-    percent": which county?). ``names_a_person`` says whether a text names anyone (the recognizer).
+    percent": which county?). ``names_a_person`` says whether a text names anyone, ``people_in`` whom (the
+    recognizer).
 
     The citation still quotes the passage alone.
     """
@@ -292,10 +305,33 @@ def scored_text(
     # Not a person's name before a passage that names someone else: "Steinmeier won 931 votes" is no answer
     # about Gauck.
     left_out = context_names(names, sentence.passage, sentence.document)
-    if any(n.person for n in left_out) and names_a_person(sentence.passage):
+    if any(n.person for n in left_out) and (
+        names_a_person(sentence.passage) or _someone_else_before(sentence, left_out, people_in)
+    ):
         left_out = [n for n in left_out if not n.person]
     context = ". ".join(part for part in (", ".join(n.text for n in left_out), sentence.title) if part)
     return f"{context}. {sentence.passage}" if context else sentence.passage
+
+
+# How far back a passage's "he" may look for whom it means: the sentences before it, up to this many.
+LOOK_BACK_SENTENCES = 3
+LOOK_BACK_CHARS = 800
+
+
+def _someone_else_before(
+    sentence: EvidenceSentence, left_out: Sequence[QuestionName], people_in: Callable[[str], list[str]]
+) -> bool:
+    """Whether the nearest sentence before the passage that names anyone names only others: "He died of
+    cancer in 2012 at age 85" after "... Paterno's football victories. The Hall of Fame coach was never
+    charged" is Paterno's age, in an article about Spanier."""
+    start = max(0, sentence.passage_start - LOOK_BACK_CHARS)
+    before = sentence.document[start : sentence.passage_start]
+    surnames = {n.text.split()[-1].lower() for n in left_out if n.person}
+    for first, last in reversed(split_sentences(before)[-LOOK_BACK_SENTENCES:]):
+        people = people_in(before[first:last])
+        if people:
+            return not any(surname in person.lower() for person in people for surname in surnames)
+    return False
 
 
 def best_variant_only(judged: Sequence[JudgedPassage]) -> list[JudgedPassage]:

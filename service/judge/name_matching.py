@@ -51,7 +51,7 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")  # "Trump's", "Qatar Airways'"
 
 
 def name_words(name: str) -> str:
