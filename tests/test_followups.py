@@ -1,5 +1,6 @@
 import pytest
 
+from service.answer.types import REFUSAL
 from service.retrieve.followups import find_entities, rewrite_followup
 
 
@@ -527,6 +528,36 @@ def test_a_name_the_answer_gives_in_the_possessive_stands_for_he_without_it():
     answered = "Graham Spanier's lawyers said he would appeal. [1]"
     labels = {"Graham Spanier's": "PERSON", "Penn State": "ORG"}
     assert after(asked, answered, "How old is he?", labels) == "How old is Graham Spanier?"
+
+
+def test_the_company_after_which_company_is_the_company_answered():
+    asked = "Which company priced its IPO at $17 a share in March 2017?"
+    answered = "Snap Inc priced its initial public offering above its target range. [1]"
+    labels = {"Snap Inc": "ORG"}
+    rewritten = after(asked, answered, "In which city is the company based?", labels, ("Snap Inc", "ORG"))
+    assert rewritten == "In which city is Snap Inc based?"
+    # Another kind of thing is left alone.
+    assert not after(asked, answered, "Who led the bank?", labels, ("Snap Inc", "ORG")).startswith(
+        "Who led Snap"
+    )
+
+
+def test_where_did_it_happen_asks_about_the_previous_turns_event_not_a_body_it_named():
+    asked = "Which FDNY emergency medical technician was killed when a man stole her ambulance?"
+    answered = "The FDNY is mourning an emergency medical technician who was run over. [1]"
+    rewritten = after(asked, answered, "In which borough did it happen?", {"FDNY": "ORG"})
+    assert rewritten == f"In which borough did it happen: {asked}"
+
+
+def test_the_asked_part_of_a_follow_up_leaves_the_previous_turn_out():
+    from service.retrieve.followups import asked_part
+
+    asked = "How many projects did he say had been concluded"
+    query = after("Who was the EU spokesman who defended the deal?", REFUSAL, f"{asked}?")
+    assert query == f"{asked}: Who was the EU spokesman who defended the deal?"
+    assert asked_part(query) == f"{asked}?"
+    assert asked_part("Who said: 'we will win'?") == "Who said: 'we will win'?"
+    assert asked_part("When did it start?") == "When did it start?"
 
 
 def test_they_after_which_two_people_are_the_people_answered():

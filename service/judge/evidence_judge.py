@@ -54,6 +54,7 @@ from service.judge.evidence import (
 )
 from service.judge.model import AnswerabilityModel
 from service.judge.truecase import truecase
+from service.retrieve.followups import asked_part
 
 # The margin of a best passage with no runner-up.
 NO_RUNNER_UP_MARGIN = 5.0
@@ -138,7 +139,7 @@ class EvidenceJudge:
         logits = self.scorer.score(
             question, [scored_text(s, names, self._names_a_person, self._people_in) for s in picked]
         )
-        focus = question_focus(question)
+        focus = question_focus(asked_part(question))  # not the previous turn a follow-up carries along
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)

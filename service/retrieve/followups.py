@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.answer.types import REFUSAL
-from service.judge.answer_types import which_kind
+from service.judge.answer_types import which_head, which_kind
 from service.judge.answerability import CALENDAR_WORDS
 from service.judge.name_matching import without_possessive
 
@@ -233,6 +233,9 @@ def _last_word(entity: Entity) -> str:
     return entity.text.split()[-1].lower()
 
 
+_HAPPENED = re.compile(r"\s+(?:happen|happened|take place|took place|occur|occurred)\b", re.IGNORECASE)
+
+
 def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
     """Replace pronouns with entities from the most recent turn that has one of the right kind.
 
@@ -267,6 +270,8 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
                 # "Why did she want her to apologize?": two women; "fine him after he won": one man.
                 family += " (object)"
             entity = antecedent("person", family)
+        elif family == "it" and _HAPPENED.match(question, match.end()):
+            return word  # "Where did it happen?" asks about the previous turn's event, not a body it names
         elif family == "it":
             # "its capital" may be a country's; "Where did it happen?" is never one.
             entity = antecedent("group", "its" if lower == "its" else family)
@@ -448,6 +453,30 @@ def _about_the_people_answered(
     return _THEY.sub(lambda m: f"{names}'s" if m.group(0).lower() == "their" else names, question)
 
 
+def _named_by_its_kind(
+    question: str, asked: str, answered: str, labeller: Labeller | None, short_answer: ShortAnswer | None
+) -> str:
+    """ "the company" after "Which company priced its IPO?" is the company the answer named: "In which city is
+    the company based?" -> "In which city is Snap Inc based?"."""
+    head = which_head(asked)
+    if head is None:
+        return question
+    kind_named = re.compile(rf"\b(?:the|that|this)\s+{re.escape(head)}\b", re.IGNORECASE)
+    if not kind_named.search(question):
+        return question
+    named = _answered(asked, answered, labeller, short_answer)
+    return kind_named.sub(named.text, question, count=1) if named is not None else question
+
+
+# A follow-up that leans on the previous turn is written "<follow-up>: <the previous turn as a statement>?".
+CONTEXT_SEPARATOR = ": "
+_ASKED_BEFORE_CONTEXT = re.compile(
+    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|in|on|at|by|for|from|to|with|since|is|are|was|"
+    r"were|did|does|do|has|have|had|can|could|will|would)\b[^:?]*$",
+    re.IGNORECASE,
+)
+
+
 def _rewrite_one(
     question: str,
     previous: Sequence[str],
@@ -502,7 +531,9 @@ def _rewrite_one(
                 # may call a person ("taken to Lampedusa"): no "he" after it ("shot Amri dead in Milan" is).
                 answer_entities = [e for e in answer_entities if not _place_misread(e, answered)]
             context.extend([asked_entities, answer_entities])
-    resolved = resolve_pronouns(question, context)
+    resolved = _named_by_its_kind(
+        resolve_pronouns(question, context), previous[-1], answers[-1], labeller, short_answer
+    )
     instead = _INSTEAD.search(resolved)
     if instead is not None:
         # "Who did Trump pick instead?": instead of the one the last answer named, a query search can use.
@@ -512,8 +543,16 @@ def _rewrite_one(
     unresolved = _PERSON_PRONOUN.search(resolved) is not None
     if (resolved == question and _leans_on_previous(question, labeller)) or unresolved:
         statement = _as_statement(previous[-1], answers[-1], labeller, short_answer)
-        return f"{resolved.rstrip(' ?')}: {statement}?"
+        return f"{resolved.rstrip(' ?')}{CONTEXT_SEPARATOR}{statement}?"
     return resolved
+
+
+def asked_part(query: str) -> str:
+    """The follow-up's own question, without the previous turn written after it for context: what a passage
+    must speak to ("How many projects were concluded?"), while the rest says about whom."""
+    asked, separator, context = query.partition(CONTEXT_SEPARATOR)
+    written = separator and len(asked.split()) >= 3 and context[:1].isupper()  # not "Who said: 'No'?"
+    return f"{asked}?" if written and _ASKED_BEFORE_CONTEXT.match(asked) else query
 
 
 def named_event(question: str) -> tuple[str, str] | None:
