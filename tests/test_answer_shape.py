@@ -50,6 +50,14 @@ def finder() -> EntityFinder:
         ("In which West Cork village was the holiday home?", "place"),
         ("Which FDNY emergency medical technician was killed?", "person"),
         ("Which two Weather Channel contractors died in a crash?", "person"),
+        ("What is the name of the Regional Express captain who landed the plane?", "person"),
+        ("What was the name of the company that bought it?", "organization"),
+        ("Which two men were arrested?", "person"),
+        ("Which countries signed the deal?", "place"),
+        ("Which party leader resigned?", "person"),
+        ("Which team captain scored?", "person"),
+        # A listed noun used as a verb ends the phrase.
+        ("Which country chairs the EU presidency?", "place"),
         # ... unless another noun follows it: then it was a modifier.
         ("What prison sentence did the pilot receive?", None),
         ("Which Russian helicopter models was the UAE interested in?", None),

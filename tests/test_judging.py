@@ -101,6 +101,16 @@ def test_a_question_asking_for_a_year_dates_something_else_with_its_own():
     assert date_mismatch_penalty(dated, passage, passage) == YEAR_CONFLICT_PENALTY
 
 
+def test_year_on_year_asks_for_no_year():
+    from datetime import date
+
+    asked = "What year-on-year growth did China report for 2016?"
+    assert (
+        date_mismatch_penalty(asked, "Growth was 6.9% in 2017.", "", date(2018, 1, 19))
+        == YEAR_CONFLICT_PENALTY
+    )
+
+
 def test_this_year_and_last_year_are_read_against_the_articles_date():
     from datetime import date
 
@@ -408,6 +418,31 @@ def test_a_nationality_or_a_place_that_describes_is_no_name_an_article_must_repe
     tourists = question_names("How many tourists visited Turkey in 2016?", EntityFinder().entities)
     cyprus = "The number of tourists visiting Cyprus neared 800,000."
     assert missing_names_share(tourists, cyprus, descriptors=False) == 1.0
+
+
+def test_a_title_a_generic_company_word_or_a_place_before_an_office_keep_their_names():
+    from service.judge.answerability import missing_names_share, question_names
+    from service.judge.direct_answer import EntityFinder
+
+    xi = question_names("What did Mr Xi say about Taiwan?", EntityFinder().entities)
+    assert missing_names_share(xi, "Chinese President Xi Jinping spoke about Taiwan.") == 0.0
+    united = question_names("Why did United Airlines remove a passenger?", EntityFinder().entities)
+    assert missing_names_share(united, "A Delta flight in the United States was delayed.") == 1.0
+    northern = question_names("What did the Northern Ireland Secretary say?", EntityFinder().entities)
+    assert "Northern Ireland" in [n.text for n in northern]
+    # A city defines the story: "the Paris prosecutor" is not Lyon's.
+    paris = question_names("What did the Paris prosecutor say?", EntityFinder().entities)
+    assert missing_names_share(paris, "The Lyon prosecutor said the suspect fled.", descriptors=False) == 1.0
+
+
+def test_a_body_named_with_its_country_is_found_without_it():
+    from service.judge.answerability import missing_names_share, question_names
+    from service.judge.direct_answer import EntityFinder
+
+    question = "What was the vote in the US House of Representatives to scrap the privacy rule?"
+    names = question_names(question, EntityFinder().entities)
+    assert missing_names_share(names, "The House of Representatives voted 215-205 to reject it.") == 0.0
+    assert missing_names_share(names, "The Senate voted 50-48 to reject it.") == 1.0
 
 
 def test_a_place_the_recognizer_runs_into_an_office_is_the_place_alone():

@@ -77,14 +77,18 @@ def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_articl
     assert context_names([nevada], shy, unions + " Nevada voted early.") == [nevada]
 
 
+def _sentence_of(article: str, passage: str, title: str) -> EvidenceSentence:
+    start = article.index(passage)
+    return EvidenceSentence(
+        doc_id="a", title=title, start=start, end=start + len(passage), passage_start=start,
+        passage=passage, chunk_rank=0, sentence=passage, window=passage, document=article,
+    )  # fmt: skip
+
+
 def test_the_cross_encoder_reads_the_lent_names_but_not_a_person_before_someone_else():
     article = "Iditarod winner\n\nMitch Seavey won. The 57-year-old musher broke the record."
     passage = "The 57-year-old musher broke the record."
-    start = article.index(passage)
-    sentence = EvidenceSentence(
-        doc_id="a", title="Iditarod winner", start=start, end=start + len(passage), passage_start=start,
-        passage=passage, chunk_rank=0, sentence=passage, window=passage, document=article,
-    )  # fmt: skip
+    sentence = _sentence_of(article, passage, "Iditarod winner")
     names = [QuestionName("Mitch Seavey", person=True, place=None)]
     assert scored_text(sentence, names) == f"Mitch Seavey. Iditarod winner. {passage}"
     assert scored_text(sentence, names, lambda text: True) == f"Iditarod winner. {passage}"
@@ -96,11 +100,7 @@ def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_perso
         " The coach was never charged. He died of cancer in 2012 at age 85."
     )
     passage = "He died of cancer in 2012 at age 85."
-    start = article.index(passage)
-    sentence = EvidenceSentence(
-        doc_id="a", title="Penn State", start=start, end=start + len(passage), passage_start=start,
-        passage=passage, chunk_rank=0, sentence=passage, window=passage, document=article,
-    )  # fmt: skip
+    sentence = _sentence_of(article, passage, "Penn State")
     names = [QuestionName("Graham Spanier", person=True, place=None)]
     people = {"Graham Spanier was convicted.": ["Graham Spanier"]}
     people["The NCAA erased Paterno's victories."] = ["Paterno"]
@@ -110,4 +110,10 @@ def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_perso
     # The nearest sentence naming anyone names the question's person: he is that person.
     people["The NCAA erased Paterno's victories."] = ["Graham Spanier"]
     lent = scored_text(sentence, names, people_in=lambda text: people.get(text, []))
+    assert lent == f"Graham Spanier. Penn State. {passage}"
+    # A quoted speaker in between is no change of subject.
+    article = article.replace("The coach was never charged.", "Elizabeth Ainslie said he was never charged.")
+    people["Elizabeth Ainslie said he was never charged."] = ["Elizabeth Ainslie"]
+    quoted = _sentence_of(article, passage, "Penn State")
+    lent = scored_text(quoted, names, people_in=lambda text: people.get(text, []))
     assert lent == f"Graham Spanier. Penn State. {passage}"

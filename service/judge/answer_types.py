@@ -73,7 +73,7 @@ _PERSON_NOUNS = {
     "playwright", "historian", "professor", "expert", "physicist", "priest", "bishop", "archbishop", "rabbi",
     "imam", "attorney", "defendant", "plaintiff", "prisoner", "detainee", "hostage", "widow", "owner",
     "employee", "worker", "delegate", "negotiator", "campaigner", "lobbyist", "referee", "jockey", "climber",
-    "quarterback", "captain", "ceo", "dancer", "emt",
+    "quarterback", "captain", "ceo", "dancer", "emt", "partner", "colleague",
 }  # fmt: skip
 _ORGANIZATION_NOUNS = {
     "organisation", "organization", "company", "firm", "group", "party", "agency", "union", "bank", "team",
@@ -92,7 +92,12 @@ _PLACE_NOUNS = {
     "sea", "mountain", "valley", "desert", "peninsula", "base", "resort",
 }  # fmt: skip
 _HEAD_KINDS = (("person", _PERSON_NOUNS), ("organization", _ORGANIZATION_NOUNS), ("place", _PLACE_NOUNS))
-_WHICH_OPENING = re.compile(r"^\s*(?:(?:in|at|on|from|to|for|by|with)\s+)?(?:which|what)\s+", re.IGNORECASE)
+# "Which ...", "In which ...", and "What is the name of the ..." ask for the thing the phrase then names.
+_WHICH_OPENING = re.compile(
+    r"^\s*(?:(?:in|at|on|from|to|for|by|with)\s+)?(?:which|what)\s+"
+    r"(?:(?:is|was|are|were)\s+the\s+names?\s+of\s+(?:the\s+|a\s+|an\s+)?)?",
+    re.IGNORECASE,
+)
 # Words that end a which-phrase: what follows is the question's verb, a clause or a complement.
 _PHRASE_ENDS = {
     "did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would", "can", "could",
@@ -109,16 +114,22 @@ _IRREGULAR_VERBS = {
     "left", "met", "wrote", "spent", "built", "brought", "broke", "fell", "shot", "struck", "quit", "cut",
     "let", "won't", "didn't", "hasn't", "wasn't", "isn't", "best", "also", "first", "last", "most", "just",
     "now", "still", "once", "later", "reportedly", "allegedly", "previously", "formerly", "currently",
-    "recently", "then",
+    "recently", "then", "spoke", "grew", "drew", "threw", "began", "fled", "flew", "rose", "chose", "stood",
+    "drove", "fought", "caught", "sought", "thought", "felt", "heard", "meant", "can't",
 }  # fmt: skip
+_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those"}
 _PHRASE_WORD = re.compile(r"[\w'’.-]+|[^\w\s]")
 _PHRASE_WORDS = 6
+
+
+_IRREGULAR_PLURALS = {"men": "man", "women": "woman", "people": "person", "children": "child"}
 
 
 def _head_kind(word: str) -> tuple[str, str] | None:
     """The kind a which-phrase's noun names, and the noun's singular form."""
     word = word.lower().removesuffix("'s").removesuffix("’s")
-    for form in (word, word.removesuffix("s"), word.removesuffix("es")):
+    singulars = (word.removesuffix("s"), word.removesuffix("es"), word.removesuffix("ies") + "y")
+    for form in (word, _IRREGULAR_PLURALS.get(word, word), *singulars):
         for kind, nouns in _HEAD_KINDS:
             if form in nouns:
                 return kind, form
@@ -134,12 +145,16 @@ def _which_phrase(question: str) -> tuple[str, str] | None:
     if opening is None:
         return None
     found = None
-    for word in _PHRASE_WORD.findall(question[opening.end() :])[:_PHRASE_WORDS]:
-        if word.lower() in _PHRASE_ENDS or not (word[0].isalnum()):
+    words = _PHRASE_WORD.findall(question[opening.end() :])[: _PHRASE_WORDS + 1]
+    for index, word in enumerate(words[:_PHRASE_WORDS]):
+        lower = word.lower()
+        if lower in _PHRASE_ENDS or not (word[0].isalnum()):
             break
         head = _head_kind(word)
+        after = words[index + 1].lower() if index + 1 < len(words) else ""
+        if found is not None and head is not None and lower.endswith("s") and after in _DETERMINERS:
+            return found  # "Which country chairs the EU presidency?": a verb, though "chair" is a noun
         if head is None and found is not None:
-            lower = word.lower()
             verb = lower in _IRREGULAR_VERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
             return found if verb else None
         found = head or found

@@ -24,6 +24,7 @@ import numpy as np
 from ingest.chunking import WIRE_DATELINE
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
+from service.judge.countries import countries_named
 from service.judge.name_matching import mentions_name, name_words, without_possessive
 from service.judge.word_encoder import embed_words
 
@@ -324,6 +325,25 @@ _PLACE_HEAD = re.compile(
 )
 
 
+_GENERIC_CORES = {
+    "united", "national", "international", "general", "first", "royal", "new", "global", "american", "world",
+    "central", "federal", "public", "standard", "continental", "southern", "northern", "eastern", "western",
+}  # fmt: skip
+
+
+def _org_core(name: str) -> str:
+    """What an article must at least name of an organisation: "Wick Springs" of "Wick Springs City Council",
+    "House of Representatives" of "US House of Representatives" (its own country's press leaves it out)."""
+    words = name.split()
+    if len(words) > 2 and countries_named(words[0]):
+        name = " ".join(words[1:])
+    core = _ORG_HEADS.sub("", name)
+    # Not a word any other story may hold: "United" of "United Airlines", "British" of "British Airways".
+    if len(core.split()) == 1 and (countries_named(core) or core.lower() in _GENERIC_CORES):
+        return name
+    return core
+
+
 # spaCy's labels for what a question can be about; dates, numbers and the like are the date rules' business.
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 # "according to the BBC": an outlet is where the article ran, which its text seldom repeats.
@@ -362,22 +382,37 @@ _DETERMINER_BEFORE = re.compile(
 
 
 def _describes(question: str, start: int, end: int, label: str) -> bool:
-    """A nationality, or a place that describes the noun after it: "London-born", or "the US state" after a
-    determiner ("Shanxi province set its target" is about Shanxi)."""
+    """A nationality, or a place that describes the noun after it: "London-born", or a country before a noun
+    after a determiner ("typical UK pensioner households"; "Shanxi province set its target" is about
+    Shanxi)."""
     if label == "NORP" or (question.startswith("-", end) and question[end + 1 : end + 2].islower()):
         return True
-    return bool(_DETERMINER_BEFORE.search(question, 0, start) and _DESCRIBES_NEXT.match(question, end))
+    # Only a country: "the Paris prosecutor" is a story of Paris, not of Lyon.
+    return bool(
+        _DETERMINER_BEFORE.search(question, 0, start)
+        and _DESCRIBES_NEXT.match(question, end)
+        and countries_named(question[start:end])
+    )
 
 
 # "Which UK Home Secretary ...?": the recognizer's "UK Home" runs into the office's name.
 _OFFICE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
 
 
+_OFFICE_FIRST_WORDS = {
+    "home", "foreign", "interior", "justice", "defence", "defense", "finance", "health", "education", "trade",
+    "energy", "transport", "environment", "culture", "labour", "labor", "treasury", "brexit", "prime",
+}  # fmt: skip
+_BARE_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+")
+
+
 def _before_office(question: str, start: int, end: int) -> str:
-    """The name at ``start:end`` without a last word that begins the office named after it."""
-    name = question[start:end]
+    """The name at ``start:end`` without a last word that begins the office named after it ("UK Home" of
+    "UK Home Secretary"; not "Northern Ireland" of "Northern Ireland Secretary"), and without a title: an
+    article's "Xi Jinping" names the question's "Mr Xi"."""
+    name = _BARE_TITLE.sub("", question[start:end])
     words = name.split()
-    if len(words) > 1 and _OFFICE_AFTER.match(question, end):
+    if len(words) > 1 and words[-1].lower() in _OFFICE_FIRST_WORDS and _OFFICE_AFTER.match(question, end):
         return " ".join(words[:-1])
     return name
 
@@ -419,7 +454,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
             continue
         if name.endswith("-") or len(name) < 2:
             continue
-        place = _ORG_HEADS.sub("", name) if group else None if person else _PLACE_HEAD.sub("", name)
+        place = _org_core(name) if group else None if person else _PLACE_HEAD.sub("", name)
         names.setdefault(
             name, QuestionName(name, person, place if place != name else None, where, descriptor)
         )

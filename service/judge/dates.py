@@ -73,7 +73,7 @@ def months(text: str) -> set[int]:
 
 
 LEDE_CHARS = 400
-_ASKS_FOR_A_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.IGNORECASE)
+_ASKS_FOR_A_YEAR = re.compile(r"\b(?:what|which)\s+year(?![\w-])", re.IGNORECASE)  # not "year-on-year"
 
 
 def date_mismatch_penalty(

@@ -208,7 +208,9 @@ def asked_kind(question: str) -> str | None:
     question = main_question(question)
     for kind, pattern in _KIND_QUESTIONS:
         if pattern.match(question):
-            return kind
+            # "Which party leader resigned?" asks for the leader, not the party.
+            person = kind in {"place", "organization"} and which_kind(question) == "person"
+            return "person" if person else kind
     kind = answer_type(question)
     if kind is None:
         return which_kind(question)  # "Which Australian airline", "Which California dam"

@@ -9,6 +9,7 @@ The reranker and every answerer use the same judge.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -314,6 +315,7 @@ def scored_text(
     return f"{context}. {sentence.passage}" if context else sentence.passage
 
 
+_SPEAKER = re.compile(r"\0,?\s+(?:[\w-]+\s+){0,2}?(?:said|says|told|added)\b|\b(?:said|says|told|added)\s+\0")
 # How far back a passage's "he" may look for whom it means: the sentences before it, up to this many.
 LOOK_BACK_SENTENCES = 3
 LOOK_BACK_CHARS = 800
@@ -327,11 +329,15 @@ def _someone_else_before(
     charged" is Paterno's age, in an article about Spanier."""
     start = max(0, sentence.passage_start - LOOK_BACK_CHARS)
     before = sentence.document[start : sentence.passage_start]
-    surnames = {n.text.split()[-1].lower() for n in left_out if n.person}
+    surnames = [
+        re.compile(rf"\b{re.escape(n.text.split()[-1])}\b", re.IGNORECASE) for n in left_out if n.person
+    ]
     for first, last in reversed(split_sentences(before)[-LOOK_BACK_SENTENCES:]):
-        people = people_in(before[first:last])
+        prior = before[first:last]
+        # A quoted speaker ("His lawyer, Elizabeth Ainslie, said he would appeal") is no change of subject.
+        people = [p for p in people_in(prior) if not _SPEAKER.search(prior.replace(p, "\0"))]
         if people:
-            return not any(surname in person.lower() for person in people for surname in surnames)
+            return not any(surname.search(person) for person in people for surname in surnames)
     return False
 
 

@@ -424,9 +424,7 @@ def _about_the_counted(question: str, previous: str) -> str | None:
 
 # "Which two Weather Channel contractors died?" is answered with two people: "they" next are those people, not
 # the channel ("Which Missouri town were they from?").
-_ASKS_FOR_PEOPLE = re.compile(
-    r"^\s*(?:who\s+(?:were|are)\b|(?:which|what)\s+(?P<count>two|three|four|five|\d)\s)", re.IGNORECASE
-)
+_ASKS_FOR_PEOPLE = re.compile(r"^\s*(?:which|what)\s+(?P<count>two|three|four|five|\d)\s", re.IGNORECASE)
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -436,9 +434,9 @@ def _about_the_people_answered(
     wanted = _ASKS_FOR_PEOPLE.match(asked)
     if wanted is None or not _THEY.search(question) or answered.strip() == REFUSAL:
         return None
-    if wanted.group("count") and which_kind(asked) != "person":
+    if which_kind(asked) != "person":
         return None  # "Which two countries signed?" is answered with countries, whoever signed for them
-    count = (wanted.group("count") or "2").lower()
+    count = wanted.group("count").lower()
     how_many = _COUNT_WORDS.get(count, int(count) if count.isdigit() else 2)
     people: list[str] = []
     for entity in find_entities(answered, labeller):
@@ -465,7 +463,9 @@ def _named_by_its_kind(
     if not kind_named.search(question):
         return question
     named = _answered(asked, answered, labeller, short_answer)
-    return kind_named.sub(named.text, question, count=1) if named is not None else question
+    if named is None or (named.kind == "person") != (which_kind(asked) == "person"):
+        return question  # "the company" after "Which company's CEO resigned?" is no CEO
+    return kind_named.sub(named.text, question, count=1)
 
 
 # A follow-up that leans on the previous turn is written "<follow-up>: <the previous turn as a statement>?".
@@ -551,7 +551,10 @@ def asked_part(query: str) -> str:
     """The follow-up's own question, without the previous turn written after it for context: what a passage
     must speak to ("How many projects were concluded?"), while the rest says about whom."""
     asked, separator, context = query.partition(CONTEXT_SEPARATOR)
-    written = separator and len(asked.split()) >= 3 and context[:1].isupper()  # not "Who said: 'No'?"
+    # Only what the rewriter writes so, a follow-up that points back or names nothing, carries the previous
+    # turn: "How much did Avengers: Endgame make?" and "Who said: 'No'?" are whole questions.
+    points_back = _PRONOUN.search(asked) or _leans_on_previous(asked, None)
+    written = separator and points_back and len(asked.split()) >= 3 and context[:1].isupper()
     return f"{asked}?" if written and _ASKED_BEFORE_CONTEXT.match(asked) else query
 
 
