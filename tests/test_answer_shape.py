@@ -479,6 +479,20 @@ def test_a_name_after_a_bodys_noun_that_does_something_is_still_a_person():
         "Who founded Snapchat?", "Snapchat, the app Evan Spiegel founded, grew."
     )
     assert founder == ("Evan Spiegel", "PERSON")
+    # A body's noun said of the name, or a body's part after it, makes a body of what the recognizer calls
+    # a person or a product.
+    spacex = "SpaceX, the space exploration company founded by Elon Musk, plans to fly two civilians."
+    assert EntityFinder().short_answer("Which company plans to fly two civilians?", spacex) == (
+        "SpaceX",
+        "ORG",
+    )
+    riot = "Four workers were sentenced for the riot at the Maruti Suzuki manufacturing unit in Manesar."
+    assert EntityFinder().short_answer("Which carmaker's factory saw a riot?", riot) == (
+        "Maruti Suzuki",
+        "ORG",
+    )
+    founder = "Elon Musk, the billionaire founder of the company, spoke."
+    assert EntityFinder().short_answer("Who founded the company?", founder) == ("Elon Musk", "PERSON")
     # The body's own verb keeps it a body.
     passage = "UK car maker Vauxhall is to end its sponsorship of the home nations football teams."
     maker = EntityFinder().short_answer("Which car maker will end its sponsorship of the teams?", passage)

@@ -99,6 +99,15 @@ _BODY_BEFORE = re.compile(
     r"lender|group)\s+$",
     re.IGNORECASE,
 )
+# "SpaceX, the space technology and exploration company", "the Maruti Suzuki manufacturing unit": a body's
+# noun said of the name, or the name before a body's part, makes it a body too.
+_BODY_AFTER = re.compile(
+    r",\s+(?:the|a|an)\s+(?:(?!(?:of|for|at|in|with|to)\b)[\w'’-]+\s+){0,5}?(?:company|firm|carmaker|automaker|"
+    r"manufacturer|retailer|airline|carrier|bank|lender|insurer|startup|start-up|conglomerate|group|maker|"
+    r"giant)(?=\s*(?:[,.;]|founded|based|owned|that|which|whose|with|$))|"
+    r"\s+(?:manufacturing\s+)?(?:plant|factory|unit|headquarters|subsidiary|shares|stock)\b",
+    re.IGNORECASE,
+)
 # ... unless the name does what a person does to the body ("the app Evan Spiegel founded"); "car maker
 # Vauxhall is to end" is the body itself.
 _VERB_AFTER = re.compile(r"\s+(?:[a-z]+ed|has|had|runs|ran|owns|leads|led)\b")
@@ -349,6 +358,8 @@ def _relabelled(text: str, start: int, end: int, label: str) -> str:
     title, or of which a role is said, is a person. And the other way: "airline Air Koryo" is no person."""
     if label == "PERSON" and _BODY_BEFORE.search(text, 0, start) and not _VERB_AFTER.match(text, end):
         return "ORG"  # not "the app Evan Spiegel founded": there the name does something
+    if label in {"PERSON", "PRODUCT"} and _BODY_AFTER.match(text, end):
+        return "ORG"
     if label not in _MISREAD_PEOPLE:
         return label
     words = text[start:end].split()
