@@ -34,23 +34,9 @@ _NUMBER_QUESTION = re.compile(
 _ROLE_MODIFIER = (
     r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w'’.-]+ ){0,2}"
 )
-_ROLES = (
-    r"(?:player|person|official|coach|scientist|researcher|lawyer|judge|justice|candidate|nominee|man|woman|"
-    r"boy|girl|executive|leader|member|reporter|journalist|writer|author|poet|singer|musician|rapper|actor|"
-    r"actress|artist|spokesman|spokeswoman|policy advisor|advisor|adviser|aide|director|manager|president|"
-    r"chair|chairman|mayor|senator|governor|minister|general|commander|officer|soldier|pilot|engineer|doctor|"
-    r"diplomat|ambassador|envoy|prosecutor|lawmaker|politician|activist|athlete|driver|musher|founder|"
-    r"billionaire|businessman|businesswoman|king|queen|prince|princess|pope|cleric|suspect|gunman|attacker|"
-    r"victim|survivor|winner)\b"
-    # ... but not a title before a name ("Which state sued President Trump?") nor a role word used as an
-    # adjective ("Which general election", "Which member states").
-    r"(?!\s+(?-i:[A-Z]))(?!\s+(?:election|elections|program|programme|programs|states|countries|nations|"
-    r"strike|assembly|meeting|conference|secretary|staff)\b)"
-)
-_PERSON_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*which " + _ROLE_MODIFIER + _ROLES, re.IGNORECASE)
-
 # "Which Wales defender", "Which FDNY emergency medical technician", "Which Bavaria-based construction
-# company": the noun a which-phrase ends on says the kind, after however many names and modifiers.
+# company": the noun a which-phrase ends on says the kind, after however many names and modifiers. The
+# person nouns are also the roles a "which" question asks a person by (_ROLES).
 _PERSON_NOUNS = {
     "player", "person", "official", "coach", "scientist", "researcher", "lawyer", "judge", "justice",
     "candidate", "nominee", "man", "woman", "boy", "girl", "executive", "leader", "member", "reporter",
@@ -73,8 +59,17 @@ _PERSON_NOUNS = {
     "playwright", "historian", "professor", "expert", "physicist", "priest", "bishop", "archbishop", "rabbi",
     "imam", "attorney", "defendant", "plaintiff", "prisoner", "detainee", "hostage", "widow", "owner",
     "employee", "worker", "delegate", "negotiator", "campaigner", "lobbyist", "referee", "jockey", "climber",
-    "quarterback", "captain", "ceo", "dancer", "emt", "partner", "colleague",
+    "quarterback", "captain", "ceo", "dancer", "emt", "partner", "colleague", "general",
 }  # fmt: skip
+_ROLES = (
+    "(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True)) + r")\b"
+    # ... but not a title before a name ("Which state sued President Trump?") nor a role word used as an
+    # adjective ("Which general election", "Which member states").
+    r"(?!\s+(?-i:[A-Z]))(?!\s+(?:election|elections|program|programme|programs|states|countries|nations|"
+    r"strike|assembly|meeting|conference|secretary|staff)\b)"
+)
+_PERSON_QUESTION = re.compile(r"^\s*(?:who|whom|whose)\b|^\s*which " + _ROLE_MODIFIER + _ROLES, re.IGNORECASE)
+
 _ORGANIZATION_NOUNS = {
     "organisation", "organization", "company", "firm", "group", "party", "agency", "union", "bank", "team",
     "club", "network", "newspaper", "broadcaster", "militia", "airline", "body", "charity", "carrier",
