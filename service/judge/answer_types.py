@@ -102,8 +102,9 @@ _PHRASE_ENDS = {
     "it", "they", "his", "her", "its", "their", "this", "these", "those",
 }  # fmt: skip
 # After its noun, a which-phrase goes on to the question's verb ("Which company announced", "Which party
-# won", "Which lawyer represents"); another noun means the kind word was a modifier ("What prison sentence").
-_IRREGULAR_VERBS = {
+# won", "Which lawyer represents") or an adverb ("Which singer best known"); another noun means the kind word
+# was a modifier ("What prison sentence"). Regular verbs are told by their endings; these are listed.
+_VERBS_AND_ADVERBS = {
     "said", "says", "put", "puts", "won", "lost", "sold", "bought", "made", "got", "took", "gave", "ran",
     "led", "hit", "beat", "set", "sent", "told", "paid", "held", "became", "came", "went", "saw", "kept",
     "left", "met", "wrote", "spent", "built", "brought", "broke", "fell", "shot", "struck", "quit", "cut",
@@ -143,17 +144,17 @@ def _which_phrase(question: str) -> tuple[str, str] | None:
     words = _PHRASE_WORD.findall(question[opening.end() :])[: _PHRASE_WORDS + 1]
     for index, word in enumerate(words[:_PHRASE_WORDS]):
         lower = word.lower()
-        if lower in _PHRASE_ENDS or not (word[0].isalnum()):
+        if lower in _PHRASE_ENDS or not word[0].isalnum():
             break
         head = _head_kind(word)
         after = words[index + 1].lower() if index + 1 < len(words) else ""
         if found is not None and head is not None and lower.endswith("s") and after in _DETERMINERS:
             return found  # "Which country chairs the EU presidency?": a verb, though "chair" is a noun
         if head is None and found is not None:
-            verb = lower in _IRREGULAR_VERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
+            verb = lower in _VERBS_AND_ADVERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
             return found if verb else None
         found = head or found
-        if word.lower().endswith(("'s", "’s")):
+        if lower.endswith(("'s", "’s")):
             break  # "Which wireless carrier's customers" asks for the carrier
     return found
 

@@ -25,7 +25,7 @@ from ingest.chunking import WIRE_DATELINE
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
 from service.judge.countries import countries_named
-from service.judge.name_matching import mentions_name, name_words, without_possessive
+from service.judge.name_matching import BARE_TITLES, mentions_name, name_words, without_possessive
 from service.judge.word_encoder import embed_words
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
@@ -395,15 +395,14 @@ def _describes(question: str, start: int, end: int, label: str) -> bool:
     )
 
 
-# "Which UK Home Secretary ...?": the recognizer's "UK Home" runs into the office's name.
+# "Which UK Home Secretary ...?": the recognizer's "UK Home" runs into the office's name, whose first word
+# ("Home", "Foreign") is one of these.
 _OFFICE_AFTER = re.compile(r"\s+(?:Secretary|Minister|Ministry|Office|Department|Committee)\b")
-
-
 _OFFICE_FIRST_WORDS = {
     "home", "foreign", "interior", "justice", "defence", "defense", "finance", "health", "education", "trade",
     "energy", "transport", "environment", "culture", "labour", "labor", "treasury", "brexit", "prime",
 }  # fmt: skip
-_BARE_TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+")
+_BARE_TITLE = re.compile(rf"^{BARE_TITLES}\.?\s+")
 
 
 def _before_office(question: str, start: int, end: int) -> str:
@@ -560,17 +559,23 @@ def _sets_the_story(document: str, name: QuestionName) -> bool:
     return len(re.findall(rf"(?<![\w-]){re.escape(text)}(?![\w-])", document, re.IGNORECASE)) >= 2
 
 
-def missing_names_share(names: Sequence[QuestionName], document: str, descriptors: bool = True) -> float:
-    """How far the article is from naming what the question is about: 0 all named; 1 when half or more are
-    missing (one place of two missing is already the wrong story). Without ``descriptors``, a nationality
-    or a place that only describes ("British bank") may be missing."""
-    if not names or not document:
-        return 0.0
+def missing_names(names: Sequence[QuestionName], document: str) -> list[QuestionName]:
+    """The question's names the article never mentions, under any spelling news uses."""
     text = document.replace("’", "'")
-    missing = sum(
-        1 for name in names if not (name.descriptor and not descriptors) and not _mentions(text, name)
-    )
-    return min(1.0, 2 * missing / len(names))
+    return [name for name in names if not _mentions(text, name)] if document else []
+
+
+def missing_share(names: Sequence[QuestionName], missing: Sequence[QuestionName]) -> float:
+    """How far an article missing ``missing`` is from naming what the question is about: 0 all named; 1 when
+    half or more are missing (one place of two missing is already the wrong story)."""
+    return min(1.0, 2 * len(missing) / len(names)) if names else 0.0
+
+
+def missing_names_share(names: Sequence[QuestionName], document: str, descriptors: bool = True) -> float:
+    """``missing_share`` of the article. Without ``descriptors``, a nationality or a place that only describes
+    ("British bank") may be missing."""
+    missing = missing_names(names, document)
+    return missing_share(names, [name for name in missing if descriptors or not name.descriptor])
 
 
 # A headline, a byline or a photo credit is no evidence for an answer unless the question asks about it:

@@ -31,7 +31,7 @@ from service.judge.answer_types import (
 )
 from service.judge.answerability import word_tokens
 from service.judge.countries import countries_named
-from service.judge.name_matching import without_possessive
+from service.judge.name_matching import BARE_TITLES, without_possessive
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -303,7 +303,7 @@ _RUN_ON = re.compile(r"\s+[-–—]\s+[a-z]|\s*\((?![^)]*\))")
 
 # British style writes "Mr Gorsuch": the small recognizer learned "Mr. Gorsuch", and misses about one name in
 # eight without the stop.
-_BARE_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)(?= [A-Z])")
+_BARE_TITLE = re.compile(rf"\b{BARE_TITLES}(?= [A-Z])")
 
 
 def _as_the_recognizer_reads(text: str) -> tuple[str, list[int]]:
@@ -317,7 +317,7 @@ def _as_the_recognizer_reads(text: str) -> tuple[str, list[int]]:
     return ".".join(pieces), [at + i for i, at in enumerate(titles)]
 
 
-_BARE_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr) $")
+_BARE_TITLE_BEFORE = re.compile(rf"\b{BARE_TITLES} $")
 
 
 def _with_bare_title(text: str, start: int, label: str) -> int:
@@ -471,9 +471,8 @@ def answer_candidates(
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = 0 if agent else labels.index(label)
         if head is not None and tokens and tokens[-1].removesuffix("s") == head:
-            preference = distance = (
-                0  # "Which California dam?": "the Oroville Dam", not "Northern California"
-            )
+            # "Which California dam?": "the Oroville Dam", not "Northern California".
+            preference = distance = 0
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))

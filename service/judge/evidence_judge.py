@@ -32,7 +32,9 @@ from service.judge.answerability import (
     attribution_penalty,
     context_names,
     is_furniture,
+    missing_names,
     missing_names_share,
+    missing_share,
     question_focus,
     question_names,
     says_no_answer,
@@ -144,8 +146,12 @@ class EvidenceJudge:
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
-        gaps = {s.doc_id: missing_names_share(names, s.document) for s in chosen}
-        story_gaps = {s.doc_id: missing_names_share(names, s.document, descriptors=False) for s in chosen}
+        # Once per article, not per sentence; the veto's share leaves out names that only describe.
+        missing = {s.doc_id: missing_names(names, s.document) for s in {s.doc_id: s for s in chosen}.values()}
+        gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
+        story_gaps = {
+            doc_id: missing_share(names, [n for n in m if not n.descriptor]) for doc_id, m in missing.items()
+        }
         asked_countries = countries_named(question, in_titles=False)
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)

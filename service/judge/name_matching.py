@@ -51,6 +51,8 @@ _CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
+# The titles British style writes without a stop ("Mr Gorsuch", "Dr Fox"), as a regex group.
+BARE_TITLES = r"(?:Mr|Mrs|Ms|Dr)"
 _POSSESSIVE = re.compile(r"['’]s$|(?<=s)['’]$")  # "Trump's", "Qatar Airways'"
 
 
