@@ -61,6 +61,21 @@ def finder() -> EntityFinder:
         # ... unless another noun follows it: then it was a modifier.
         ("What prison sentence did the pilot receive?", None),
         ("Which Russian helicopter models was the UAE interested in?", None),
+        # A hedge or a preposition before the asking words keeps their kind.
+        ("Roughly how many employees does the company have?", "count"),
+        ("After how many minutes was he shown the red card?", "count"),
+        ("By what percentage did he say the budget would be cut?", "amount"),
+        ("Since what year had he worked in India?", "time"),
+        ("In which year did she win?", "time"),
+        # A sum's noun after words that qualify it; an auxiliary makes it the subject.
+        ("What annual salary will Oscar earn?", "amount"),
+        ("What effective federal tax rate did Romney pay?", "amount"),
+        ("What did its profit rise to?", None),
+        # A name asked for, whatever it names; a people's name makes it a person's.
+        ("What is the name of the Dutch comedy show whose video went viral?", "name"),
+        ("Which TV show did she host?", "name"),
+        ("What is the name of the 19-year-old Palestinian arrested after the attack?", "person"),
+        ("Which Russian zoo sued the studio?", "organization"),
     ],
 )
 def test_the_kind_of_short_answer_follows_the_question(question, kind):
@@ -568,6 +583,65 @@ def test_a_which_phrases_noun_picks_the_name_that_ends_on_it():
     )
     found = EntityFinder().short_answer("Which California dam's spillway was damaged?", passage)
     assert found is not None and found[0].endswith("Oroville Dam")
+
+
+def test_a_country_the_question_names_by_its_people_is_no_answer_to_where_in_it():
+    passage = "Sonova has been investing in China for ten years and opened a campus in Suzhou in 2016."
+    found = EntityFinder().short_answer("In which Chinese city is its industrial campus?", passage)
+    assert found == ("Suzhou", "GPE")
+
+
+def test_of_two_names_ending_on_the_which_noun_the_nearer_to_the_questions_words_wins():
+    passage = (
+        "Regulators at the Swiss National Bank approved the deal on Sunday, hours after Union Bank bought "
+        "the lender for $3 billion."
+    )
+    found = EntityFinder().short_answer("Which bank bought the lender?", passage)
+    assert found == ("Union Bank", "ORG")
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "expected"),
+    [
+        # A spokesman is the sentence's source, not who was killed or survived.
+        (
+            "Who were the two Palestinians killed in the air strike?",
+            "Ashraf al-Qedra, Gaza's health ministry spokesperson, said the two men were killed.",
+            None,
+        ),
+        ("Who survived the shooting?", '"Two men died," police spokesman John Fossi said.', None),
+        # A bare speaker may be who is asked about.
+        ("Who presented the budget?", '"This is a budget blueprint," Mulvaney said.', "Mulvaney"),
+        # ... unless the question asks what was said, asks by the source's role, or the role is the answer.
+        ("Who criticised the plan?", '"It is a disaster," Fossi said.', "Fossi"),
+        (
+            "Which engineer survived the shooting?",
+            '"I am lucky," said engineer Alok Madasani.',
+            "Alok Madasani",
+        ),
+        (
+            "Who was Brazil's agriculture minister during the meat scandal?",
+            "Brazil may lose markets over the scandal, Agriculture Minister Blairo Maggi said Saturday.",
+            "Blairo Maggi",
+        ),
+        (
+            "What is the name of the 19-year-old arrested after the attack?",
+            "The gunman, 19, was arrested by officers, according to police spokeswoman Luba Samri.",
+            None,
+        ),
+        (
+            "Who was the budget director who presented the blueprint?",
+            "It cuts the budget by 28 percent, the president's budget director Mick Mulvaney said.",
+            "Mick Mulvaney",
+        ),
+        ("Who won the 2017 Iditarod?", '"It was a great race," said winner Mitch Seavey.', "Mitch Seavey"),
+    ],
+)
+def test_the_sentences_source_answers_a_person_question_only_when_the_question_asks_for_it(
+    question: str, passage: str, expected: str | None
+) -> None:
+    found = EntityFinder().short_answer(question, passage)
+    assert (found[0] if found else None) == expected
 
 
 def test_a_title_without_its_stop_hides_no_name_and_offsets_stay_the_texts():

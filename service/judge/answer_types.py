@@ -18,15 +18,27 @@ from service.judge.countries import countries_named
 # reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
 ANSWER_TYPE_PENALTY = 3.0
 AnswerType = Literal["time", "number", "person"]
+# "Since what year", "After how many minutes", "By what percentage": a preposition before the asking words
+# keeps the kind of answer they ask.
+ASKED_PREPOSITION = r"(?:(?:by|after|in|for|with|of|from|to|at|within|over|under|since|until|before|on) )?"
 _TIME_QUESTION = re.compile(
-    r"^\s*(when|until when|since when|on what (date|day)|(in |by )?what (date|day|month|year|time)|"
+    rf"^\s*(when|until when|since when|{ASKED_PREPOSITION}(?:what|which) (date|day|month|year|time)|"
     r"how long ago)\b",
     re.IGNORECASE,
 )
+# "What annual salary", "What daily limit", "What effective federal tax rate": a sum's noun after a few
+# words that qualify it (an auxiliary means the noun is the subject: "What did its profit rise to?").
+AMOUNT_NOUN_QUESTION = (
+    r"what (?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w-]+ ){0,3}?"
+    r"(?:salary|salaries|wage|wages|fee|fees|fine|price|cost|rate|limit|profit|profits|revenue|revenues|"
+    r"budget|bonus|ransom|bail|deficit|debt|loss|losses|turnover|valuation|payout|compensation|damages|"
+    r"sum|amount|subsidy|subsidies|tariff|tax|levy|premium)\b"
+)
 _NUMBER_QUESTION = re.compile(
-    r"^\s*(how (many|much|big|large|far|close|long|old|high|low|often)|by (how much|what margin|how many)|"
-    r"what (share|percentage|percent|proportion|fraction|rate|number|amount|total|price|cost|margin|sum|"
-    r"score|tally|count)|what was the (total|number|amount|share|rate|margin|cost|score))\b",
+    rf"^\s*({ASKED_PREPOSITION}how (many|much)|how (big|large|far|close|long|old|high|low|often)|"
+    rf"by (what margin)|{ASKED_PREPOSITION}what (share|percentage|percent|proportion|fraction|rate|number|"
+    r"amount|total|price|cost|margin|sum|score|tally|count)|what was the (total|number|amount|share|rate|"
+    rf"margin|cost|score)|{AMOUNT_NOUN_QUESTION})\b",
     re.IGNORECASE,
 )
 # "Which federal judge", "Which Kansas governor", "Which US general": up to two words before the role, none
@@ -77,7 +89,8 @@ _ORGANIZATION_NOUNS = {
     "startup", "start-up", "giant", "conglomerate", "university", "college", "lender", "supplier",
     "provider", "brand", "label", "studio", "outlet", "channel", "magazine", "tabloid", "council",
     "committee", "commission", "ministry", "department", "court", "movement", "faction", "coalition",
-    "alliance", "federation", "association", "league", "army",
+    "alliance", "federation", "association", "league", "army", "zoo", "museum", "school", "hospital",
+    "clinic", "restaurant", "centre", "center", "institute", "foundation", "fund", "trust", "think-tank",
 }  # fmt: skip
 _PLACE_NOUNS = {
     "city", "country", "town", "state", "region", "province", "capital", "place", "village", "island",
@@ -86,7 +99,20 @@ _PLACE_NOUNS = {
     "dam", "bridge", "hotel", "mosque", "church", "cathedral", "temple", "square", "street", "river", "lake",
     "sea", "mountain", "valley", "desert", "peninsula", "base", "resort",
 }  # fmt: skip
-_HEAD_KINDS = (("person", _PERSON_NOUNS), ("organization", _ORGANIZATION_NOUNS), ("place", _PLACE_NOUNS))
+# Things known by a proper name that is neither a person's, a body's nor a place's: "Which TV show", "What is
+# the name of the operation".
+_NAMED_THING_NOUNS = {
+    "show", "programme", "program", "series", "film", "movie", "documentary", "book", "novel", "album",
+    "song", "play", "musical", "opera", "game", "app", "operation", "festival", "award", "prize", "ship",
+    "vessel", "yacht", "rocket", "satellite", "spacecraft", "mission", "scheme", "project", "painting",
+    "sculpture",
+}  # fmt: skip
+_HEAD_KINDS = (
+    ("person", _PERSON_NOUNS),
+    ("organization", _ORGANIZATION_NOUNS),
+    ("place", _PLACE_NOUNS),
+    ("name", _NAMED_THING_NOUNS),
+)
 # "Which ...", "In which ...", and "What is the name of the ..." ask for the thing the phrase then names.
 _WHICH_OPENING = re.compile(
     r"^\s*(?:(?:in|at|on|from|to|for|by|with)\s+)?(?:which|what)\s+"
@@ -156,6 +182,11 @@ def _which_phrase(question: str) -> tuple[str, str] | None:
         found = head or found
         if lower.endswith(("'s", "’s")):
             break  # "Which wireless carrier's customers" asks for the carrier
+    if found is None and " name" in opening.group(0).lower():
+        # "What is the name of the Dutch comedy show ...?" asks for a name, whatever it is; "... of the
+        # 19-year-old Palestinian ...?" for a person's.
+        people = any(word[0].isupper() and countries_named(word) for word in words[:_PHRASE_WORDS])
+        return ("person", "") if people else ("name", "")
     return found
 
 
@@ -167,7 +198,7 @@ def which_head(question: str) -> str | None:
 
 
 def which_kind(question: str) -> str | None:
-    """ "person", "organization" or "place": what the noun a which-phrase ends on names."""
+    """ "person", "organization", "place" or "name": what the noun a which-phrase ends on names."""
     found = _which_phrase(question)
     return found[0] if found else None
 
@@ -203,7 +234,7 @@ _AGE = re.compile(
 )
 _AGE_DIGITS = re.compile(rf"\b{_AGE_NUMBER}\b|\d0s\b", re.IGNORECASE)
 # "How many votes?" wants a count: a year, a day of the month or a percentage is a number but no count.
-_COUNT_QUESTION = re.compile(r"^\s*(how many|by how many)\b", re.IGNORECASE)
+_COUNT_QUESTION = re.compile(rf"^\s*{ASKED_PREPOSITION}how many\b", re.IGNORECASE)
 _COUNT = re.compile(
     r"(?<![\d,.])(\d[\d,]*(?:\.\d+)?)(?![\d,]*(?:\.\d)?\s*(?:%|percent|per cent|percentage))|"
     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?|"
@@ -260,9 +291,19 @@ _QUESTION_AFTER_COMMA = re.compile(
 )
 
 
+# "Roughly how many employees ...?" asks how many.
+_HEDGE = re.compile(
+    r"^\s*(?:roughly|about|approximately|around|nearly|almost|exactly|precisely|just)\s+(?=(?:how|what)\b)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1024)
 def main_question(question: str) -> str:
-    """The question proper, after a fronted clause; the question itself when it opens as one."""
+    """The question proper, after a fronted clause or a hedge; the question itself when it opens as one."""
+    hedge = _HEDGE.match(question)
+    if hedge is not None:
+        return question[hedge.end() :]
     if _QUESTION_START.match(question):
         return question
     commas = list(_QUESTION_AFTER_COMMA.finditer(question))

@@ -21,6 +21,8 @@ from ingest.keyword_index import analyze
 from service.answer.normalize import STRAIGHT_QUOTES
 from service.judge.answer_types import (
     AGE_QUESTION,
+    AMOUNT_NOUN_QUESTION,
+    ASKED_PREPOSITION,
     ASKS_WHO_HOLDS,
     age_spans,
     answer_type,
@@ -43,6 +45,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "place": ("GPE", "LOC", "FAC"),
     "organization": ("ORG",),
     "nationality": ("NORP", "GPE"),
+    "name": ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT", "FAC", "PERSON", "LAW"),  # places have their nouns
     "measure": ("QUANTITY", "CARDINAL"),
     "length": ("QUANTITY", "CARDINAL", "TIME", "DATE"),
     "duration": ("TIME", "DATE", "QUANTITY", "CARDINAL"),
@@ -66,7 +69,9 @@ _ORG_QUESTION = re.compile(
 _NATIONALITY_QUESTION = re.compile(r"^\s*what (nationality|ethnicity)\b", re.IGNORECASE)
 # "How many people ...?": the number that counts people, wherever the question's other words are.
 # "How many British MPs ...?" counts MPs: a people's name before the noun is skipped.
-_COUNTED = re.compile(r"\s*(?:by )?how many (?:more |fewer )?([a-z]+)(?: ([a-z]+))?", re.IGNORECASE)
+_COUNTED = re.compile(
+    rf"\s*{ASKED_PREPOSITION}how many (?:more |fewer )?([a-z]+)(?: ([a-z]+))?", re.IGNORECASE
+)
 # "How far short of the threshold was she?" is answered by the number the shortfall word follows.
 _GAP_QUESTION = re.compile(
     r"\s*how (?:far|much|many \w+) (?:short|behind|ahead|below|above)\b", re.IGNORECASE
@@ -158,6 +163,28 @@ _OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:th
 # "has said Russia was behind the hacks": a name that a verb follows is the reported clause's subject, not
 # the one who said it.
 _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
+# "Ashraf al-Qedra, Gaza's health ministry spokesperson, said": a role set off by commas before the verb.
+_SOURCE_AFTER_ROLE = re.compile(rf"\s*,\s*(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+\s*,\s*{_SPEECH}\b")
+# A source the sentence names as a mouthpiece is not who did or underwent what a person question asks
+# about: "said spokesman X" beside "two men were killed" names neither of them.
+_MOUTHPIECE = re.compile(
+    r"\b(?:spokes\w+|officials?|analysts?|experts?|economists?|researchers?|correspondents?|reporters?|"
+    r"representatives?)\b",
+    re.IGNORECASE,
+)
+# The words right before a name, up to a clause's break: "the president's budget director Mick Mulvaney".
+_TITLE_WORDS_BEFORE = re.compile(r"(?:(?<![^\s])[\w'’-]+\s+){1,4}$")
+# The question's verbs that a statement does: "Who criticised the plan?" is answered by its speaker.
+_SPEECH_ACT = re.compile(
+    r"\b(?:sa(?:y|ys|id)|t(?:ell|ells|old)|announc\w*|warn\w*|claim\w*|critici[sz]\w*|condemn\w*|prais\w*|"
+    r"defend\w*|den(?:y|ied|ies)|accus\w*|confirm\w*|welcom\w*|call\w*|describ\w*|argu\w*|insist\w*|"
+    r"urg\w*|blam\w*|question\w*|dismiss\w*|reject\w*|respond\w*|repl(?:y|ied|ies)|comment\w*|explain\w*|"
+    r"reveal\w*|admit\w*|suggest\w*|predict\w*|estimat\w*|promis\w*|vow\w*|threaten\w*|ask\w*|"
+    r"demand\w*|apologi[sz]\w*|thank\w*|express\w*|declar\w*|stat(?:e|ed|es)|not(?:e|ed|es)|report\w*|"
+    r"tweet\w*|wr(?:ite|ote|ites)|answer\w*|speak\w*|spok\w*|quot\w*|interview\w*|says?)\b",
+    re.IGNORECASE,
+)
+
 # "Who said ...?", "Who wrote ...?": the source is what is asked.
 _ASKS_FOR_SOURCE = re.compile(
     r"^\s*(?:who|which \w+)\s+(?:(?!(?:was|were|is|are|been|being)\b)\w+\s+)?(?:said|says|wrote|writes|told|"
@@ -186,7 +213,11 @@ _DURATION_QUESTION = re.compile(r"^\s*how long\b", re.IGNORECASE)
 _NOT_A_DURATION = re.compile(
     r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
 )
-_AMOUNT_QUESTION = re.compile(r"^\s*(how much|what (percentage|percent|share|amount|sum|price|cost))\b", re.I)
+_AMOUNT_QUESTION = re.compile(
+    rf"^\s*(?:{ASKED_PREPOSITION}(?:how much|what (?:percentage|percent|share|amount|sum|price|cost))|"
+    rf"{AMOUNT_NOUN_QUESTION})\b",
+    re.IGNORECASE,
+)
 
 
 # Question openings that say the kind outright, checked in this order before the general answer types.
@@ -416,6 +447,7 @@ def answer_candidates(
     agent = _asks_for_agent(question, kind)
     labels = _AGENT_LABELS if agent else _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
+    asked_in = countries_named(question) if kind == "place" else set()
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
     if counted is not None:
@@ -423,6 +455,11 @@ def answer_candidates(
     noun = _counted_noun(counted)
     held = _asked_office(question) if kind == "person" else None
     head = which_head(question)
+    speech_asked = source_asked or _SPEECH_ACT.search(question) is not None
+    mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
+    # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
+    # "Gaza's health ministry spokesperson" is the story's place, not the role).
+    common = {s for w in word_tokens(question) if w.islower() for s in _stems(w)}
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(
@@ -448,8 +485,12 @@ def answer_candidates(
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
         if tokens and set(tokens) <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
+        if label == "GPE" and asked_in and (countries_named(text[ent_start:ent_end]) or {""}) <= asked_in:
+            continue  # ... or names it by its people: "In which Chinese city?" is not answered by "China"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
+        if mouthpieces_out and label == "PERSON" and _mouthpiece(text, ent_start, ent_end, head, common):
+            continue
         counts = counted_after is not None and counted_after.match(text, ent_end) is not None
         if label in {"CARDINAL", "QUANTITY"}:
             tail = _TALLY_TAIL.match(text, ent_end)
@@ -471,8 +512,9 @@ def answer_candidates(
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = 0 if agent else labels.index(label)
         if head is not None and tokens and tokens[-1].removesuffix("s") == head:
-            # "Which California dam?": "the Oroville Dam", not "Northern California".
-            preference = distance = 0
+            # "Which California dam?": "the Oroville Dam", not "Northern California"; distance still ranks
+            # two dams, so "Which bank bought ...?" takes the buyer, not a bank named further off.
+            preference = 0
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
@@ -545,14 +587,36 @@ def _distance(
         for stem in _stems(match.group(0)) & asked:
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
-    if is_name:
-        is_source = bool(
-            _SOURCE_AFTER.match(text, end)
-            or (_SOURCE_BEFORE.search(text, 0, start) and not _CLAUSE_AFTER.match(text, end))
-        )
-        if is_source != source_asked:
-            distance += 4 * len(text)
+    if is_name and (_source_role(text, start, end) is not None) != source_asked:
+        distance += 4 * len(text)
     return distance
+
+
+def _source_role(text: str, start: int, end: int) -> str | None:
+    """The words the sentence describes its source by ("" when bare: "Smith said"), or None when the name
+    at ``start:end`` is not the one speaking."""
+    if _SOURCE_AFTER.match(text, end):
+        return ""
+    before = _SOURCE_BEFORE.search(text, 0, start)
+    if before is not None and not _CLAUSE_AFTER.match(text, end):
+        return re.sub(rf"^\s*(?:{_SPEECH}|according to)\s*", "", before.group(0))
+    after = _SOURCE_AFTER_ROLE.match(text, end)
+    return after.group(0).rsplit(",", 1)[0] if after is not None else None
+
+
+def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[str]) -> bool:
+    """Whether the name is only the sentence's source, described as a spokesman, an official or an analyst,
+    unless that role is the asked one ("Which spokesman ...?") or says a word of the question ("the ministry
+    spokesman" to "Who did the ministry say ...?"). A bare "Mulvaney said" may well be who the question asks
+    about: the budget director presenting his budget."""
+    role = _source_role(text, start, end)
+    if role is None:
+        return False
+    title = _TITLE_WORDS_BEFORE.search(text, 0, start)
+    described = f"{title.group(0) if title else ''} {role}"
+    if _MOUTHPIECE.search(described) is None or (head and head in described.lower()):
+        return False
+    return not any(_stems(w) & common for w in re.findall(r"[\w'’-]+", described))
 
 
 @lru_cache(maxsize=65_536)
