@@ -67,6 +67,7 @@ def finder() -> EntityFinder:
         ("By what percentage did he say the budget would be cut?", "amount"),
         ("Since what year had he worked in India?", "time"),
         ("In which year did she win?", "time"),
+        ("At about what time did the gunman approach them?", "time"),
         # A sum's noun after words that qualify it; an auxiliary makes it the subject.
         ("What annual salary will Oscar earn?", "amount"),
         ("What effective federal tax rate did Romney pay?", "amount"),
@@ -673,3 +674,19 @@ def test_the_direct_answer_may_lie_in_the_sentence_a_quoted_one_leans_on():
     )
     assert found is not None and found.text == "Ann O'Leary"
     assert document[found.start : found.end] == found.text
+
+
+@pytest.mark.parametrize(
+    ("question", "passage", "penalty"),
+    [
+        # The time of day asked: a clock time is the answer, not a vague date.
+        ("At what time did Trump call Ryan?", "A GOP aide says Trump called Ryan at 3 p.m.", 0.0),
+        ("At about what time did the gunman approach them?", "He approached them at about 6:15p.m.", 0.0),
+        # A date asked: a clock time alone stays vague.
+        ("When did Trump call Ryan?", "Trump called Ryan at 3 p.m. on Friday.", 1.0),
+    ],
+)
+def test_a_clock_time_answers_what_time_but_not_when(question: str, passage: str, penalty: float) -> None:
+    from service.judge.answer_types import answer_type_penalty
+
+    assert answer_type_penalty(question, passage) == penalty

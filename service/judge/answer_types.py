@@ -18,9 +18,12 @@ from service.judge.countries import countries_named
 # reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
 ANSWER_TYPE_PENALTY = 3.0
 AnswerType = Literal["time", "number", "person"]
-# "Since what year", "After how many minutes", "By what percentage": a preposition before the asking words
-# keeps the kind of answer they ask.
-ASKED_PREPOSITION = r"(?:(?:by|after|in|for|with|of|from|to|at|within|over|under|since|until|before|on) )?"
+# "Since what year", "After how many minutes", "By what percentage", "At about what time": a preposition or
+# a hedge before the asking words keeps the kind of answer they ask.
+ASKED_PREPOSITION = (
+    r"(?:(?:by|after|in|for|with|of|from|to|at|within|over|under|since|until|before|on) )?"
+    r"(?:(?:about|around|roughly|approximately|exactly) )?"
+)
 _TIME_QUESTION = re.compile(
     rf"^\s*(when|until when|since when|{ASKED_PREPOSITION}(?:what|which) (date|day|month|year|time)|"
     r"how long ago)\b",
@@ -326,7 +329,7 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind is None:
         return True
     if kind == "time":
-        return bool(_TIME_WORDS.search(passage))
+        return bool(_TIME_WORDS.search(passage) or _CLOCK.search(passage))
     if kind == "number":
         proper = main_question(question)
         if AGE_QUESTION.match(proper):
@@ -339,6 +342,12 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     return any(name not in asked and name not in CALENDAR_WORDS for name in names)
 
 
+# "At what time did Trump call Ryan?" asks the time of day: "at 3 p.m." is the answer, not a vague date.
+_CLOCK_QUESTION = re.compile(rf"^\s*{ASKED_PREPOSITION}what time\b", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\bo'clock\b|\bnoon\b|\bmidnight\b",
+    re.IGNORECASE,
+)
 # "On Monday" answers "when?" less well than "on May 14, 2024": prefer the passage with the date.
 VAGUE_DATE_PENALTY = 1.0
 _SPECIFIC_DATE = re.compile(
@@ -506,5 +515,6 @@ def answer_type_penalty(question: str, passage: str) -> float:
     if not has_answer_type(kind, passage, question) or position_missing(question, passage):
         return ANSWER_TYPE_PENALTY
     if kind == "time" and not _SPECIFIC_DATE.search(passage):
-        return VAGUE_DATE_PENALTY
+        clock = _CLOCK_QUESTION.match(main_question(question)) and _CLOCK.search(passage)
+        return 0.0 if clock else VAGUE_DATE_PENALTY
     return 0.0
