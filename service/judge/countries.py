@@ -106,6 +106,18 @@ def _people(words: str) -> str | None:
     return _names().get(country) if country else None  # "african", "korean": no one country
 
 
+# Nations within a country: "Where in Britain?" is answered by "Northern Ireland".
+_NATIONS_WITHIN = {"england", "scotland", "wales", "northern ireland"}
+
+
+def country_of(name: str) -> str | None:
+    """The country a whole name is ("China", "the U.S.", "Chinese"); None for a place in one ("Mexico City")
+    or a nation within one ("Scotland")."""
+    if name.lower().removeprefix("the ") in _NATIONS_WITHIN:
+        return None
+    return _country(name)
+
+
 def countries_named(text: str, in_titles: bool = True) -> set[str]:
     """The countries ``text`` names; with ``in_titles`` False, not those inside a title or a body's name."""
     found = set()

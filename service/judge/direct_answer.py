@@ -32,7 +32,7 @@ from service.judge.answer_types import (
     which_kind,
 )
 from service.judge.answerability import word_tokens
-from service.judge.countries import countries_named
+from service.judge.countries import countries_named, country_of
 from service.judge.name_matching import BARE_TITLES, without_possessive
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
@@ -167,9 +167,11 @@ _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could
 _SOURCE_AFTER_ROLE = re.compile(rf"\s*,\s*(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+\s*,\s*{_SPEECH}\b")
 # A source the sentence names as a mouthpiece is not who did or underwent what a person question asks
 # about: "said spokesman X" beside "two men were killed" names neither of them.
-_MOUTHPIECE = re.compile(
-    r"\b(?:spokes\w+|officials?|analysts?|experts?|economists?|researchers?|correspondents?|reporters?|"
-    r"representatives?)\b",
+_MOUTHPIECE = re.compile(r"\b(?:spokes\w+|officials?|representatives?|analysts?|experts?)\b", re.IGNORECASE)
+# ... unless what the source says is of itself: "X, a former Pentagon official, said he would resign".
+_OWN_ACT_REPORTED = re.compile(
+    rf"(?:\s*,[^,]{{0,80}},)?\s*(?:(?:has|had)\s+)?{_SPEECH}\s+(?:(?:on|last|this)\s+\w+\s+)?(?:that\s+)?"
+    r"(?:he|she|I|we|his|her|my|our)\b",
     re.IGNORECASE,
 )
 # The words right before a name, up to a clause's break: "the president's budget director Mick Mulvaney".
@@ -181,7 +183,8 @@ _SPEECH_ACT = re.compile(
     r"urg\w*|blam\w*|question\w*|dismiss\w*|reject\w*|respond\w*|repl(?:y|ied|ies)|comment\w*|explain\w*|"
     r"reveal\w*|admit\w*|suggest\w*|predict\w*|estimat\w*|promis\w*|vow\w*|threaten\w*|ask\w*|"
     r"demand\w*|apologi[sz]\w*|thank\w*|express\w*|declar\w*|stat(?:e|ed|es)|not(?:e|ed|es)|report\w*|"
-    r"tweet\w*|wr(?:ite|ote|ites)|answer\w*|speak\w*|spok\w*|quot\w*|interview\w*|says?)\b",
+    r"tweet\w*|wr(?:ite|ote|ites)|answer\w*|speak\w*|spok\w*|quot\w*|interview\w*|says?|forecast\w*|"
+    r"testif\w*)\b",
     re.IGNORECASE,
 )
 
@@ -485,7 +488,7 @@ def answer_candidates(
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
         if tokens and set(tokens) <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
-        if label == "GPE" and asked_in and (countries_named(text[ent_start:ent_end]) or {""}) <= asked_in:
+        if label == "GPE" and asked_in and country_of(text[ent_start:ent_end]) in asked_in:
             continue  # ... or names it by its people: "In which Chinese city?" is not answered by "China"
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
@@ -511,12 +514,12 @@ def answer_candidates(
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
         preference = 0 if agent else labels.index(label)
-        if head is not None and tokens and tokens[-1].removesuffix("s") == head:
+        if head and not (tokens and tokens[-1].removesuffix("s") == head):
             # "Which California dam?": "the Oroville Dam", not "Northern California"; distance still ranks
             # two dams, so "Which bank bought ...?" takes the buyer, not a bank named further off.
-            preference = 0
+            preference += len(labels)
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
-            preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
+            preference += 2 * len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
     return found
 
@@ -587,8 +590,11 @@ def _distance(
         for stem in _stems(match.group(0)) & asked:
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
-    if is_name and (_source_role(text, start, end) is not None) != source_asked:
-        distance += 4 * len(text)
+    if is_name:
+        # "X, a former official, said he would resign": a source reporting its own act is its subject too.
+        is_source = _source_role(text, start, end) is not None and not _OWN_ACT_REPORTED.match(text, end)
+        if is_source != source_asked:
+            distance += 4 * len(text)
     return distance
 
 
@@ -610,7 +616,7 @@ def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[s
     spokesman" to "Who did the ministry say ...?"). A bare "Mulvaney said" may well be who the question asks
     about: the budget director presenting his budget."""
     role = _source_role(text, start, end)
-    if role is None:
+    if role is None or _OWN_ACT_REPORTED.match(text, end):
         return False
     title = _TITLE_WORDS_BEFORE.search(text, 0, start)
     described = f"{title.group(0) if title else ''} {role}"
