@@ -128,6 +128,11 @@ def _parse_thresholds(
     help="Exit 1 when Newsdesk scores under VALUE (repeatable), e.g. --fail-under hit@5=0.95.",
 )
 @click.option("--url", help="Evaluate a running service instead of a fresh in-process index.")
+@click.option(
+    "--index",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read the index already built in this data directory instead of indexing --corpus afresh.",
+)
 @click.option("--api-key", envvar="NEWSDESK_EVAL_API_KEY", help="Bearer key for --url.")
 @click.option("--variants/--no-variants", default=True, help="Also rank with dense, BM25 and hybrid alone.")
 @click.option("--split", type=click.Choice(["dev", "test"]), help="Only the items of this split.")
@@ -143,6 +148,7 @@ def evaluate(
     report_dir: Path | None,
     thresholds: dict[str, float],
     url: str | None,
+    index: Path | None,
     api_key: str | None,
     variants: bool,
     split: str | None,
@@ -151,7 +157,18 @@ def evaluate(
     """Evaluate answers and retrieval on DATASET.jsonl and write report.md, report.html and metrics.json."""
     from eval.evaluation import EvaluationOptions, evaluate_dataset
 
+    if index is not None and url is not None:
+        raise click.UsageError("--index and --url both say which Newsdesk to evaluate: give one.")
+    settings = settings_from(ctx)
+    indexed = settings.model_copy(update={"data_dir": index}).catalog_path if index is not None else None
+    if indexed is not None and settings.database_url is None and not indexed.is_file():
+        raise click.BadParameter(
+            f"{index} holds no index (no catalog.sqlite3); build one with "
+            f"`newsdesk --data-dir {index} ingest CORPUS`.",
+            param_hint="--index",
+        )
     options = EvaluationOptions(
+        index=index,
         dataset=dataset,
         corpus=corpus,
         answerer=answerer,
@@ -163,7 +180,7 @@ def evaluate(
         split=split,
         progress=sys.stderr.isatty() if progress is None else progress,
     )
-    outcome = evaluate_dataset(settings_from(ctx), options)
+    outcome = evaluate_dataset(settings, options)
     click.echo(outcome.summary_text)
     click.echo(f"report: {outcome.paths['markdown']} (also report.html, metrics.json)")
     problems = [

@@ -2,6 +2,7 @@
 
 import json
 import re
+import sqlite3
 import tracemalloc
 from pathlib import Path
 
@@ -253,3 +254,51 @@ def test_the_suite_table_has_a_row_per_set_split_and_system():
     assert lines[3] == "| news dev | newsdesk | 3/4 (75%) | 1/2 (50%) | 1/2 (50%) | 0.750 |"
     assert lines[4].startswith("| news test | newsdesk |")
     assert lines[5] == "| news | textbook | 2/4 (50%) | 2/2 (100%) | — | 0.750 |"
+
+
+def test_an_eval_can_read_an_index_built_once_and_leaves_it_as_it_was(tmp_path):
+    from service.engine import sample_corpus_path
+
+    index = tmp_path / "index"
+    built = CliRunner().invoke(main, ["--data-dir", str(index), "ingest", str(sample_corpus_path())])
+    assert built.exit_code == 0, built.output
+
+    def indexed() -> list[tuple]:
+        # Documents and chunks only: answering caches sentence vectors in the same file.
+        with sqlite3.connect(index / "catalog.sqlite3") as catalog:
+            return [catalog.execute(f"SELECT * FROM {table}").fetchall() for table in ("documents", "chunks")]
+
+    before = indexed()
+    dataset = tmp_path / "two.jsonl"
+    items = [
+        {
+            "id": "q1",
+            "question": "How many emails did WikiLeaks release on Wednesday?",
+            "answers": ["1,500"],
+            "doc_ids": ["000_ed48cb7ca0d72a48"],
+        },
+        {"id": "u1", "question": "Who won the 1962 Tour de France?", "unanswerable": True},
+    ]
+    dataset.write_text("".join(json.dumps(item) + "\n" for item in items))
+    report = str(tmp_path / "report")
+    result = CliRunner().invoke(
+        main,
+        ["eval", str(dataset), "--index", str(index), "--no-variants", "--no-progress", "--report", report],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())["systems"]["newsdesk"]
+    assert (metrics["answerable"], metrics["unanswerable"]) == (1, 1)
+    assert metrics["answer_accuracy"] == 1.0 and metrics["refusal_recall"] == 1.0
+    assert f"the existing index at {index}" in (tmp_path / "report" / "report.md").read_text()
+    assert indexed() == before
+
+
+def test_an_eval_index_that_holds_none_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["eval", "eval/datasets/sample_golden.jsonl", "--index", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--index" in result.output and "holds no index" in result.output
+    both = CliRunner().invoke(
+        main, ["eval", "eval/datasets/sample_golden.jsonl", "--index", str(tmp_path), "--url", "http://x"]
+    )
+    assert both.exit_code == 2 and "give one" in both.output
