@@ -106,8 +106,8 @@ _PLACE_NOUNS = {
     "dam", "bridge", "hotel", "mosque", "church", "cathedral", "temple", "square", "street", "river", "lake",
     "sea", "mountain", "valley", "desert", "peninsula", "base", "resort",
 }  # fmt: skip
-# Things known by a proper name that is neither a person's, a body's nor a place's: "Which TV show", "What is
-# the name of the operation".
+# Things known by a proper name that is neither a person's, a body's nor a place's: asked for by name ("What
+# is the name of the operation?"), a name; "Which TV show ...?" stays untyped (_which_phrase says why).
 _NAMED_THING_NOUNS = {
     "show", "programme", "program", "series", "film", "movie", "documentary", "book", "novel", "album",
     "song", "musical", "opera", "game", "app", "operation", "festival", "award", "prize", "ship",

@@ -519,7 +519,7 @@ def answer_candidates(
             # two dams, so "Which bank bought ...?" takes the buyer, not a bank named further off.
             preference += len(labels)
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
-            preference += 2 * len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
+            preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
     return found
 
@@ -612,9 +612,10 @@ def _source_role(text: str, start: int, end: int) -> str | None:
 
 def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[str]) -> bool:
     """Whether the name is only the sentence's source, described as a spokesman, an official or an analyst,
-    unless that role is the asked one ("Which spokesman ...?") or says a word of the question ("the ministry
-    spokesman" to "Who did the ministry say ...?"). A bare "Mulvaney said" may well be who the question asks
-    about: the budget director presenting his budget."""
+    unless that role is the asked one ("Which spokesman ...?") or says a common word of the question ("the
+    health ministry spokesman" to "Who did the health ministry appoint ...?"), or the source reports its own
+    act. A bare "Mulvaney said" may well be who the question asks about: the budget director presenting his
+    budget."""
     role = _source_role(text, start, end)
     if role is None or _OWN_ACT_REPORTED.match(text, end):
         return False
