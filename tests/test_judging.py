@@ -644,3 +644,22 @@ def test_what_someone_died_of_is_not_answered_by_a_passage_that_says_no_cause(qu
 
     assert cause_unsaid(question, passage) is unsaid
     assert never_says_what_is_asked(question, passage) is unsaid
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # A place's kind noun says what the answer is; the passage need not repeat it.
+        ("Which Missouri town were they from?", ()),
+        ("In which city is Snap Inc based?", ("based",)),
+        # A person's or a body's noun stays: "Which Russian pilot" is told by "pilot" beside the name.
+        ("Which Russian pilot was killed?", ("pilot", "killed")),
+        ("Which companies bought the bank?", ("companies", "bought", "bank")),
+        ("How many people died?", ("died",)),
+    ],
+)
+def test_a_which_phrases_place_noun_is_no_word_the_passage_must_say(question, kept):
+    from service.judge.answer_types import without_kind_noun
+    from service.judge.answerability import question_focus
+
+    assert without_kind_noun(question_focus(question), question).words == kept

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from service.judge.answerability import CALENDAR_WORDS
+from service.judge.answerability import CALENDAR_WORDS, QuestionFocus
 from service.judge.countries import countries_named
 
 # What kind of thing answers the question. A passage without one cannot answer it, however relevant it
@@ -218,6 +218,17 @@ def which_head(question: str) -> str | None:
     spillways"), where it says the kind; else None."""
     found = _which_phrase(question)
     return found[1] if found else None
+
+
+def without_kind_noun(focus: QuestionFocus, question: str) -> QuestionFocus:
+    """``focus`` less a place's noun a which-phrase ends on: "Which Missouri town were they from?" is
+    answered by "Kelley Williamson, 57, of Cassville, Missouri", which never says "town"; the noun says what
+    kind of place the answer is, not what the passage must speak of. A person's or a body's noun stays: the
+    passage that says "pilot" beside a name answers "Which Russian pilot ...?" (dropped, dev lost two)."""
+    head = which_head(question)
+    if not head or which_kind(question) != "place":
+        return focus
+    return QuestionFocus(tuple(word for word in focus.words if _head_kind(word) != ("place", head)))
 
 
 def which_kind(question: str) -> str | None:

@@ -25,6 +25,7 @@ from service.judge.answer_types import (
     answer_type_penalty,
     has_answer_type,
     never_says_what_is_asked,
+    without_kind_noun,
 )
 from service.judge.answerability import (
     QuestionName,
@@ -142,7 +143,7 @@ class EvidenceJudge:
         logits = self.scorer.score(
             question, [scored_text(s, names, self._names_a_person, self._people_in) for s in picked]
         )
-        focus = question_focus(asked_part(question))  # not the previous turn a follow-up carries along
+        focus = without_kind_noun(question_focus(asked_part(question)), asked_part(question))
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
