@@ -225,10 +225,10 @@ def without_kind_noun(focus: QuestionFocus, question: str) -> QuestionFocus:
     answered by "Kelley Williamson, 57, of Cassville, Missouri", which never says "town"; the noun says what
     kind of place the answer is, not what the passage must speak of. A person's or a body's noun stays: the
     passage that says "pilot" beside a name answers "Which Russian pilot ...?" (dropped, dev lost two)."""
-    head = which_head(question)
-    if not head or which_kind(question) != "place":
+    found = _which_phrase(question)
+    if found is None or found[0] != "place":
         return focus
-    return QuestionFocus(tuple(word for word in focus.words if _head_kind(word) != ("place", head)))
+    return QuestionFocus(tuple(word for word in focus.words if _head_kind(word) != found))
 
 
 def which_kind(question: str) -> str | None:
@@ -362,8 +362,7 @@ def has_answer_type(kind: AnswerType | None, passage: str, question: str) -> boo
     if kind is None:
         return True
     if kind == "time":
-        clock = _CLOCK_QUESTION.match(main_question(question)) and _CLOCK.search(passage)
-        return bool(_TIME_WORDS.search(passage) or clock)
+        return bool(_TIME_WORDS.search(passage)) or _clock_answers(question, passage)
     if kind == "number":
         proper = main_question(question)
         if AGE_QUESTION.match(proper):
@@ -382,6 +381,12 @@ _CLOCK = re.compile(
     r"\b\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.m\.|[ap]m\b)|\b\d{1,2}:\d\d\b|\bo'clock\b|\bnoon\b|\bmidnight\b",
     re.IGNORECASE,
 )
+
+
+def _clock_answers(question: str, passage: str) -> bool:
+    return bool(_CLOCK_QUESTION.match(main_question(question)) and _CLOCK.search(passage))
+
+
 # "On Monday" answers "when?" less well than "on May 14, 2024": prefer the passage with the date.
 VAGUE_DATE_PENALTY = 1.0
 _SPECIFIC_DATE = re.compile(
@@ -549,6 +554,5 @@ def answer_type_penalty(question: str, passage: str) -> float:
     if not has_answer_type(kind, passage, question) or position_missing(question, passage):
         return ANSWER_TYPE_PENALTY
     if kind == "time" and not _SPECIFIC_DATE.search(passage):
-        clock = _CLOCK_QUESTION.match(main_question(question)) and _CLOCK.search(passage)
-        return 0.0 if clock else VAGUE_DATE_PENALTY
+        return 0.0 if _clock_answers(question, passage) else VAGUE_DATE_PENALTY
     return 0.0

@@ -565,17 +565,19 @@ def missing_names(names: Sequence[QuestionName], document: str) -> list[Question
     return [name for name in names if not _mentions(text, name)] if document else []
 
 
-def missing_share(names: Sequence[QuestionName], missing: Sequence[QuestionName]) -> float:
+def missing_share(
+    names: Sequence[QuestionName], missing: Sequence[QuestionName], descriptors: bool = True
+) -> float:
     """How far an article missing ``missing`` is from naming what the question is about: 0 all named; 1 when
-    half or more are missing (one place of two missing is already the wrong story)."""
-    return min(1.0, 2 * len(missing) / len(names)) if names else 0.0
+    half or more are missing (one place of two missing is already the wrong story). Without ``descriptors``,
+    a nationality or a place that only describes ("British bank") may be missing."""
+    counted = [name for name in missing if descriptors or not name.descriptor]
+    return min(1.0, 2 * len(counted) / len(names)) if names else 0.0
 
 
 def missing_names_share(names: Sequence[QuestionName], document: str, descriptors: bool = True) -> float:
-    """``missing_share`` of the article. Without ``descriptors``, a nationality or a place that only describes
-    ("British bank") may be missing."""
-    missing = missing_names(names, document)
-    return missing_share(names, [name for name in missing if descriptors or not name.descriptor])
+    """``missing_share`` of the article."""
+    return missing_share(names, missing_names(names, document), descriptors)
 
 
 # A headline, a byline or a photo credit is no evidence for an answer unless the question asks about it:

@@ -462,7 +462,9 @@ def answer_candidates(
     mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
     # "Gaza's health ministry spokesperson" is the story's place, not the role).
-    common = {s for w in word_tokens(question) if w.islower() for s in _stems(w)}
+    common = (
+        {s for w in word_tokens(question) if w.islower() for s in _stems(w)} if mouthpieces_out else set()
+    )
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(
@@ -590,17 +592,17 @@ def _distance(
         for stem in _stems(match.group(0)) & asked:
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
-    if is_name:
-        # "X, a former official, said he would resign": a source reporting its own act is its subject too.
-        is_source = _source_role(text, start, end) is not None and not _OWN_ACT_REPORTED.match(text, end)
-        if is_source != source_asked:
-            distance += 4 * len(text)
+    if is_name and (_source_role(text, start, end) is not None) != source_asked:
+        distance += 4 * len(text)
     return distance
 
 
 def _source_role(text: str, start: int, end: int) -> str | None:
     """The words the sentence describes its source by ("" when bare: "Smith said"), or None when the name
-    at ``start:end`` is not the one speaking."""
+    at ``start:end`` is not the one speaking, or speaks of its own act ("X, a former official, said he would
+    resign": its subject too)."""
+    if _OWN_ACT_REPORTED.match(text, end):
+        return None
     if _SOURCE_AFTER.match(text, end):
         return ""
     before = _SOURCE_BEFORE.search(text, 0, start)
@@ -617,7 +619,7 @@ def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[s
     act. A bare "Mulvaney said" may well be who the question asks about: the budget director presenting his
     budget."""
     role = _source_role(text, start, end)
-    if role is None or _OWN_ACT_REPORTED.match(text, end):
+    if role is None:
         return False
     title = _TITLE_WORDS_BEFORE.search(text, 0, start)
     described = f"{title.group(0) if title else ''} {role}"

@@ -143,16 +143,15 @@ class EvidenceJudge:
         logits = self.scorer.score(
             question, [scored_text(s, names, self._names_a_person, self._people_in) for s in picked]
         )
-        focus = without_kind_noun(question_focus(asked_part(question)), asked_part(question))
+        asked = asked_part(question)  # not the previous turn a follow-up carries along
+        focus = without_kind_noun(question_focus(asked), asked)
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
         # Once per article, not per sentence; the veto's share leaves out names that only describe.
         missing = {s.doc_id: missing_names(names, s.document) for s in {s.doc_id: s for s in chosen}.values()}
         gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
-        story_gaps = {
-            doc_id: missing_share(names, [n for n in m if not n.descriptor]) for doc_id, m in missing.items()
-        }
+        story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)
