@@ -181,6 +181,12 @@ def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("When did the AFL-CIO finally endorse Clinton?").words == ("endorse",)
     assert question_focus("What nationality is Doan Thi Huong?").words == ()  # "Vietnamese suspect Doan ..."
     assert question_focus("Who was allegedly paid for the fake job?").words == ("paid", "fake")
+    assert question_focus("Roughly how many employees does Bauer have?").words == ("employees",)
+    # The unit a date question asks in is its kind, not its topic: "visited China in August last year".
+    assert question_focus("In which month had Doris Leuthard visited China?").words == ("visited",)
+    # "Since when" asks for a date; "since the vote" orders events and stays.
+    assert question_focus("Since when had he held the post?").words == ("held", "post")
+    assert question_focus("What has happened since the vote?").words == ("since", "vote")
     # "take place" says that something happens, and "to be held in Kiev on May 9-13" never says "place".
     assert question_focus("Where did the attack take place?").words == ("attack",)
     assert question_focus("Who finished in second place?").words == ("finished", "second", "place")

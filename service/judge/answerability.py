@@ -43,6 +43,10 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     # "When did the AFL-CIO finally endorse Clinton?" by "did not endorse Clinton until June".
     "allegedly", "reportedly", "apparently", "supposedly", "purportedly", "finally", "eventually",
     "ultimately", "actually", "currently", "recently",
+    # "Roughly how many employees ...?" is answered by "nearly 11,000 employees".
+    "roughly", "approximately",
+    # "In which month had she visited China?" is answered by "in August": the date rules check the kind.
+    "month", "months", "week", "weeks",
     # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski", "What nationality
     # is Doan Thi Huong?" by "Vietnamese suspect Doan Thi Huong".
     "job", "role", "nationality", "ethnicity", "citizenship",
@@ -60,6 +64,8 @@ HOW_MEASURES = {
     "tall", "long", "old", "far", "big", "large", "high", "deep", "wide", "heavy", "often", "soon", "fast",
     "small", "close", "late", "early", "much", "many",
 }  # fmt: skip
+# "Since when had he held the post?" asks for a date, answered by "ambassador since April 8, 2006".
+_SINCE_WHEN = re.compile(r"since\s+when\b", re.IGNORECASE)
 _TAKE = {"take", "takes", "took", "taking", "taken"}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
@@ -97,7 +103,8 @@ def question_focus(question: str) -> QuestionFocus:
             continue  # nor "What was the score?" by "Kentucky beat Iowa 20-17"
         is_name = any(c.isupper() for c in word) and index > 0
         if lower in TIME_ORDER_WORDS:
-            words.append(lower)
+            if not _SINCE_WHEN.match(question, match.start()):
+                words.append(lower)
             continue
         if is_name or lower in GENERIC_WORDS:
             continue
