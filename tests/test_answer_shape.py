@@ -443,6 +443,14 @@ def test_an_entity_ends_where_the_name_does_not_in_an_aside_or_an_open_bracket()
     assert "the National Rally of Independents" in names
 
 
+def test_leading_spaces_hide_no_name_and_shift_no_offset(finder: EntityFinder) -> None:
+    # A follow-up reads the previous answer as the turns join it, after a space.
+    text = " SpaceX, the company founded by Elon Musk, plans to fly two civilians around the moon."
+    found = {text[start:end]: label for start, end, label in finder.entities(text)}
+    assert found.get("SpaceX") == "ORG"
+    assert "Elon Musk" in found
+
+
 def test_a_name_that_has_called_something_so_is_a_source_not_the_doer():
     sentence = (
         "Kim Jong Nam was killed in what Prime Minister Najib Razak has called an assassination, and police"

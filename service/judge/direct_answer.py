@@ -272,6 +272,11 @@ class EntityFinder:
 
     def entities(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, label)`` for each entity of ``text``."""
+        indent = len(text) - len(text.lstrip())
+        if indent:
+            # The recognizer misses a name that follows leading spaces (" SpaceX, the company ...").
+            found = self.entities(text[indent:])
+            return [(start + indent, end + indent, label) for start, end, label in found]
         with self._lock:  # spaCy pipelines are not documented as thread-safe
             found = self._cache.get(text)
             if found is None:
@@ -311,13 +316,15 @@ class EntityFinder:
         # The answer leads with the passage that answers: of two candidates of one kind, one there beside a
         # word of the question goes before one a later passage stands nearer ("... will replace Abdelilah
         # Benkirane as prime minister"); a lead naming nobody near ("Mike Pence cast the deciding vote")
-        # leaves it to the rest.
+        # leaves it to the rest. Where no candidate stands near a word of the question, the lead's goes first:
+        # "SpaceX, the company founded by Elon Musk, plans to fly ..." answers before NASA's later mention.
         lead = _ANSWER_BREAK.search(text)
         lead_end = lead.end() if lead else len(text)
 
-        def order(candidate: tuple[int, int, int, int]) -> tuple[int, bool, int]:
+        def order(candidate: tuple[int, int, int, int]) -> tuple[int, bool, bool, bool, int]:
             preference, distance, _, end = candidate
-            return preference, not (end <= lead_end and distance < 2 * len(text)), distance
+            near, in_lead = distance < 2 * len(text), end <= lead_end
+            return preference, not (in_lead and near), not near, not in_lead, distance
 
         preference, _, start, end = min(candidates, key=order)
         if _asks_for_agent(question, kind):
