@@ -481,6 +481,22 @@ def test_what_counts_as_the_article_saying_the_answer_is_not_known(passage, not_
 
 
 @pytest.mark.parametrize(
+    ("passage", "withheld"),
+    [
+        ("Mr Musk declined to reveal their identities, only saying that they knew each other.", True),
+        ("An older man who declined to give his name said he comes from a village.", True),
+        ("The deputy's name has not yet been released.", True),
+        ("Tunisia did not provide him with identity documents.", False),
+        ("Police named the victim as John Smith.", False),
+    ],
+)
+def test_a_withheld_identity_is_no_answer_to_who(passage, withheld):
+    from service.judge.answerability import withholds_identity
+
+    assert withholds_identity(passage) is withheld
+
+
+@pytest.mark.parametrize(
     ("passage", "has_age"),
     [
         ("The 57-year-old musher also broke the record.", True),

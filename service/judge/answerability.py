@@ -667,3 +667,20 @@ _NOT_KNOWN = re.compile(
 def says_not_known(passage: str) -> bool:
     """Whether the passage says the thing is unknown or not yet made public."""
     return bool(_NOT_KNOWN.search(passage))
+
+
+# "Mr Musk declined to reveal their identities", "Their names were not released": who they are is the one
+# thing the article does not say, whoever else the passage names.
+_IDENTITY_WITHHELD = re.compile(
+    r"\b(?:(?:declined|refused) to|(?:would|did|could|will) not) "
+    r"(?:reveal|disclose|release|give|confirm|provide|publish) (?:his|her|their|the|its) (?:\w+ )?"
+    r"(?:identit(?:y|ies)|names?)\b|"
+    r"\b(?:identit(?:y|ies)|names?) (?:has|have|had|was|were) not (?:yet )?been "
+    r"(?:released|disclosed|revealed|made public|confirmed|given)\b",
+    re.IGNORECASE,
+)
+
+
+def withholds_identity(passage: str) -> bool:
+    """Whether the passage says that who someone is was withheld: no answer to a "who" question."""
+    return bool(_IDENTITY_WITHHELD.search(passage))

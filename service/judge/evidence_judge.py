@@ -42,6 +42,7 @@ from service.judge.answerability import (
     says_not_known,
     uncovered_share,
     with_idioms,
+    withholds_identity,
     words_to_embed,
 )
 from service.judge.countries import another_country, countries_named
@@ -153,6 +154,7 @@ class EvidenceJudge:
         gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
         story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
+        asks_who = asked_kind(asked) == "person"
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)
         judged = []
@@ -195,6 +197,7 @@ class EvidenceJudge:
                 "never_says": float(
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)
+                    or (asks_who and withholds_identity(sentence.passage))
                 ),
             }
             penalty = date_penalty + attribution + type_penalty
