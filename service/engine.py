@@ -29,6 +29,7 @@ from service.judge.evidence_judge import EvidenceJudge
 from service.judge.model import AnswerabilityModel, bundled_model_path, logit
 from service.judge.rerank import CrossEncoderReranker
 from service.retrieve.followups import Turn, rewrite_followup
+from service.retrieve.previous_answer import last_answer, quoted_article, with_article_chunks, within
 from service.retrieve.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
 from service.stores import VectorStoreMismatchError, open_jobs, open_stores
@@ -195,7 +196,29 @@ class Newsdesk:
         timings["rewrite"] = _elapsed_ms(started)
 
         nodes = self.rank(NewsQuery(query_str=query, filters=filters, recency=recency), timings=timings)
+        if history and self.settings.followup_article_chunks:
+            started = time.perf_counter()
+            nodes = self._with_previous_article(query, nodes, history, filters, recency)
+            timings["previous_article"] = _elapsed_ms(started)
         return query, nodes, timings
+
+    def _with_previous_article(
+        self,
+        query: str,
+        nodes: list[NodeWithScore],
+        history: Sequence[Turn | dict[str, str]],
+        filters: DocumentFilter | None,
+        recency: float,
+    ) -> list[NodeWithScore]:
+        """``nodes`` with the best chunks, for ``query``, of the article the previous answer quoted: a
+        follow-up's answer is most often in the same story, which the rewritten question may not find."""
+        answer = last_answer(history)
+        article = quoted_article(answer, self.keywords, self.catalog) if answer else None
+        narrowed = within(article, filters) if article else None
+        if narrowed is None:
+            return nodes
+        found = self.rank(NewsQuery(query_str=query, filters=narrowed, recency=recency), rerank=False)
+        return with_article_chunks(nodes, found[: self.settings.followup_article_chunks], self.settings.top_k)
 
     def rank(
         self, bundle: NewsQuery, rerank: bool | None = None, timings: dict[str, float] | None = None

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     rerank_candidates: int = Field(default=8, ge=1, le=100)
     rerank_sentences: int = Field(default=1, ge=1, le=10, description="sentences scored per reranked chunk")
     answer_candidates: int = Field(default=8, ge=1, le=50)
+    # A follow-up also searches the article the previous answer quoted: this many of its chunks join top_k.
+    followup_article_chunks: int = Field(default=2, ge=0, le=10)
     onnx_threads: int = Field(
         default=0, ge=0, le=64, description="model runs at once, one core each (0: every core)"
     )
