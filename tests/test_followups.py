@@ -547,6 +547,21 @@ def test_the_company_after_which_company_is_the_company_answered():
     assert not rewritten.startswith("Who will run Travis Kalanick")
 
 
+def test_there_after_a_question_for_a_place_is_the_place_answered():
+    asked = "In which Japanese prefecture did an avalanche kill seven high school students?"
+    answered = "About 62 students were in Tochigi Prefecture when the avalanche hit. [1]"
+    labels = {"Tochigi Prefecture": "GPE"}
+    given = ("Tochigi Prefecture", "GPE")
+    school = after(asked, answered, "Which school there did most of the victims attend?", labels, given)
+    assert school == "Which school in Tochigi Prefecture did most of the victims attend?"
+    # "Were there ...?" points at no place, and after a question for no place "there" is left to the rules.
+    assert "Tochigi" not in after(asked, answered, "Were there any survivors?", labels, given)
+    who = "Who won the 2017 Iditarod?"
+    assert "Nome" not in after(
+        who, "Mitch Seavey won in Nome. [1]", "Who else was there?", {}, ("Nome", "GPE")
+    )
+
+
 def test_where_did_it_happen_asks_about_the_previous_turns_event_not_a_body_it_named():
     asked = "Which FDNY emergency medical technician was killed when a man stole her ambulance?"
     answered = "The FDNY is mourning an emergency medical technician who was run over. [1]"

@@ -468,6 +468,32 @@ def _named_by_its_kind(
     return kind_named.sub(named.text, question, count=1)
 
 
+_THERE = re.compile(r"\bthere\b", re.IGNORECASE)
+# "Were there ...?", "there is": the existential "there" points at no place.
+_BE_WORDS = {"is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "'s", "’s"}
+
+
+def _there_as_the_place(
+    question: str, asked: str, answered: str, labeller: Labeller | None, short_answer: ShortAnswer | None
+) -> str:
+    """ "there" after a question that asked for a place is the place the answer gave: "Which school there did
+    most of the victims attend?" after "In which prefecture did the avalanche kill seven students?" ->
+    "Which school in Tochigi Prefecture did ...?"."""
+    there = _THERE.search(question)
+    if there is None or not (_asked_place(asked) or which_kind(asked) == "place" or _ASKS_WHERE.match(asked)):
+        return question
+    before = question[: there.start()].split()
+    after = question[there.end() :].split()
+    if (before and before[-1].lower() in _BE_WORDS) or (after and after[0].lower() in _BE_WORDS):
+        return question
+    if question[there.end() :].startswith(("'s", "’s")):
+        return question
+    named = _given_name(asked, answered, short_answer, labeller)
+    if named is None:
+        return question
+    return f"{question[: there.start()]}in {named.text}{question[there.end() :]}"
+
+
 # A follow-up that leans on the previous turn is written "<follow-up>: <the previous turn as a statement>?".
 CONTEXT_SEPARATOR = ": "
 _ASKED_BEFORE_CONTEXT = re.compile(
@@ -534,6 +560,7 @@ def _rewrite_one(
     resolved = _named_by_its_kind(
         resolve_pronouns(question, context), previous[-1], answers[-1], labeller, short_answer
     )
+    resolved = _there_as_the_place(resolved, previous[-1], answers[-1], labeller, short_answer)
     instead = _INSTEAD.search(resolved)
     if instead is not None:
         # "Who did Trump pick instead?": instead of the one the last answer named, a query search can use.
