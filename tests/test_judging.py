@@ -496,6 +496,24 @@ def test_a_withheld_identity_is_no_answer_to_who(passage, withheld):
     assert withholds_identity(passage) is withheld
 
 
+def test_a_passage_that_names_nothing_new_has_no_name_to_give():
+    from service.judge.answerability import asks_for_a_name, names_nothing_new
+    from service.judge.direct_answer import EntityFinder
+
+    finder = EntityFinder().entities
+    question = "What is the name of the field hospital in Deraa that was hit by fighter jets?"
+    assert asks_for_a_name(question)
+    assert asks_for_a_name("What will the new company be called?")
+    assert not asks_for_a_name("Who named the field hospital?")
+    story = "Aid workers said fighter jets hit a field hospital in Deraa early in the Syrian conflict."
+    assert names_nothing_new(question, story, finder)
+    named = "Fighter jets hit the Al-Amal field hospital in Deraa, aid workers said."
+    assert not names_nothing_new(question, named, finder)
+    # A name the recognizer does not know still counts.
+    hippo = "What was the name of the hippopotamus that died at the zoo?"
+    assert not names_nothing_new(hippo, "The hippo, called Gustavito, died at the zoo.", finder)
+
+
 @pytest.mark.parametrize(
     ("passage", "has_age"),
     [

@@ -681,6 +681,34 @@ _IDENTITY_WITHHELD = re.compile(
 )
 
 
+# "What is the name of the field hospital ...?", "What will the new company be called?": a name is asked for.
+_ASKS_FOR_A_NAME = re.compile(
+    r"^\s*(?:what|which)\s+(?:is|was|are|were|will be)\s+(?:the\s+)?names?\s+of\b|\bcalled\s*\??\s*$",
+    re.IGNORECASE,
+)
+# A capitalised word inside a sentence, or a quoted title: a name the recognizer may not know ("Gustavito").
+_INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w'’-]*|[\"“‘][A-Z][^\"”’]{0,60}[\"”’]")
+
+
+def asks_for_a_name(question: str) -> bool:
+    return bool(_ASKS_FOR_A_NAME.search(question))
+
+
+def names_nothing_new(question: str, passage: str, entities: Labeller) -> bool:
+    """Whether every name the passage holds is one the question already has: "a Western-funded field
+    hospital in Deraa" tells the story of "What is the name of the field hospital in Deraa?", naming none."""
+    asked = question.lower()
+    found = entities(passage)
+    # A nationality describes ("the early days of the Syrian conflict"); it names nothing asked for.
+    spans = [passage[start:end] for start, end, label in found if label in _NAME_LABELS - {"NORP"}]
+    spans += [
+        m.group(0).strip('"“”‘’')
+        for m in _INNER_CAPITAL.finditer(passage)
+        if not any(start <= m.start() < end for start, end, _ in found)
+    ]
+    return all(span.lower().removeprefix("the ") in asked for span in spans)
+
+
 def withholds_identity(passage: str) -> bool:
     """Whether the passage says that who someone is was withheld: no answer to a "who" question."""
     return bool(_IDENTITY_WITHHELD.search(passage))

@@ -30,12 +30,14 @@ from service.judge.answer_types import (
 from service.judge.answerability import (
     QuestionName,
     WordVectors,
+    asks_for_a_name,
     attribution_penalty,
     context_names,
     is_furniture,
     missing_names,
     missing_names_share,
     missing_share,
+    names_nothing_new,
     question_focus,
     question_names,
     says_no_answer,
@@ -155,6 +157,7 @@ class EvidenceJudge:
         story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
         asks_who = asked_kind(asked) == "person"
+        name_asked = asks_for_a_name(asked) and self.entities is not None
         article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
         best_logit = max(logits)
         judged = []
@@ -198,6 +201,7 @@ class EvidenceJudge:
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)
                     or (asks_who and withholds_identity(sentence.passage))
+                    or (name_asked and names_nothing_new(asked, sentence.passage, self._entities))
                 ),
             }
             penalty = date_penalty + attribution + type_penalty
@@ -207,6 +211,9 @@ class EvidenceJudge:
         if per_chunk is None:
             judged = self._check_entities(question, judged)
         return judged
+
+    def _entities(self, text: str) -> list[tuple[int, int, str]]:
+        return self.entities.entities(text) if self.entities is not None else []
 
     def _people_in(self, text: str) -> list[str]:
         if self.entities is None:
