@@ -443,6 +443,22 @@ def test_an_entity_ends_where_the_name_does_not_in_an_aside_or_an_open_bracket()
     assert "the National Rally of Independents" in names
 
 
+def test_a_person_titled_by_another_office_answers_no_which_office_question(finder: EntityFinder) -> None:
+    from service.judge.direct_answer import only_other_offices
+
+    question = "Which High Court judge endorsed the arrest warrant for Ian Bailey?"
+    detective = "Detective Sergeant Jim Kirwan told the court that he arrested Mr Bailey this morning."
+    assert only_other_offices(question, detective, finder)
+    assert find_direct_answer(question, "d", detective, 0, len(detective), finder) is None
+    judge = "Mr Justice Tony Hunt endorsed the warrant, Detective Sergeant Jim Kirwan said."
+    assert not only_other_offices(question, judge, finder)
+    # "presiding" shares a stem with "President", not the office.
+    bergdahl = "Which military judge is presiding over the court-martial?"
+    assert only_other_offices(bergdahl, "It cited statements made by President Donald Trump.", finder)
+    # Only a question for an office is checked.
+    assert not only_other_offices("Who endorsed the warrant?", detective, finder)
+
+
 def test_leading_spaces_hide_no_name_and_shift_no_offset(finder: EntityFinder) -> None:
     # A follow-up reads the previous answer as the turns join it, after a space.
     text = " SpaceX, the company founded by Elon Musk, plans to fly two civilians around the moon."

@@ -472,6 +472,8 @@ def answer_candidates(
     common = (
         {s for w in word_tokens(question) if w.islower() for s in _stems(w)} if mouthpieces_out else set()
     )
+    office_asked = kind == "person" and head in _OFFICE_TITLES
+    office_common = {w for w in word_tokens(question) if w.islower()} if office_asked else set()
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(
@@ -503,6 +505,8 @@ def answer_candidates(
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
         if mouthpieces_out and label == "PERSON" and _mouthpiece(text, ent_start, ent_end, head, common):
             continue
+        if office_asked and label == "PERSON" and titled_otherwise(text, ent_start, head, office_common):
+            continue  # "Detective Sergeant Jim Kirwan" for "Which High Court judge ...?"
         counts = counted_after is not None and counted_after.match(text, ent_end) is not None
         if label in {"CARDINAL", "QUANTITY"}:
             tail = _TALLY_TAIL.match(text, ent_end)
@@ -633,6 +637,51 @@ def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[s
     if _MOUTHPIECE.search(described) is None or (head and head in described.lower()):
         return False
     return not any(_stems(w) & common for w in re.findall(r"[\w'’-]+", described))
+
+
+# Offices and ranks an article titles a person by, capitalised before the name: "Detective Sergeant Jim
+# Kirwan" answers no "Which High Court judge ...?", "President Donald Trump" no "Which military judge ...?".
+_OFFICE_TITLES = {
+    "judge", "justice", "president", "senator", "governor", "mayor", "minister", "secretary", "detective",
+    "sergeant", "constable", "inspector", "commissioner", "general", "colonel", "captain", "admiral",
+    "ambassador", "prosecutor", "attorney", "lawyer", "king", "queen", "prince", "princess", "pope",
+    "bishop", "archbishop", "chancellor", "premier", "coach", "professor", "congressman", "congresswoman",
+}  # fmt: skip
+_BARE = {"mr", "mrs", "ms", "miss", "dr"}  # "Mr Bailey" is the question's Ian Bailey
+_SAME_OFFICE = {"judge": {"justice"}, "justice": {"judge"}, "attorney": {"prosecutor", "lawyer"}}
+
+
+def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool:
+    """Whether the name at ``start`` is titled by an office other than the asked ``head`` (one of the
+    offices), and by no word the question has (by word, not stem: "presiding" is no "President")."""
+    before = _TITLE_WORDS_BEFORE.search(text, 0, start)
+    if before is None:
+        return False
+    title = []
+    for word in reversed(before.group(0).split()):
+        if not word[:1].isupper():
+            break
+        title.append(word.lower().rstrip(".,"))
+    if not any(word in _OFFICE_TITLES for word in title):
+        return False
+    if head in title or _SAME_OFFICE.get(head, set()) & set(title):
+        return False
+    return not common & set(title)
+
+
+def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:
+    """Whether ``text`` names people only by other offices than the one "Which <office> ...?" asks for."""
+    head = which_head(question)
+    if head not in _OFFICE_TITLES or which_kind(question) != "person":
+        return False
+    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
+    common = {w for w in word_tokens(question) if w.islower()}
+    people = [
+        start
+        for start, end, label in finder.entities(text)
+        if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
+    ]
+    return bool(people) and all(titled_otherwise(text, start, head, common) for start in people)
 
 
 @lru_cache(maxsize=65_536)

@@ -50,7 +50,7 @@ from service.judge.answerability import (
 from service.judge.countries import another_country, countries_named
 from service.judge.cross_encoder import CrossEncoder
 from service.judge.dates import date_mismatch_penalty
-from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind
+from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind, only_other_offices
 from service.judge.evidence import (
     EvidenceSentence,
     SentenceSplitCache,
@@ -238,6 +238,7 @@ class EvidenceJudge:
         if kind is None or self.entities is None:
             return judged
         found: dict[tuple[str, int], bool] = {}
+        other_office: dict[tuple[str, int], bool] = {}
         budget = 2 * self.entity_checks  # the first round, then re-ranked winners not yet checked
         while True:
             rescored, fresh = [], 0
@@ -247,9 +248,15 @@ class EvidenceJudge:
                 first_round = len(found) < self.entity_checks
                 if key not in found and len(found) < budget and (first_round or not rescored):
                     found[key] = bool(answer_candidates(question, kind, s.passage, self.entities))
+                    # "Which High Court judge ...?" met by "Detective Sergeant Jim Kirwan" alone: no answer.
+                    other_office[key] = not found[key] and only_other_offices(
+                        question, s.passage, self.entities
+                    )
                     fresh += 1
                 if key in found and not passage.features["entity_checked"]:
                     features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found[key])}
+                    if other_office[key]:
+                        features["never_says"] = 1.0
                     passage = replace(passage, features=features, score=self.model.rank_score(features))
                 rescored.append(passage)
             rescored.sort(key=lambda j: j.score, reverse=True)
