@@ -153,9 +153,8 @@ class EvidenceJudge:
             self.word_vectors.vectors(wanted)
         # Once per article, not per sentence; the veto's share leaves out names that only describe.
         missing = {s.doc_id: missing_names(names, s.document) for s in {s.doc_id: s for s in chosen}.values()}
+        gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
         story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
-        # A place that only describes ("London-born actress") counts half: an article may never repeat it.
-        gaps = {doc_id: (missing_share(names, m) + story_gaps[doc_id]) / 2 for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
         asks_who = asked_kind(asked) == "person"
         name_asked = asks_for_a_name(asked) and self.entities is not None
