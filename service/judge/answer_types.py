@@ -81,9 +81,9 @@ _PERSON_NOUNS = {
     "quarterback", "captain", "ceo", "dancer", "emt", "partner", "colleague", "general",
 }  # fmt: skip
 _ROLES = (
-    "(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True)) + r")\b"
-    # ... but not a title before a name ("Which state sued President Trump?") nor a role word used as an
-    # adjective ("Which general election", "Which member states").
+    "(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True)) + r")\b(?!-)"
+    # ... but not a compound's first part ("Which driver-assistance firm"), a title before a name ("Which
+    # state sued President Trump?") nor a role word used as an adjective ("Which general election").
     r"(?!\s+(?-i:[A-Z]))(?!\s+(?:election|elections|program|programme|programs|states|countries|nations|"
     r"strike|assembly|meeting|conference|secretary|staff)\b)"
 )
