@@ -681,6 +681,11 @@ _IDENTITY_WITHHELD = re.compile(
 )
 
 
+def withholds_identity(passage: str) -> bool:
+    """Whether the passage says that who someone is was withheld: no answer to a "who" question."""
+    return bool(_IDENTITY_WITHHELD.search(passage))
+
+
 # "What is the name of the field hospital ...?", "What will the new company be called?": a name is asked for.
 _ASKS_FOR_A_NAME = re.compile(
     r"^\s*(?:what|which)\s+(?:is|was|are|were|will be)\s+(?:the\s+)?names?\s+of\b|\bcalled\s*\??\s*$",
@@ -691,6 +696,7 @@ _INNER_CAPITAL = re.compile(r"(?<=[a-z0-9,;:] )[A-Z][\w'’-]*|[\"“‘][A-Z][^
 
 
 def asks_for_a_name(question: str) -> bool:
+    """Whether the question asks what something is called, not what it did."""
     return bool(_ASKS_FOR_A_NAME.search(question))
 
 
@@ -707,8 +713,3 @@ def names_nothing_new(question: str, passage: str, entities: Labeller) -> bool:
         if not any(start <= m.start() < end for start, end, _ in found)
     ]
     return all(span.lower().removeprefix("the ") in asked for span in spans)
-
-
-def withholds_identity(passage: str) -> bool:
-    """Whether the passage says that who someone is was withheld: no answer to a "who" question."""
-    return bool(_IDENTITY_WITHHELD.search(passage))

@@ -648,7 +648,7 @@ _OFFICE_TITLES = {
     "bishop", "archbishop", "chancellor", "premier", "coach", "professor", "congressman", "congresswoman",
 }  # fmt: skip
 _BARE = {"mr", "mrs", "ms", "miss", "dr"}  # "Mr Bailey" is the question's Ian Bailey
-_SAME_OFFICE = {"judge": {"justice"}, "justice": {"judge"}, "attorney": {"prosecutor", "lawyer"}}
+_OFFICE_SYNONYMS = {"judge": {"justice"}, "justice": {"judge"}, "attorney": {"prosecutor", "lawyer"}}
 
 
 def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool:
@@ -664,7 +664,7 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool
         title.append(word.lower().rstrip(".,"))
     if not any(word in _OFFICE_TITLES for word in title):
         return False
-    if head in title or _SAME_OFFICE.get(head, set()) & set(title):
+    if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
         return False
     return not common & set(title)
 
