@@ -127,10 +127,27 @@ def test_chat_history_turns_follow_ups_into_standalone_questions(openai_client):
         ({"model": "m", "messages": [{"role": "robot", "content": "hi"}]}, "messages[0].role"),
         ({"messages": [{"role": "user", "content": "hi"}]}, "model"),
         ({"model": "m", "messages": [{"role": "user", "content": "hi"}], "n": 2}, "n"),
+        # A lone surrogate, which JSON may escape ("\\ud800"), in a turn or in a content part.
+        (
+            {
+                "model": "m",
+                "messages": [
+                    {"role": "assistant", "content": "A \ud800."},
+                    {"role": "user", "content": "Q?"},
+                ],
+            },
+            "messages[0].content",
+        ),
+        (
+            {"model": "m", "messages": [{"role": "user", "content": [{"type": "text", "text": "\udc00?"}]}]},
+            "messages",
+        ),
     ],
 )
 def test_bad_chat_requests_name_the_field(client, payload, message):
-    response = client.post("/v1/chat/completions", json=payload)
+    # json.dumps escapes a lone surrogate as a client's JSON may; httpx's own encoder would refuse it.
+    body = json.dumps(payload)
+    response = client.post("/v1/chat/completions", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422
     assert response.json()["message"].startswith(message)
 

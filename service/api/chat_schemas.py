@@ -30,6 +30,19 @@ class ChatMessageIn(BaseModel):
     role: Literal["system", "developer", "user", "assistant", "tool", "function"]
     content: str | list[ContentPart] | None = None
 
+    @field_validator("content")
+    @classmethod
+    def is_unicode(cls, content: str | list[ContentPart] | None) -> str | list[ContentPart] | None:
+        # JSON may escape a lone surrogate ("\\ud800"), which no encoder or tokenizer accepts: /v1/ask's
+        # strict strings refuse it while parsing; this union of types lets it through, so it is checked here.
+        parts = [content] if isinstance(content, str) else [p.text or "" for p in content or []]
+        for part in parts:
+            try:
+                part.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("must be valid Unicode text (a lone surrogate is not)") from None
+        return content
+
     def text(self) -> str:
         if self.content is None:
             return ""
