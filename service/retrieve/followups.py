@@ -485,9 +485,7 @@ def _there_as_the_place(
     before = question[: there.start()].split()
     after = question[there.end() :].split()
     if (before and before[-1].lower() in _BE_WORDS) or (after and after[0].lower() in _BE_WORDS):
-        return question
-    if question[there.end() :].startswith(("'s", "’s")):
-        return question
+        return question  # "there's" too: its "'s" is the word after
     named = _given_name(asked, answered, short_answer, labeller)
     if named is None:
         return question
