@@ -190,6 +190,18 @@ def test_the_focus_leaves_out_names_and_framing_words():
     # "take place" says that something happens, and "to be held in Kiev on May 9-13" never says "place".
     assert question_focus("Where did the attack take place?").words == ("attack",)
     assert question_focus("Who finished in second place?").words == ("finished", "second", "place")
+    # "early 2017" qualifies a date: "Ambassador Stanislav Osadchy said on Monday" never says "early".
+    assert question_focus("Who was Russia's ambassador to Cyprus in early 2017?").words == ("ambassador",)
+    assert question_focus("Who resigned in late February?").words == ("resigned",)
+    assert question_focus("Which early vote was cancelled?").words == ("early", "vote", "cancelled")
+
+
+def test_a_number_is_the_same_in_words_or_digits():
+    ten_years = question_focus("How much will the bill cut deficits over ten years?")
+    assert uncovered_share(ten_years, "The bill cuts deficits over a 10-year period.", None) == 0
+    four = question_focus("Which 4 airlines were fined?")
+    assert uncovered_share(four, "Four airlines were fined.", None) == 0
+    assert uncovered_share(four, "Two airlines were fined.", None) > 0
 
 
 def test_a_time_counted_from_a_dated_event_answers_when_a_bare_weekday_does_not():

@@ -25,6 +25,7 @@ from ingest.chunking import WIRE_DATELINE
 from ingest.embedding import Embedder
 from ingest.keyword_index import STOPWORDS, analyze
 from service.judge.countries import countries_named
+from service.judge.dates import months
 from service.judge.name_matching import BARE_TITLES, mentions_name, name_words, without_possessive
 from service.judge.word_encoder import embed_words
 
@@ -67,6 +68,15 @@ HOW_MEASURES = {
 # "Since when had he held the post?" asks for a date, answered by "ambassador since April 8, 2006".
 _SINCE_WHEN = re.compile(r"since\s+when\b", re.IGNORECASE)
 _TAKE = {"take", "takes", "took", "taking", "taken"}
+_DATE_QUALIFIERS = {"early", "late", "mid"}
+_YEAR_WORD = re.compile(r"(?:1[89]|20)\d\d")
+# "over ten years" is answered by "over a 10-year period": a number is the same number in words or digits.
+_NUMBER_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
+    "forty": "40", "fifty": "50", "hundred": "100",
+}  # fmt: skip
+_NUMBER_DIGITS = {digits: word for word, digits in _NUMBER_WORDS.items()}
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
 SYNONYM_FLOOR = 0.55
@@ -87,14 +97,29 @@ class QuestionFocus:
         return len(self.words)
 
 
+def _qualifies_a_date(tokens: Sequence[str], index: int) -> bool:
+    """ "early 2017", "late February": the date rules' business, like the year; the answer sentence says
+    "in January" or "on March 2", never "early"."""
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    dated = _is_month(after) or bool(_YEAR_WORD.fullmatch(after))
+    return tokens[index].lower() in _DATE_QUALIFIERS and dated
+
+
+def _is_month(word: str) -> bool:
+    return word[:1].isupper() and bool(months(word))
+
+
 def question_focus(question: str) -> QuestionFocus:
     """The words a passage must speak to, to answer the question."""
     words: list[str] = []
     previous = ""
+    tokens = word_tokens(question)
     for index, match in enumerate(_WORD.finditer(question)):
         word = match.group(0)
         lower = word.lower().replace("’", "'")
         previous, after_how, after_take = lower, previous == "how", previous in _TAKE
+        if _qualifies_a_date(tokens, index):
+            continue
         if after_how and lower in HOW_MEASURES:
             continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
         if lower == "place" and after_take:
@@ -144,6 +169,9 @@ class WordVectors:
 
 def _literally_present(word: str, present: set[str]) -> bool:
     """Same stem, or one stem extending the other ("membership" / "member"): the stemmer keeps both."""
+    number = _NUMBER_WORDS.get(word) or _NUMBER_DIGITS.get(word)
+    if number is not None and (word in present or number in present):
+        return True
     for stem in analyze(word) or [word]:
         if stem in present:
             continue
