@@ -39,6 +39,7 @@ from service.judge.answerability import (
     word_coverage,
     word_tokens,
 )
+from service.judge.spelling import word_stems
 
 # "[2]", "[1, 3]", "[1; 3]", "[Source 2]", "[source 1, 2]"; several in a row are read one by one.
 MARKER = re.compile(
@@ -150,9 +151,9 @@ def restates(sentence: str, question: str) -> bool:
     if not words and not numbers:
         return False
     asked_words, asked_numbers = content_words(question)
-    asked_stems = {stem for word in asked_words for stem in analyze(word) or [word]}
-    stems = {stem for word in words for stem in analyze(word) or [word]}
-    return stems <= asked_stems and set(numbers) <= set(asked_numbers)
+    asked_stems = {stem for word in asked_words for stem in word_stems(word) or [word]}
+    said_stems = {stem for word in words for stem in word_stems(word) or [word]}
+    return said_stems <= asked_stems and set(numbers) <= set(asked_numbers)
 
 
 def parse_sentences(text: str) -> list[ParsedSentence]:

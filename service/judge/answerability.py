@@ -27,6 +27,7 @@ from ingest.keyword_index import STOPWORDS, analyze
 from service.judge.countries import countries_named
 from service.judge.dates import months
 from service.judge.name_matching import BARE_TITLES, mentions_name, name_words, without_possessive
+from service.judge.spelling import stems, word_stems
 from service.judge.word_encoder import embed_words
 
 # Words of time order change what is asked ("before joining", "first meet"): they stay in the focus.
@@ -172,7 +173,7 @@ def _literally_present(word: str, present: set[str]) -> bool:
     number = _NUMBER_WORDS.get(word) or _NUMBER_DIGITS.get(word)
     if number is not None and (word in present or number in present):
         return True
-    for stem in analyze(word) or [word]:
+    for stem in word_stems(word) or [word]:
         if stem in present:
             continue
         if not any(
@@ -192,7 +193,7 @@ def _literal_coverage(
     again by the answerer after the reranker (articles are among the windows, hence the small bound).
     """
     # Stems for content words; the plain words too, for "before", "after" and the like.
-    present = set(analyze(window)) | {w.lower() for w in _WORD.findall(window)}
+    present = set(stems(window)) | {w.lower() for w in _WORD.findall(window)}
     coverage = tuple(1.0 if _literally_present(w, present) else 0.0 for w in words)
     unmatched = tuple(i for i, c in enumerate(coverage) if c == 0.0)
     window_words = tuple(w.lower() for w in _WORD.findall(window) if w.lower() not in GENERIC_WORDS)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ingest.keyword_index import analyze
 from service.answer.normalize import STRAIGHT_QUOTES
 from service.judge.answer_types import (
     AGE_QUESTION,
@@ -34,6 +33,7 @@ from service.judge.answer_types import (
 from service.judge.answerability import word_tokens
 from service.judge.countries import countries_named, country_of
 from service.judge.name_matching import BARE_TITLES, without_possessive
+from service.judge.spelling import stems, word_stems
 
 # spaCy's entity labels for each kind of question; the first listed is preferred on a tie.
 _LABELS: dict[str, tuple[str, ...]] = {
@@ -449,7 +449,7 @@ def answer_candidates(
     """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
     preference, distance to the question's words, start, end)``."""
     asked = {w.lower() for w in word_tokens(question)}
-    near, source_asked = set(analyze(question)), bool(_ASKS_FOR_SOURCE.match(question))
+    near, source_asked = set(stems(question)), bool(_ASKS_FOR_SOURCE.match(question))
     breaks = [m.end() for m in _ANSWER_BREAK.finditer(text)]
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
@@ -470,7 +470,7 @@ def answer_candidates(
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
     # "Gaza's health ministry spokesperson" is the story's place, not the role).
     common = (
-        {s for w in word_tokens(question) if w.islower() for s in _stems(w)} if mouthpieces_out else set()
+        {s for w in word_tokens(question) if w.islower() for s in word_stems(w)} if mouthpieces_out else set()
     )
     office_asked = kind == "person" and head in _OFFICE_TITLES
     office_common = {w for w in word_tokens(question) if w.islower()} if office_asked else set()
@@ -600,7 +600,7 @@ def _distance(
         if start <= at < end:
             continue
         gap = start - until if until <= start else at - end  # the characters between them
-        for stem in _stems(match.group(0)) & asked:
+        for stem in word_stems(match.group(0)) & asked:
             nearest[stem] = min(nearest.get(stem, NEAR_CHARS), max(gap, 0))
     distance = max(1, 2 * len(text) - sum(NEAR_CHARS - d for d in nearest.values()))  # 0: the counted noun
     if is_name and (_source_role(text, start, end) is not None) != source_asked:
@@ -636,7 +636,7 @@ def _mouthpiece(text: str, start: int, end: int, head: str | None, common: set[s
     described = f"{title.group(0) if title else ''} {role}"
     if _MOUTHPIECE.search(described) is None or (head and head in described.lower()):
         return False
-    return not any(_stems(w) & common for w in re.findall(r"[\w'’-]+", described))
+    return not any(word_stems(w) & common for w in re.findall(r"[\w'’-]+", described))
 
 
 # Offices and ranks an article titles a person by, capitalised before the name: "Detective Sergeant Jim
@@ -682,8 +682,3 @@ def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:
         if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
     ]
     return bool(people) and all(titled_otherwise(text, start, head, common) for start in people)
-
-
-@lru_cache(maxsize=65_536)
-def _stems(word: str) -> frozenset[str]:
-    return frozenset(analyze(word))
