@@ -401,6 +401,35 @@ def test_a_passage_that_never_says_the_asked_place_in_an_order_is_no_answer():
     assert judged.confidence < model.threshold_log_odds < unasked.confidence
 
 
+def test_a_vetoed_passage_does_not_stand_in_front_of_one_that_answers():
+    """ "Who is the CEO of Google?": "Eric Schmidt, former CEO of Google" ranked first and, vetoed, refused
+    the question that "Google CEO Sundar Pichai" behind it answers. It goes last; the answer still reads how
+    far it leads it."""
+    from dataclasses import replace
+
+    from service.judge.evidence_judge import with_confidence
+    from service.judge.model import AnswerabilityModel
+
+    model = AnswerabilityModel(
+        weights={"logit": 1.0, "margin": 1.0},
+        bias=0.0,
+        means={"logit": 0.0, "margin": 0.0},
+        scales={"logit": 1.0, "margin": 1.0},
+        threshold=0.5,
+    )
+    former = _reading("d1", 0, "Eric Schmidt, former CEO of Google, spoke.", 8.0)
+    former = replace(former, features={**former.features, "never_says": 1.0})
+    current = _reading("d2", 0, "Google CEO Sundar Pichai spoke.", 7.5)
+    best, last = with_confidence([former, current], model)
+    assert best.sentence.doc_id == "d2" and last.sentence.doc_id == "d1"
+    assert best.features["margin"] == -0.5  # behind the vetoed passage's score still
+    assert best.confidence > model.threshold_log_odds > last.confidence
+    # "The gunman's identity has not been released" is the story's own word that nobody knows: it stays first.
+    withheld = replace(former, features={**former.features, "never_says": 0.0, "withheld": 1.0})
+    first, _ = with_confidence([withheld, current], model)
+    assert first.sentence.doc_id == "d1" and first.confidence < model.threshold_log_odds
+
+
 @pytest.mark.parametrize(
     ("question", "names"),
     [

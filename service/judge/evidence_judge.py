@@ -200,9 +200,10 @@ class EvidenceJudge:
                 "never_says": float(
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)
-                    or (asks_who and withholds_identity(sentence.passage))
                     or (name_asked and names_nothing_new(asked, sentence.passage, self._entities))
                 ),
+                # Not this passage's failing but the story's word that nobody knows: it stays in front.
+                "withheld": float(asks_who and withholds_identity(sentence.passage)),
             }
             penalty = date_penalty + attribution + type_penalty
             score = self.model.rank_score(features)
@@ -266,11 +267,18 @@ class EvidenceJudge:
 
 def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) -> list[JudgedPassage]:
     """Each passage (ranked, best first) with the model's log-odds that it answers; a passage reads how far
-    it leads the next one (the best) or trails the best (the rest)."""
+    it leads the next one (the best) or trails the best (the rest).
+
+    A vetoed passage (it never says what is asked, or it is another story's) goes after the rest: it cannot
+    answer, so it does not stand in front of a passage that can; the best still reads how far it leads every
+    other passage, vetoed or not.
+    """
+    judged = [p for p in judged if not _vetoed(p)] + [p for p in judged if _vetoed(p)]
     scored = []
     for i, passage in enumerate(judged):
         if i == 0:
-            margin = passage.score - judged[1].score if len(judged) > 1 else NO_RUNNER_UP_MARGIN
+            others = [p.score for p in judged[1:]]
+            margin = passage.score - max(others) if others else NO_RUNNER_UP_MARGIN
         else:
             margin = passage.score - judged[0].score
         features = {**passage.features, "margin": margin, "rank_score": passage.score}
@@ -280,7 +288,7 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
-        if features.get("never_says"):
+        if features.get("never_says") or features.get("withheld"):
             # "Who finished second?" met by "Mitch Seavey won", "Who is the agriculture minister?" by "a
             # former agriculture minister", "How many French MPs ...?" by "MPs in the British parliament":
             # the story, the year and the names all match, and no signal above says the place in the order,
@@ -293,6 +301,11 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored
+
+
+def _vetoed(passage: JudgedPassage) -> bool:
+    features = passage.features
+    return bool(features.get("never_says")) or bool(features.get("wrong_story", features["name_gap"] >= 1.0))
 
 
 def _without_headline(sentence: EvidenceSentence) -> EvidenceSentence:
