@@ -448,6 +448,39 @@ def test_a_model_or_edition_with_its_number_is_one_name(question, names):
     assert [n.text for n in question_names(question, EntityFinder().entities)] == names
 
 
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        # The year is the date rules' business: articles write "the World Cup in 2014".
+        ("Who was the runner-up of the 2014 World Cup?", ["World Cup"]),
+        ("Who won the US Presidential Election 2020?", ["US Presidential Election"]),
+        # So is the occasion word after an event's name, and a verb the recognizer ran on into.
+        (
+            "Which actor won Best Actor at the 92nd Academy Awards Ceremony?",
+            ["Best Actor", "92nd Academy Awards"],
+        ),
+        (
+            "when was The Legend of Zelda: Breath of the Wild released?",
+            ["Legend of Zelda: Breath of the Wild"],
+        ),
+        ("What is men's year-end No 1 in tennis in 2019?", []),  # a rank, not a name
+    ],
+)
+def test_a_name_is_asked_as_articles_write_it(question, names):
+    from service.judge.answerability import question_names
+    from service.judge.direct_answer import EntityFinder
+
+    assert [n.text for n in question_names(question, EntityFinder().entities)] == names
+
+
+def test_a_title_with_a_subtitle_is_named_by_either_part():
+    from service.judge.answerability import QuestionName, missing_names_share
+
+    zelda = [QuestionName("Legend of Zelda: Breath of the Wild", False, None)]
+    assert missing_names_share(zelda, "Nintendo said Breath of the Wild will release on March 3, 2017.") == 0
+    assert missing_names_share(zelda, "Nintendo said Ocarina of Time will be re-released.") == 1
+
+
 def test_a_nationality_or_a_place_that_describes_is_no_name_an_article_must_repeat():
     from service.judge.answerability import missing_names_share, question_names
     from service.judge.direct_answer import EntityFinder

@@ -396,7 +396,8 @@ _NOT_DESIGNATIONS = {
     "which", "what", "who", "whom", "whose", "when", "where", "why", "how", "in", "on", "at", "by", "for",
     "from", "to", "with", "since", "until", "during", "after", "before", "about", "over", "under", "top",
     "the", "a", "an", "is", "are", "was", "were", "did", "does", "do", "has", "have", "had", "will", "would",
-    "can", "could", "should", "name", "list", "all", "only", "some", "nearly", "almost", "around",
+    "can", "could", "should", "name", "list", "all", "only", "some", "nearly", "almost", "around", "no",
+    "number",
 }  # fmt: skip
 _DESIGNATION = re.compile(
     r"\b(?:[A-Z][\w-]*|[a-z]+[A-Z]\w*)(?:\s+[A-Z][\w-]*)*\s+(?!(?:1[89]|20)\d\d\b)(?:\d+[A-Za-z]?|[A-Z]+\d+\w*)\b"
@@ -484,7 +485,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
             found = [f for f in found if f[0] not in match.group(0)] + [designation]
     names: dict[str, QuestionName] = {}
     for text, person, group, where, descriptor in found:
-        name = without_possessive(text.removeprefix("the ").strip())
+        name = _tidy_name(without_possessive(text.strip()))
         if not name or name.lower() in CALENDAR_WORDS or name.isdigit() or name.lower() in NEWS_OUTLETS:
             continue
         if name.endswith("-") or len(name) < 2:
@@ -496,6 +497,24 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     return list(names.values())
 
 
+# The year of "the 2014 World Cup" or "US Presidential Election 2020" is the date rules' business: articles
+# write "the World Cup in 2014" or "last year's World Cup". So is the kind of occasion after an event's name
+# ("the 92nd Academy Awards Ceremony", "the World Cup Final"), which articles write in lower case or omit.
+_NAME_YEAR = re.compile(r"^(?:1[89]|20)\d\d\s+|\s+(?:1[89]|20)\d\d$")
+_OCCASION = re.compile(r"\s+(?:Ceremony|Ceremonies|Final|Finals|Edition|Tournament|Championship Game)$")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+# The recognizer runs a title on into the verb after it: "The Legend of Zelda: Breath of the Wild released".
+_LOWER_TAIL = re.compile(r"(?:\s+[a-z][\w'’-]*(?:ed|ing))+$")
+
+
+def _tidy_name(name: str) -> str:
+    """The name as articles write it: no article before it, no year or occasion word around it, no verb the
+    recognizer ran on into."""
+    tidied = _LOWER_TAIL.sub("", _LEADING_THE.sub("", name))
+    tidied = _OCCASION.sub("", _NAME_YEAR.sub("", tidied))
+    return tidied if tidied.strip() else name
+
+
 def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])" + name_words(name.replace("’", "'")) + r"(?![\w-])", re.IGNORECASE)
 
@@ -505,6 +524,10 @@ def _mentions(text: str, name: QuestionName) -> bool:
         return True
     if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
         return mentions_name(text, name.place)
+    title, colon, subtitle = name.text.partition(": ")
+    if colon and not name.person:
+        # "The Legend of Zelda: Breath of the Wild" is "Breath of the Wild" once the series is clear.
+        return any(mentions_name(text, part) for part in (title, subtitle) if len(part) >= 4)
     words = name.text.split()
     if not name.person and len(words) >= 3:
         # "Fed Cup Europe/Africa Group": two names the recognizer ran together, each in the article.
