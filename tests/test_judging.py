@@ -707,6 +707,9 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
         ("Who is the Patriots' head coach?", "Patriots coach Bill Belichick said so.", False),
         ("who is the uk prime minister?", "Prime Minister Theresa May said so.", False),
         ("Who is accused of threatening the mayor?", "John Smith was charged on Monday.", False),
+        # The office said by its verb.
+        ("Who is the director of the Avatar movie?", "Avatar: Directed by James Cameron.", False),
+        ("Who is the director of the Avatar movie?", "Avatar stars Sam Worthington.", True),
     ],
 )
 def test_who_holds_an_office_is_not_answered_by_a_passage_that_never_names_it(question, passage, unsaid):

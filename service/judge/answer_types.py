@@ -471,6 +471,15 @@ _NOT_OF_THE_OFFICE = {
 }  # fmt: skip
 
 
+# The office said by its verb: "Avatar: Directed by James Cameron" names the film's director.
+_OFFICE_VERBS = {
+    "director": r"direct(?:ed|s)", "head": r"head(?:ed|s)", "leader": r"(?:led|leads)",
+    "coach": r"coach(?:ed|es)", "manager": r"manag(?:ed|es)", "captain": r"captain(?:ed|s)",
+    "chair": r"chair(?:ed|s)", "chairman": r"chair(?:ed|s)", "chairwoman": r"chair(?:ed|s)",
+    "editor": r"edit(?:ed|s)",
+}  # fmt: skip
+
+
 def office_unsaid(question: str, passage: str) -> bool:
     """The question asks who holds an office ("Who is Malaysia's foreign minister?") and the passage never
     names that office: "Deputy Prime Minister Ahmad Zahid Hamidi" holds another."""
@@ -487,7 +496,9 @@ def office_unsaid(question: str, passage: str) -> bool:
         or countries_named(modifier.upper())  # "who is the uk prime minister?"
         or countries_named(modifier.capitalize())
     ):
-        return re.search(rf"\b{office}s?\b", passage, re.IGNORECASE) is None
+        verb = _OFFICE_VERBS.get(asked.group("office").lower())
+        said = rf"\b{office}s?\b" + (rf"|\b{verb}\b" if verb else "")
+        return re.search(said, passage, re.IGNORECASE) is None
     modifier = re.escape(modifier)
     said = (
         rf"\b{modifier}\w*[\s-]+(?:[\w'’-]+[\s-]+){{0,2}}?{office}s?\b|"
