@@ -76,8 +76,13 @@ _NUMBER_WORDS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
     "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
     "forty": "40", "fifty": "50", "hundred": "100",
+    # "Season 11" is "the eleventh season" ("first" and "last" order events, and stay words).
+    "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8",
+    "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12", "fifteenth": "15", "twentieth": "20",
 }  # fmt: skip
-_NUMBER_DIGITS = {digits: word for word, digits in _NUMBER_WORDS.items()}
+_NUMBER_FORMS: dict[str, set[str]] = {}
+for _word, _digits in _NUMBER_WORDS.items():
+    _NUMBER_FORMS.setdefault(_digits, {_digits}).add(_word)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
 SYNONYM_FLOOR = 0.55
@@ -170,8 +175,8 @@ class WordVectors:
 
 def _literally_present(word: str, present: set[str]) -> bool:
     """Same stem, or one stem extending the other ("membership" / "member"): the stemmer keeps both."""
-    number = _NUMBER_WORDS.get(word) or _NUMBER_DIGITS.get(word)
-    if number is not None and (word in present or number in present):
+    forms = _NUMBER_FORMS.get(_NUMBER_WORDS.get(word, word))
+    if forms is not None and forms & present:
         return True
     for stem in word_stems(word) or [word]:
         if stem in present:
