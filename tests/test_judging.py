@@ -54,6 +54,16 @@ def test_date_penalties(question, passage, window, expected):
     assert date_mismatch_penalty(question, passage, window) == expected
 
 
+def test_another_quarter_of_the_year_is_another_date():
+    from service.judge.dates import date_mismatch_penalty, quarters
+
+    assert quarters("Q1 2021, the fourth quarter, 2nd-quarter sales") == {1, 2, 4}
+    question = "What was Tesla's revenue in Q1 2021?"
+    assert date_mismatch_penalty(question, "Revenue was stagnant in Q2 2021.") > 0
+    assert date_mismatch_penalty(question, "Revenue in the first quarter of 2021 was $10.4 billion.") == 0
+    assert date_mismatch_penalty(question, "Revenue in 2021 was $10.4 billion.") == 0  # no quarter named
+
+
 def test_a_story_of_the_asked_month_may_name_a_month_ahead_in_passing():
     from datetime import date
 

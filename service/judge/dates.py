@@ -73,6 +73,18 @@ def months(text: str) -> set[int]:
 
 
 LEDE_CHARS = 400
+_QUARTER = re.compile(
+    r"\b(?:Q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)\b", re.IGNORECASE
+)
+_QUARTER_NUMBER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+
+def quarters(text: str) -> set[int]:
+    """The quarters of a year ``text`` names: "Q1", "the second quarter"."""
+    found = _QUARTER.finditer(text)
+    return {int(m.group(1)) if m.group(1) else _QUARTER_NUMBER[m.group(2).lower()] for m in found}
+
+
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:what|which)\s+year(?![\w-])", re.IGNORECASE)  # not "year-on-year"
 
 
@@ -126,4 +138,7 @@ def date_mismatch_penalty(
         )
         if not (of_asked_month and min(stated_months) > max(asked_months)):
             penalty += MONTH_CONFLICT_PENALTY
+    asked_quarters, stated_quarters = quarters(question), quarters(passage)
+    if asked_quarters and stated_quarters and not asked_quarters & stated_quarters:
+        penalty += MONTH_CONFLICT_PENALTY  # "Tesla's revenue in Q1 2021" is not "stagnant in Q2 2020"
     return penalty
