@@ -16,12 +16,12 @@ from ingest.keyword_index import analyze
 # "-ise" where American writes "-ize": the letters before it are those of the common verbs ("organise",
 # "realise", "criticise", "apologise", "prioritise"); "advertise", "exercise", "surprise" are spelled alike.
 _ISE = re.compile(
-    r"\b(?!(?:promis|compromis|premis|demis|chastis|advis|revis|devis|televis|supervis)[a-z]*\b)"
-    r"([a-z]{2,}(?:al|il|ol|ul|an|en|in|on|un|ar|er|or|at|it|ot|ic|og|ag|gn|yn|th|em|om|ym))"
-    r"is(e|es|ed|ing|ation|ations|ational|er|ers)\b",
-    re.IGNORECASE,
+    r"(?!(?:promis|compromis|premis|demis|chastis|advis|revis|devis|televis|supervis))"
+    r"([a-z]{2,}(?:al|il|ol|ul|an|en|in|on|un|ar|er|or|at|it|ot|ic|og|ag|gn|yn|th|em|om|ym)i)"
+    r"s(e|es|ed|ing|ation|ations|ational|er|ers)"
 )
-_YSE = re.compile(r"\b(analy|paraly|cataly)s(e|es|ed|ing)\b", re.IGNORECASE)
+_YSE = re.compile(r"(analy|paraly|cataly)s(e|es|ed|ing)")
+_SUFFIXES = ("se", "ses", "sed", "sing", "sation", "sations", "sational", "ser", "sers")
 _WORDS = {
     **{f"{stem}our{end}": f"{stem}or{end}" for stem in (
         "col", "fav", "hon", "lab", "neighb", "behavi", "harb", "rum", "hum", "flav", "vig", "val", "arm",
@@ -42,26 +42,33 @@ _WORDS = {
     "anaesthetic": "anesthetic", "haemorrhage": "hemorrhage", "oestrogen": "estrogen", "foetus": "fetus",
     "diarrhoea": "diarrhea", "leukaemia": "leukemia", "orthopaedic": "orthopedic",
 }  # fmt: skip
-_WORD = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_LETTERS = re.compile(r"[A-Za-z]{4,}")
 
 
 def american(text: str) -> str:
     """``text`` with the common British spellings written the American way (the case of the rest kept)."""
-    text = _ISE.sub(_with_z, text)
-    text = _YSE.sub(_with_z, text)
-    return _WORD.sub(_american_word, text)
+    return _LETTERS.sub(_american_word, text)
 
 
-def _with_z(match: re.Match[str]) -> str:
-    """The "s" after the first group written "z": "organised" is "organized", "ORGANISED" "ORGANIZED"."""
-    word, at = match.group(0), match.end(1) - match.start(0)
-    at += word[at:].lower().index("s")
-    return f"{word[:at]}{'Z' if word.isupper() else 'z'}{word[at + 1 :]}"
+@lru_cache(maxsize=65_536)
+def _spelled(lower: str) -> str:
+    """One lower-case word, the American way: a dict lookup, the -ise/-yse rules only for words so ending."""
+    spelled = _WORDS.get(lower)
+    if spelled is not None:
+        return spelled
+    if lower.endswith(_SUFFIXES):
+        match = _ISE.fullmatch(lower) or _YSE.fullmatch(lower)
+        if match is not None:
+            return f"{match.group(1)}z{match.group(2)}"
+    return lower
 
 
 def _american_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    spelled = _WORDS[word.lower()]
+    lower = word.lower()
+    spelled = _spelled(lower)
+    if spelled == lower:
+        return word
     if word.isupper():
         return spelled.upper()
     return spelled.capitalize() if word[:1].isupper() else spelled
