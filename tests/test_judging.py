@@ -691,6 +691,43 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
 
 
 @pytest.mark.parametrize(
+    ("question", "passage", "conflict"),
+    [
+        # The question counts by one number, the passage by another: another figure's story.
+        (
+            "How many deaths could be prevented if everyone ate five portions of fruit a day?",
+            "If everyone ate ten-portions of fruit each day then 7.8 million deaths could be prevented.",
+            True,
+        ),
+        ("Which 11-year-old Chicago girl was shot?", "A 7-year-old girl was shot in Chicago.", True),
+        # The same number, a number word, or nothing counted the same way: no conflict.
+        (
+            "How many deaths would five portions a day prevent?",
+            "Eating 5 portions a day prevents deaths.",
+            False,
+        ),
+        (
+            "How many of the 136 trusts were rated inadequate?",
+            "All 136 hospital trusts were reviewed.",
+            False,
+        ),
+        ("How many people died in the 2016 fire?", "At least 36 people died.", False),
+        (
+            "Where is one battalion based?",
+            "Two battalions are based at Kapustin Yar.",
+            False,
+        ),  # "one" is no count
+        # A follow-up's carried turn is not what it asks.
+        ("In which state is that factory: 13 workers were jailed?", "148 workers were charged.", False),
+    ],
+)
+def test_a_count_by_another_number_is_another_figure(question, passage, conflict):
+    from service.judge.answer_types import count_conflict
+
+    assert count_conflict(question, passage) is conflict
+
+
+@pytest.mark.parametrize(
     ("question", "passage", "unsaid"),
     [
         # Another office: the deputy prime minister is not the foreign minister.

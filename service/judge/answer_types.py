@@ -545,6 +545,45 @@ def cause_unsaid(question: str, passage: str) -> bool:
     return bool(_ASKS_CAUSE_OF_DEATH.search(question)) and not _SAYS_A_CAUSE.search(passage)
 
 
+# "five portions a day" is not "ten portions a day": a number the question counts something by, where the
+# passage counts the same thing by another number only, is another figure's story.
+_COUNTED = re.compile(
+    r"(?<![\w$€£.,-])(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred)[\s-]+(?:more\s+|other\s+)?([a-z]{3,})\b",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+}  # fmt: skip
+# Units and scales, not counted things: "5 million", "10 percent", "3 times".
+_NOT_COUNTED = {
+    "million", "billion", "trillion", "thousand", "hundred", "percent", "per", "times", "and", "the", "for",
+    "of", "to", "in", "on", "at", "or", "was", "were", "are", "have", "had", "has", "who", "that", "which",
+}  # fmt: skip
+
+
+def _counts(text: str) -> dict[str, set[str]]:
+    """What ``text`` counts, by the counted word's first five letters: {"porti": {"5"}}."""
+    counts: dict[str, set[str]] = {}
+    for match in _COUNTED.finditer(text):
+        number, noun = match.group(1).lower().replace(",", ""), match.group(2).lower()
+        if noun in _NOT_COUNTED or re.fullmatch(r"(?:1[89]|20)\d\d", number):
+            continue
+        counts.setdefault(noun[:5], set()).add(_COUNT_WORDS.get(number, number))
+    return counts
+
+
+def count_conflict(question: str, passage: str) -> bool:
+    """The question counts something by a number ("five portions") that the passage counts only by another."""
+    asked = _counts(question.partition(": ")[0])  # not the earlier turn a follow-up carries after it
+    if not asked:
+        return False
+    said = _counts(passage)
+    return any(noun in said and not numbers & said[noun] for noun, numbers in asked.items())
+
+
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
     won" for who finished second), an office held before or another office for who holds it, "no claim"
@@ -555,6 +594,7 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
         or office_unsaid(question, passage)
         or claim_denied(question, passage)
         or cause_unsaid(question, passage)
+        or count_conflict(question, passage)
     )
 
 
