@@ -214,6 +214,10 @@ def test_a_number_is_the_same_in_words_or_digits():
     assert uncovered_share(four, "Two airlines were fined.", None) > 0
     season = question_focus("When did Season 11 of The Walking Dead premiere?")
     assert uncovered_share(season, "The eleventh season of The Walking Dead premiered in August.", None) == 0
+    # An ordinal is its digits, not the cardinal word: "second" is "2nd", not "two".
+    second = question_focus("Who finished second?")
+    assert uncovered_share(second, "Smith finished 2nd.", None) == 0
+    assert uncovered_share(second, "Smith finished two places down.", None) > 0
 
 
 def test_a_time_counted_from_a_dated_event_answers_when_a_bare_weekday_does_not():

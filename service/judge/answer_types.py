@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Literal
 
-from service.judge.answerability import CALENDAR_WORDS, QuestionFocus
+from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus
 from service.judge.countries import countries_named
 
 # What kind of thing answers the question. A passage without one cannot answer it, however relevant it
@@ -548,15 +548,9 @@ def cause_unsaid(question: str, passage: str) -> bool:
 # "five portions a day" is not "ten portions a day": a number the question counts something by, where the
 # passage counts the same thing by another number only, is another figure's story.
 _COUNTED = re.compile(
-    r"(?<![\w$€£.,-])(\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred)[\s-]+(?:more\s+|other\s+)?([a-z]{3,})\b",
+    rf"(?<![\w$€£.,-])(\d[\d,]*|{'|'.join(CARDINALS)})[\s-]+(?:more\s+|other\s+)?([a-z]{{3,}})\b",
     re.IGNORECASE,
 )
-_COUNT_WORDS = {
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
-    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
-}  # fmt: skip
 # Units and scales, not counted things: "5 million", "10 percent", "3 times".
 _NOT_COUNTED = {
     "million", "billion", "trillion", "thousand", "hundred", "percent", "per", "times", "and", "the", "for",
@@ -571,7 +565,7 @@ def _counts(text: str) -> dict[str, set[str]]:
         number, noun = match.group(1).lower().replace(",", ""), match.group(2).lower()
         if noun in _NOT_COUNTED or re.fullmatch(r"(?:1[89]|20)\d\d", number):
             continue
-        counts.setdefault(noun[:5], set()).add(_COUNT_WORDS.get(number, number))
+        counts.setdefault(noun[:5], set()).add(CARDINALS.get(number, number))
     return counts
 
 

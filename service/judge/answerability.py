@@ -71,18 +71,29 @@ _SINCE_WHEN = re.compile(r"since\s+when\b", re.IGNORECASE)
 _TAKE = {"take", "takes", "took", "taking", "taken"}
 _DATE_QUALIFIERS = {"early", "late", "mid"}
 _YEAR_WORD = re.compile(r"(?:1[89]|20)\d\d")
-# "over ten years" is answered by "over a 10-year period": a number is the same number in words or digits.
-_NUMBER_WORDS = {
+# "over ten years" is answered by "over a 10-year period", "Season 11" by "the eleventh season": a number is
+# the same in words or digits ("first" and "last" order events, and stay words).
+CARDINALS = {
     "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
     "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20", "thirty": "30",
     "forty": "40", "fifty": "50", "hundred": "100",
-    # "Season 11" is "the eleventh season" ("first" and "last" order events, and stay words).
+}  # fmt: skip
+_ORDINALS = {
     "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6", "seventh": "7", "eighth": "8",
     "ninth": "9", "tenth": "10", "eleventh": "11", "twelfth": "12", "fifteenth": "15", "twentieth": "20",
 }  # fmt: skip
-_NUMBER_FORMS: dict[str, set[str]] = {}
-for _word, _digits in _NUMBER_WORDS.items():
-    _NUMBER_FORMS.setdefault(_digits, {_digits}).add(_word)
+_DIGIT_FORMS = {
+    digits: {digits} | {word for word, same in (CARDINALS | _ORDINALS).items() if same == digits}
+    for digits in {*CARDINALS.values(), *_ORDINALS.values()}
+}
+
+
+def _number_forms(word: str) -> set[str] | None:
+    """A number word with its digits ("ten": "10", not "tenth"), or digits with every word for them."""
+    digits = CARDINALS.get(word) or _ORDINALS.get(word)
+    return {word, digits} if digits is not None else _DIGIT_FORMS.get(word)
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|\d[\d.,]*\d|\d")
 # Near-synonyms: cosine of single-word MiniLM vectors mapped linearly to partial coverage.
 SYNONYM_FLOOR = 0.55
@@ -175,7 +186,7 @@ class WordVectors:
 
 def _literally_present(word: str, present: set[str]) -> bool:
     """Same stem, or one stem extending the other ("membership" / "member"): the stemmer keeps both."""
-    forms = _NUMBER_FORMS.get(_NUMBER_WORDS.get(word, word))
+    forms = _number_forms(word)
     if forms is not None and forms & present:
         return True
     for stem in word_stems(word) or [word]:
