@@ -78,6 +78,11 @@ class Turn:
     content: str
 
 
+def as_turns(history: Sequence[Turn | Mapping[str, str]]) -> list[Turn]:
+    """The chat turns as ``Turn``s, whether they came as turns or as ``{"role", "content"}`` mappings."""
+    return [t if isinstance(t, Turn) else Turn(t.get("role", ""), t.get("content", "")) for t in history]
+
+
 # spaCy's labels (when a recognizer is at hand) for the two kinds the pronoun rules tell apart: "he" never
 # means Missouri, "it" never means a musher.
 _PERSON_LABELS = {"PERSON"}
@@ -308,7 +313,7 @@ def rewrite_followup(
     With ``short_answer``, the name an earlier answer gave its question is the one nearest the question's
     own words ("Betsy DeVos was confirmed after Mike Pence broke the tie" answers "who was confirmed" with
     DeVos); without, the one it mentions most."""
-    turns = [t if isinstance(t, Turn) else Turn(t.get("role", ""), t.get("content", "")) for t in history]
+    turns = as_turns(history)
     standalone: list[str] = []  # earlier user questions, each already rewritten
     answers_after: list[str] = []  # the assistant text that followed each of them
     for turn in turns:

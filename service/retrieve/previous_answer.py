@@ -17,6 +17,7 @@ from ingest.catalog import CatalogStore, DocumentFilter
 from ingest.chunking import split_sentences
 from ingest.keyword_index import KeywordSearch
 from service.answer.types import REFUSAL
+from service.retrieve.followups import Turn, as_turns
 
 _MARKER = re.compile(r"\s*\[\d+\]")
 # A quoted sentence is found by this much of its middle: enough to be one article's, short enough to lie
@@ -25,14 +26,12 @@ PROBE_CHARS = 60
 SEARCH_HITS = 5
 
 
-def last_answer(history: Sequence[Mapping[str, str] | object]) -> str | None:
+def last_answer(history: Sequence[Turn | Mapping[str, str]]) -> str | None:
     """The text of the last assistant turn, if it answered (a refusal quotes nothing)."""
-    for turn in reversed(history):
-        role = turn.get("role") if isinstance(turn, Mapping) else getattr(turn, "role", None)
-        if role != "assistant":
+    for turn in reversed(as_turns(history)):
+        if turn.role != "assistant":
             continue
-        content = turn.get("content") if isinstance(turn, Mapping) else getattr(turn, "content", None)
-        text = (content or "").strip()
+        text = (turn.content or "").strip()
         return text if text and text != REFUSAL else None
     return None
 
