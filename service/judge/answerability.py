@@ -130,8 +130,9 @@ def question_focus(question: str) -> QuestionFocus:
     """The words a passage must speak to, to answer the question."""
     words: list[str] = []
     previous = ""
-    tokens = word_tokens(question)
-    for index, match in enumerate(_WORD.finditer(question)):
+    matches = list(_WORD.finditer(question))
+    tokens = [match.group(0) for match in matches]
+    for index, match in enumerate(matches):
         word = match.group(0)
         lower = word.lower().replace("’", "'")
         previous, after_how, after_take = lower, previous == "how", previous in _TAKE
