@@ -273,7 +273,7 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
     answer, so it does not stand in front of a passage that can; the best still reads how far it leads every
     other passage, vetoed or not.
     """
-    judged = [p for p in judged if not _vetoed(p)] + [p for p in judged if _vetoed(p)]
+    judged = sorted(judged, key=_vetoed)  # stable: the vetoed last, each part in its order
     scored = []
     for i, passage in enumerate(judged):
         if i == 0:
@@ -288,22 +288,23 @@ def with_confidence(judged: Sequence[JudgedPassage], model: AnswerabilityModel) 
             # unless the passage also holds an answer of the asked kind ("Four officers were suspended; their
             # names have not been released").
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
-        if features.get("never_says") or features.get("withheld"):
-            # "Who finished second?" met by "Mitch Seavey won", "Who is the agriculture minister?" by "a
-            # former agriculture minister", "How many French MPs ...?" by "MPs in the British parliament":
-            # the story, the year and the names all match, and no signal above says the place in the order,
-            # the time in office or the country is not the asked one.
-            confidence = min(confidence, NO_ANSWER_LOG_ODDS)
-        if features.get("wrong_story", features["name_gap"] >= 1.0):
-            # Only the best passages of the wrong story were found: "the Galaxy S22" for a question about
-            # the Galaxy S23. The ranking's penalty cannot refuse when no passage names them. A missing
-            # nationality alone is no other story: "Which British bank?" of an article that never says UK.
+        if _vetoed(passage) or features.get("withheld"):
             confidence = min(confidence, NO_ANSWER_LOG_ODDS)
         scored.append(replace(passage, features=features, confidence=confidence))
     return scored
 
 
 def _vetoed(passage: JudgedPassage) -> bool:
+    """A passage that cannot answer, whatever the model says.
+
+    It never says what is asked: "Who finished second?" met by "Mitch Seavey won", "Who is the agriculture
+    minister?" by "a former agriculture minister", "How many French MPs ...?" by "MPs in the British
+    parliament": the story, the year and the names all match, and no signal says the place in the order,
+    the time in office or the country is not the asked one. Or only the best passages of the wrong story
+    were found: "the Galaxy S22" for a question about the Galaxy S23; the ranking's penalty cannot refuse
+    when no passage names them. A missing nationality alone is no other story: "Which British bank?" of an
+    article that never says UK.
+    """
     features = passage.features
     return bool(features.get("never_says")) or bool(features.get("wrong_story", features["name_gap"] >= 1.0))
 
