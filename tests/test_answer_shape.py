@@ -375,6 +375,14 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
         ("How big is the deficit?", "The deficit is $587 billion.", "$587 billion"),
         # A call made is no source: the caller is who phoned.
         ("Who phoned the Taiwanese leader?", "Donald Trump called Tsai Ing-wen on Friday.", "Donald Trump"),
+        # A label ("Def Jam Records") is no person, and the "s" of the question's "New York's" is beside
+        # every possessive ("Donald Trump's"), so it brings no name nearer.
+        (
+            "Who organised the rally in New York's Times Square?",
+            "A judge blocked President Donald Trump's executive order, but a rally organized by Def Jam "
+            "Records co-founder Russell Simmons remains slated for Sunday in Times Square.",
+            "Russell Simmons",
+        ),
     ],
 )
 def test_the_direct_answer_is_the_span_of_the_asked_kind_nearest_the_questions_words(
@@ -423,6 +431,21 @@ def test_a_name_a_role_is_said_of_is_a_person(text, name, label):
 
     start = text.index(name)
     assert _relabelled(text, start, start + len(name), "ORG") == label
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [
+        ("a rally organized by Def Jam Records co-founder Russell Simmons", "Def Jam Records", "ORG"),
+        ("the Liberal Party's leader", "Liberal Party's", "ORG"),
+        ("a rally organized by Def Jam Records co-founder Russell Simmons", "Russell Simmons", "PERSON"),
+    ],
+)
+def test_a_name_ending_in_a_bodys_word_is_no_person(text, name, label):
+    from service.judge.direct_answer import _relabelled
+
+    start = text.index(name)
+    assert _relabelled(text, start, start + len(name), "PERSON") == label
 
 
 def test_a_place_stays_a_place_whatever_role_follows_it():

@@ -125,6 +125,12 @@ _BODY_WORDS = {
     "ministry", "department", "office", "company", "corporation", "university", "institute", "house",
     "court", "fund", "foundation", "campaign", "times", "post", "news",
 }  # fmt: skip
+# The small recognizer reads "Def Jam Records" as a person: a name that ends in such a word is a body.
+_BODY_TAILS = _BODY_WORDS | {
+    "records", "music", "entertainment", "studios", "films", "pictures", "media", "inc", "ltd", "corp",
+    "holdings", "airlines", "airways", "motors", "labs", "technologies", "games", "publishing", "society",
+    "league", "club", "association", "network",
+}  # fmt: skip
 # Where one quoted passage of an answer ends: its citation marker (a full stop may be "Gov. Terry McAuliffe").
 _ANSWER_BREAK = re.compile(r"\[\d+\]")
 # A question's word this many characters from a candidate or nearer counts the more, the nearer it is.
@@ -401,9 +407,11 @@ def _relabelled(text: str, start: int, end: int, label: str) -> str:
         return "ORG"  # not "the app Evan Spiegel founded": there the name does something
     if label in {"PERSON", "PRODUCT"} and _BODY_AFTER.match(text, end):
         return "ORG"
+    words = text[start:end].split()
+    if label == "PERSON" and len(words) > 1 and without_possessive(words[-1].lower()) in _BODY_TAILS:
+        return "ORG"
     if label not in _MISREAD_PEOPLE:
         return label
-    words = text[start:end].split()
     names = 1 <= len(words) <= 3 and all(_NAME_WORD.fullmatch(w) for w in words)
     if not names or any(w.lower() in _BODY_WORDS for w in words):
         return label
@@ -449,7 +457,9 @@ def answer_candidates(
     """Entities of the asked kind in ``text`` that the question does not already name, as ``(label
     preference, distance to the question's words, start, end)``."""
     asked = {w.lower() for w in word_tokens(question)}
-    near, source_asked = set(stems(question)), bool(_ASKS_FOR_SOURCE.match(question))
+    # Not the "s" of "New York's": every possessive in the passage would be beside it.
+    near = {s for s in stems(question) if len(s) > 1 or s.isdigit()}
+    source_asked = bool(_ASKS_FOR_SOURCE.match(question))
     breaks = [m.end() for m in _ANSWER_BREAK.finditer(text)]
     if kind == "age":
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
