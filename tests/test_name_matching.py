@@ -28,6 +28,11 @@ from service.judge.name_matching import mentions_name
         ("Fianna Fáil justice spokesperson Jim O'Callaghan", "Fianna Fail", True),  # accents aside
         ("Beyonce announced her pregnancy", "Beyoncé", True),
         ("Fianna Fáil justice spokesperson", "Sinn Féin", False),
+        # A chamber after its first mention; not a family's house, not the White House, not another chamber.
+        ("The House voted 215-205 to reject the rule.", "House of Representatives", True),
+        ("MPs in the Commons voted 494 to 122.", "House of Commons", True),
+        ("The White House said the house was empty.", "House of Representatives", False),
+        ("The House of Lords voted against it.", "House of Representatives", False),
         ("Apple™ said on Monday", "Apple", True),
         ("in the southern-German town of Arnstein", "German", True),  # a lower-case prefix hangs on
         ("the statement backing Clinton", "pro-Clinton", True),
@@ -117,3 +122,12 @@ def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_perso
     quoted = _sentence_of(article, passage, "Penn State")
     lent = scored_text(quoted, names, people_in=lambda text: people.get(text, []))
     assert lent == f"Graham Spanier. Penn State. {passage}"
+
+
+def test_a_chamber_named_with_its_country_is_its_story_short_form_too():
+    from service.judge.direct_answer import EntityFinder
+
+    question = "What was the vote in the US House of Representatives to scrap the FCC's online privacy rule?"
+    names = question_names(question, EntityFinder().entities)
+    assert missing_names_share(names, "The House voted 215-205 to reject the FCC rule.") == 0.0
+    assert missing_names_share(names, "The FCC said the White House backed the rule.") == 1.0

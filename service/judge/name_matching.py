@@ -48,6 +48,13 @@ ALIASES = {
     "north korea": ("dprk", "pyongyang"),
 }
 _CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
+# A chamber is "the House" or "the Commons" after its first mention, and in many a story throughout: "The
+# House voted 215-205". Capitalised, so that "the house" of a family is none; not "the House of Lords".
+_CHAMBER_SHORT_FORMS = {
+    "house of representatives": re.compile(r"\b[Tt]he House\b(?!\s+of\b)"),
+    "house of commons": re.compile(r"\b[Tt]he Commons\b"),
+    "house of lords": re.compile(r"\b[Tt]he Lords\b"),
+}
 _DOTTED_ACRONYM = re.compile(r"\b((?:[A-Z]\.){2,})")
 
 
@@ -107,6 +114,9 @@ def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
             # "CAF" -> "Confederation of African Football": initials, connectors allowed between.
             gap = r"[\w'’-]*\s+(?:(?:" + "|".join(_CONNECTORS - {"&"}) + r")\s+)?"
             patterns.append(re.compile(r"\b" + gap.join(re.escape(c) for c in spelling) + r"[\w'’-]*"))
+        short_form = _CHAMBER_SHORT_FORMS.get(spelling.lower().removeprefix("the "))
+        if short_form is not None:
+            patterns.append(short_form)
     return tuple(patterns)
 
 
