@@ -21,7 +21,7 @@ def finder() -> EntityFinder:
     [
         ("When was DeVos confirmed?", "time"),
         ("How many senators voted against DeVos?", "count"),
-        ("How much will the wall cost?", "amount"),
+        ("How much will the wall cost?", "money"),  # a sum, not any number
         ("How old was the musher?", "age"),
         ("How tall is the statue?", "measure"),
         ("How long is the route in miles?", "length"),
@@ -375,6 +375,18 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
         ("How big is the deficit?", "The deficit is $587 billion.", "$587 billion"),
         # A call made is no source: the caller is who phoned.
         ("Who phoned the Taiwanese leader?", "Donald Trump called Tsai Ing-wen on Friday.", "Donald Trump"),
+        # A sum is money: "5,000 euros" though the recognizer reads a number, and the sum, not its
+        # conversion in brackets.
+        (
+            "How much was Jean-Marie Le Pen fined for the remark?",
+            "He has been ordered to pay 5,000 euros ($5,300) after the remark.",
+            "5,000 euros",
+        ),
+        (
+            "How much did the Chicago plant cost?",
+            "CRRC broke ground in Chicago at a $100 million (92 million euros) plant.",
+            "$100 million",
+        ),
         # A label ("Def Jam Records") is no person, and the "s" of the question's "New York's" is beside
         # every possessive ("Donald Trump's"), so it brings no name nearer.
         (
@@ -821,3 +833,13 @@ def test_a_place_that_only_describes_costs_an_article_nothing_it_never_says(fres
     assert "AT&T" in best.sentence.passage and best.features["name_gap"] == 0.0
     answer = fresh_engine.ask(question)
     assert answer.grounded and "AT&T" in answer.answer, answer
+
+
+def test_how_much_ransom_asks_for_a_sum_not_any_number():
+    from service.judge.direct_answer import answer_candidates, asked_kind
+
+    question = "How much ransom did the Somali pirates demand for the hijacked oil tanker?"
+    assert asked_kind(question) == "money"
+    crew = "Sri Lanka's foreign ministry confirmed an eight-member Sri Lankan crew piloted the tanker."
+    assert answer_candidates(question, "money", crew, EntityFinder()) == []
+    assert asked_kind("How much did temperatures rise?") == "amount"

@@ -40,6 +40,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "time": ("DATE", "TIME"),
     "count": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"),
     "amount": ("MONEY", "PERCENT", "QUANTITY", "CARDINAL"),
+    "money": ("MONEY",),
     "age": ("DATE", "CARDINAL"),
     "person": ("PERSON",),
     "place": ("GPE", "LOC", "FAC"),
@@ -135,8 +136,8 @@ _BODY_TAILS = _BODY_WORDS | {
 _ANSWER_BREAK = re.compile(r"\[\d+\]")
 # A question's word this many characters from a candidate or nearer counts the more, the nearer it is.
 NEAR_CHARS = 40
-# "50-inch (127 cm)": a measure converted in brackets after another.
-_CONVERSION_BEFORE = re.compile(r"\d[\w.-]*\s*\($")
+# "50-inch (127 cm)", "$100 million (92 million euros)": a measure or sum converted in brackets after another.
+_CONVERSION_BEFORE = re.compile(r"\d[\w.-]*(?:\s+(?:million|billion|trillion|thousand))?\s*\($")
 # "931 out of 1,239", "150 of the 650 MPs": the second number is the total, not the count.
 _TOTAL_BEFORE = re.compile(r"\d\s+(?:out\s+)?of\s+(?:the\s+)?$")
 # "335 votes to 287", "358-256", "24 to 28": a tally or a range is one answer.
@@ -202,6 +203,9 @@ _ASKS_FOR_SOURCE = re.compile(
     re.IGNORECASE,
 )
 # A currency's sign or word in or just after an amount: without one, the recognizer's MONEY is a count.
+_CURRENCY_AFTER = re.compile(
+    r"\s+(?:dollars|euros|pounds|yen|yuan|rupees|roubles|rubles|francs|pesos|shekels|lira)\b", re.IGNORECASE
+)
 _CURRENCY = re.compile(
     r"[$£€¥₹]|\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|cents?|"
     r"USD|EUR|GBP|bn|m)\b",
@@ -230,8 +234,18 @@ _AMOUNT_QUESTION = re.compile(
 
 
 # Question openings that say the kind outright, checked in this order before the general answer types.
+# "How much ransom did the pirates demand?", "How much did the album sell for?": a sum of money, not "eight"
+# from "an eight-member crew".
+_MONEY_QUESTION = re.compile(
+    rf"^\s*{ASKED_PREPOSITION}how much\s+(?:money|ransom|cash|compensation|funding|revenue|profit|"
+    r"(?:[\w'’-]+\s+){1,6}?(?:cost|costs|pay|paid|earn|earned|raise|raised|spend|spent|fetch|fetched|"
+    r"charge|charged|sell for|sold for|worth|owe|owed|invest|invested|pledge|pledged|donate|donated|demand|"
+    r"demanded|offer|offered|fine|fined|lose|lost|make|made))\b",
+    re.IGNORECASE,
+)
 _KIND_QUESTIONS = (
     ("age", AGE_QUESTION),
+    ("money", _MONEY_QUESTION),
     ("length", _LENGTH_QUESTION),
     ("duration", _DURATION_QUESTION),
     ("measure", _MEASURE_QUESTION),
@@ -502,6 +516,8 @@ def answer_candidates(
             label = "CARDINAL"  # the small recognizer reads a score ("20-17") as a date
         if label == "MONEY" and not _CURRENCY.search(text, ent_start, ent_end + 12):
             label = "CARDINAL"  # ... and "more than 10 million workers" as money
+        elif label == "CARDINAL" and (currency := _CURRENCY_AFTER.match(text, ent_end)) is not None:
+            label, ent_end = "MONEY", currency.end()  # ... and "5,000 euros" as a number
         if label not in labels or ent_start < tally_end:
             continue
         if kind == "duration" and _NOT_A_DURATION.search(text, ent_start, ent_end):
@@ -525,7 +541,7 @@ def answer_candidates(
         distance = _distance(text, breaks, ent_start, ent_end, near, source_asked, label in _NAME_LABELS)
         if counts:
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
-        if label == "QUANTITY" and _CONVERSION_BEFORE.search(text, 0, ent_start):
+        if label in {"QUANTITY", "MONEY"} and _CONVERSION_BEFORE.search(text, 0, ent_start):
             distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
         if held is not None and label == "PERSON" and _holds(text, ent_start, ent_end, held):
             distance = 0  # "... said Health Minister Subramaniam Sathasivam": the speaker holds the office
