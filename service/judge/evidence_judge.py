@@ -151,10 +151,10 @@ class EvidenceJudge:
         wanted = words_to_embed(focus.words, {s.window for s in picked})
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
-        # Once per article, not per sentence; names that only describe are left out: "several US states"
-        # and "British bank" are often never said by an article that is the story.
+        # Once per article, not per sentence; the veto's share leaves out names that only describe.
         missing = {s.doc_id: missing_names(names, s.document) for s in {s.doc_id: s for s in chosen}.values()}
-        gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
+        gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
+        story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
         asks_who = asked_kind(asked) == "person"
         name_asked = asks_for_a_name(asked) and self.entities is not None
@@ -196,7 +196,7 @@ class EvidenceJudge:
                 "entity_checked": 0.0,
                 "entity_answer": 0.0,
                 # Not model signals: vetoes (with_confidence).
-                "wrong_story": float(gaps[sentence.doc_id] >= 1.0),
+                "wrong_story": float(story_gaps[sentence.doc_id] >= 1.0),
                 "never_says": float(
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)

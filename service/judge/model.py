@@ -26,7 +26,7 @@ FEATURES = (
     "attribution",  # 1 when "what did X say" meets no words from X
     "type_missing",  # 1 when a who / when / how-many question meets a passage with no person / date / count
     "vague_date",  # 1 when a date question meets only a weekday or "last week"
-    "name_gap",  # share of the question's names the article never mentions, "British" in "British bank" aside
+    "name_gap",  # share of the question's names the article never mentions (0..1)
     "uncovered_window",  # share of focus words missing near the passage (near-synonyms count partly)
     "uncovered_passage",  # share of focus words missing from the quoted passage itself
     "uncovered_literal",  # ... from the quoted passage, near-synonyms not counted
