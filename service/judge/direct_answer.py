@@ -130,7 +130,7 @@ _BODY_WORDS = {
 _BODY_TAILS = _BODY_WORDS | {
     "records", "music", "entertainment", "studios", "films", "pictures", "media", "inc", "ltd", "corp",
     "holdings", "airlines", "airways", "motors", "labs", "technologies", "games", "publishing", "society",
-    "league", "club", "association", "network",
+    "league", "club", "network",
 }  # fmt: skip
 # Where one quoted passage of an answer ends: its citation marker (a full stop may be "Gov. Terry McAuliffe").
 _ANSWER_BREAK = re.compile(r"\[\d+\]")
@@ -203,13 +203,14 @@ _ASKS_FOR_SOURCE = re.compile(
     re.IGNORECASE,
 )
 # A currency's sign or word in or just after an amount: without one, the recognizer's MONEY is a count.
-_CURRENCY_AFTER = re.compile(
-    r"\s+(?:dollars|euros|pounds|yen|yuan|rupees|roubles|rubles|francs|pesos|shekels|lira)\b", re.IGNORECASE
-)
 _CURRENCY = re.compile(
     r"[$£€¥₹]|\b(?:dollars?|euros?|pounds?|yen|yuan|rupees?|roubles?|rubles?|francs?|pesos?|cents?|"
     r"USD|EUR|GBP|bn|m)\b",
     re.IGNORECASE,
+)
+# ... and a currency's name right after a number the recognizer left out of it: "5,000 euros".
+_CURRENCY_AFTER = re.compile(
+    r"\s+(?:dollars|euros|pounds|yen|yuan|rupees|roubles|rubles|francs|pesos|shekels|lira)\b", re.IGNORECASE
 )
 _SCORE = re.compile(r"\d{1,3}\s*[-–]\s*\d{1,3}")
 # "How tall is the statue?" is answered by "50-inch" ("how high" and "how big" ask counts and shares too, so
@@ -233,16 +234,18 @@ _AMOUNT_QUESTION = re.compile(
 )
 
 
-# Question openings that say the kind outright, checked in this order before the general answer types.
 # "How much ransom did the pirates demand?", "How much did the album sell for?": a sum of money, not "eight"
 # from "an eight-member crew".
 _MONEY_QUESTION = re.compile(
     rf"^\s*{ASKED_PREPOSITION}how much\s+(?:money|ransom|cash|compensation|funding|revenue|profit|"
     r"(?:[\w'’-]+\s+){1,6}?(?:cost|costs|pay|paid|earn|earned|raise|raised|spend|spent|fetch|fetched|"
     r"charge|charged|sell for|sold for|worth|owe|owed|invest|invested|pledge|pledged|donate|donated|demand|"
-    r"demanded|offer|offered|fine|fined|lose|lost|make|made))\b",
+    r"demanded|offer|offered|fine|fined|lose|lost))\b",
     re.IGNORECASE,
 )
+
+
+# Question openings that say the kind outright, checked in this order before the general answer types.
 _KIND_QUESTIONS = (
     ("age", AGE_QUESTION),
     ("money", _MONEY_QUESTION),
