@@ -773,6 +773,29 @@ def test_who_holds_an_office_is_not_answered_by_a_passage_that_never_names_it(qu
 
 
 @pytest.mark.parametrize(
+    ("question", "passage", "sibling"),
+    [
+        ("Who is the CEO of Lego?", "Anne-Birgitte Albrectsen is the CEO of The LEGO Foundation.", True),
+        (
+            "Who is the director of the Assassin's Creed movie?",
+            "Marc-Alexis Cote, creative director of Assassin's Creed Syndicate, spoke.",
+            True,
+        ),
+        # The company under its legal name, a word of when, or the office said once without a body.
+        ("Who is the CEO of Lego?", "Niels B. Christiansen, CEO of the LEGO Group, said sales rose.", False),
+        ("Who is the new CEO of Vanguard?", "New Vanguard CEO Tim Buckley spoke.", False),
+        ("Who is the CEO of Lego?", "The LEGO Foundation's CEO met the CEO, Niels Christiansen.", False),
+        ("Who is the CEO of Lego?", "LEGO CEO Niels B. Christiansen said sales rose.", False),
+    ],
+)
+def test_who_holds_an_office_is_not_answered_by_who_holds_it_at_a_sibling_body(question, passage, sibling):
+    from service.judge.answer_types import never_says_what_is_asked, office_at_a_sibling
+
+    assert office_at_a_sibling(question, passage) is sibling
+    assert never_says_what_is_asked(question, passage) is sibling
+
+
+@pytest.mark.parametrize(
     ("passage", "denied"),
     [
         ("There was no immediate claim of responsibility for the attack.", True),

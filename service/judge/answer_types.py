@@ -13,6 +13,7 @@ from typing import Literal
 
 from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus
 from service.judge.countries import countries_named
+from service.judge.name_matching import without_possessive
 
 # What kind of thing answers the question. A passage without one cannot answer it, however relevant it
 # reads: "For the Mariners, the 2014 season ended with more questions than answers" names no coach.
@@ -507,6 +508,43 @@ def office_unsaid(question: str, passage: str) -> bool:
     return re.search(said, passage, re.IGNORECASE) is None
 
 
+# "Who is the CEO of Lego?" met by "the CEO of The LEGO Foundation": the office at a body whose name holds the
+# asked one and more. A company's legal tail ("LEGO Group", "Apple Inc") is the company itself.
+_NAME_RUN = r"(?:[A-Z][\w'’.&-]*\s+){0,4}[A-Z][\w'’.&-]*"
+_BODY_ASKED = re.compile(rf"\s*(?:of|at|for)\s+(?:the\s+)?(?P<body>{_NAME_RUN})")
+_SAME_BODY_TAILS = {
+    "group", "inc", "ltd", "corp", "corporation", "company", "co", "holdings", "plc", "ag", "sa", "llc",
+    "the",
+}  # fmt: skip
+
+
+def office_at_a_sibling(question: str, passage: str) -> bool:
+    """Every time the passage names the asked office, it is at another body whose name holds the asked one:
+    "CEO of The LEGO Foundation" for Lego's CEO, "creative director of Assassin's Creed Syndicate" for the
+    film's director."""
+    asked = ASKS_WHO_HOLDS.match(question)
+    if asked is None:
+        return False
+    body = _BODY_ASKED.match(question, asked.end())
+    if body is None:
+        return False
+    asked_words = {without_possessive(w).lower() for w in body.group("body").split()}
+    office = office_words(asked.group("office"))
+    held_at = re.compile(
+        rf"\b(?i:{office}s?\s+(?:of|at)\s+(?:the\s+)?)(?P<after>{_NAME_RUN})|(?P<before>{_NAME_RUN})\s+(?i:{office})\b",
+    )
+    mentions = list(held_at.finditer(passage))
+    if not mentions or len(mentions) < len(re.findall(rf"\b{office}s?\b", passage, re.IGNORECASE)):
+        return False  # the office said without a body too
+
+    def sibling(name: str) -> bool:
+        words = {without_possessive(w).lower() for w in name.split()}
+        # "New Vanguard CEO Tim Buckley": a word of when or how high is no other body's.
+        return asked_words < words and bool(words - asked_words - _SAME_BODY_TAILS - _NOT_OF_THE_OFFICE)
+
+    return all(sibling(m.group("after") or m.group("before")) for m in mentions)
+
+
 # "Who claimed responsibility for the attack?" met by "There was no immediate claim of responsibility".
 _ASKS_WHO_CLAIMED = re.compile(
     r"^\s*(?:who|which\s+[\w-]+)\b.*\bclaim(?:ed|s|ing)?\s+(?:of\s+)?responsibility\b", re.IGNORECASE
@@ -586,6 +624,7 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
         position_missing(question, passage)
         or office_lapsed(question, passage)
         or office_unsaid(question, passage)
+        or office_at_a_sibling(question, passage)
         or claim_denied(question, passage)
         or cause_unsaid(question, passage)
         or count_conflict(question, passage)
