@@ -618,8 +618,9 @@ def count_conflict(question: str, passage: str) -> bool:
 
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
-    won" for who finished second), an office held before or another office for who holds it, "no claim"
-    for who claimed an attack, or a death without its cause for what someone died of."""
+    won" for who finished second), an office held before, another office or the office at a sibling body
+    for who holds it, "no claim" for who claimed an attack, a death without its cause for what someone died
+    of, or a count by another number."""
     return (
         position_missing(question, passage)
         or office_lapsed(question, passage)
