@@ -514,7 +514,6 @@ _NAME_RUN = r"(?:[A-Z][\w'’.&-]*\s+){0,4}[A-Z][\w'’.&-]*"
 _BODY_ASKED = re.compile(rf"\s*(?:of|at|for)\s+(?:the\s+)?(?P<body>{_NAME_RUN})")
 _SAME_BODY_TAILS = {
     "group", "inc", "ltd", "corp", "corporation", "company", "co", "holdings", "plc", "ag", "sa", "llc",
-    "the",
 }  # fmt: skip
 
 
