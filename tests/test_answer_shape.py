@@ -538,6 +538,13 @@ def test_a_count_the_recognizer_calls_money_is_a_count_and_a_role_is_no_part_of_
             " Jong-nam's killers.",
             "Andriano Erwin",
         ),
+        # "Which <office> ...?" asks who holds it too: not the owner named beside the question's words.
+        (
+            "Which UK Culture Secretary asked regulators to examine 21st Century Fox's takeover bid for Sky?",
+            "Culture Secretary Karen Bradley has asked regulators to examine Rupert Murdoch's 21st Century"
+            " Fox's takeover bid for Sky.",
+            "Karen Bradley",
+        ),
         # "airline Air Koryo" is a body, not the person the warrant names.
         (
             "Who did Malaysian police issue an arrest warrant for?",

@@ -492,6 +492,8 @@ def answer_candidates(
     noun = _counted_noun(counted)
     held = _asked_office(question) if kind == "person" else None
     head = which_head(question)
+    # "Which UK Culture Secretary asked ...?" asks who holds the office as much as "Who is ...?" does.
+    titled = held or (head if kind == "person" and head in _OFFICE_TITLES else None)
     speech_asked = source_asked or _SPEECH_ACT.search(question) is not None
     mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
@@ -546,7 +548,7 @@ def answer_candidates(
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if label in {"QUANTITY", "MONEY"} and _CONVERSION_BEFORE.search(text, 0, ent_start):
             distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
-        if held is not None and label == "PERSON" and _holds(text, ent_start, ent_end, held):
+        if titled is not None and label == "PERSON" and _holds(text, ent_start, ent_end, titled):
             distance = 0  # "... said Health Minister Subramaniam Sathasivam": the speaker holds the office
         if agent:
             if _BY_BEFORE.search(text, 0, ent_start):
