@@ -47,6 +47,16 @@ def test_possessives_and_objects():
     )
 
 
+def test_her_before_a_determiner_is_an_object_and_a_named_pair_is_they():
+    history = turns(
+        ("user", "Which UK Culture Secretary asked regulators to examine the Sky bid?"),
+        ("assistant", "Culture Secretary Karen Bradley asked regulators to examine the bid. [1]"),
+    )
+    rewritten = rewrite_followup("By what date do Ofcom and the CMA have to send her their reports?", history)
+    assert rewritten.startswith("By what date do Ofcom and the CMA have to send ")
+    assert rewritten.endswith("Karen Bradley their reports?")
+
+
 def test_it_prefers_an_organisation():
     history = turns(("user", "Who leads the AFL-CIO?"), ("assistant", "Richard Trumka leads it."))
     assert (

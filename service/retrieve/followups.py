@@ -63,6 +63,14 @@ _FAMILY = {
     "it": "it", "its": "it", "they": "they", "them": "they", "their": "they",
 }  # fmt: skip
 _POSSESSIVES = {"his", "hers", "its", "their"}
+# "send her their reports", "give her a medal": "her" before a determiner is the object, not a possessive.
+_DETERMINERS = {
+    "a", "an", "the", "their", "his", "its", "this", "that", "these", "those", "our", "my", "your",
+}  # fmt: skip
+# "When must Ofcom and the CMA send their reports?": the question's own pair is who "they" are.
+_PAIR_BEFORE = re.compile(
+    r"\b[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*\s+and\s+(?:the\s+)?[A-Z][\w'’.&-]*\b(?:(?!\band\b).)*$"
+)
 
 
 @dataclass(frozen=True)
@@ -267,8 +275,12 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
         after = question[match.end() :].lstrip()
         next_word = re.match(r"[A-Za-z]+", after)
         possessive = lower in _POSSESSIVES or (
-            lower == "her" and next_word is not None and next_word.group(0).lower() not in _PREPOSITIONS
+            lower == "her"
+            and next_word is not None
+            and next_word.group(0).lower() not in _PREPOSITIONS | _DETERMINERS
         )
+        if family == "they" and _PAIR_BEFORE.search(question, 0, match.start()):
+            return word
         if family in {"he", "she"}:
             object_form = lower == "him" or (lower == "her" and not possessive)
             if object_form and _SUBJECT_JUST_BEFORE[family].search(question, 0, match.start()):
