@@ -816,6 +816,27 @@ def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(pa
 
 
 @pytest.mark.parametrize(
+    ("passage", "denied"),
+    [
+        ("Police are continuing to investigate and have yet to make an arrest, the chief said.", True),
+        ("No arrests have been made, but detectives appealed for witnesses.", True),
+        ("No one has been charged.", True),
+        ("Officers made no arrests.", True),
+        ("The gunman had no arrest record, police said.", False),
+        ("Police arrested a 22-year-old man on Sunday.", False),
+    ],
+)
+def test_who_was_arrested_is_not_answered_by_a_passage_saying_nobody_was(passage, denied):
+    from service.judge.answer_types import claim_denied, never_says_what_is_asked
+
+    for question in ("Who was arrested for the Cameo Nightclub shooting?", "Who did police detain?"):
+        assert claim_denied(question, passage) is denied
+        assert never_says_what_is_asked(question, passage) is denied
+    # "How many were arrested?" is answered by "no arrests": none.
+    assert not claim_denied("How many people were arrested after the shooting?", passage)
+
+
+@pytest.mark.parametrize(
     ("question", "passage", "unsaid"),
     [
         (

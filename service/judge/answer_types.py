@@ -555,9 +555,28 @@ _NO_CLAIM = re.compile(
 )
 
 
+# "Who was arrested for the shooting?" met by "police have yet to make an arrest".
+_ASKS_WHO_WAS_ARRESTED = re.compile(
+    r"^\s*(?:who|which\s+[\w-]+)\s+(?:(?:was|were|has|have|had)\s+(?:been\s+)?|did\s+\w+\s+)"
+    r"(?:\w+\s+){0,2}?(?:arrest(?:ed)?|detain(?:ed)?|charge[ds]?)\b",
+    re.IGNORECASE,
+)
+_NO_ARREST = re.compile(
+    r"\bno\s+(?:one\s+|body\s+|suspects?\s+)?(?:has|have|had|was|were)\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:arrested|detained|charged)\b|\bnobody\s+(?:has\s+|had\s+)?(?:yet\s+)?(?:been\s+)?"
+    r"(?:arrested|detained|charged)\b|\bno\s+(?:immediate\s+)?arrests?\b(?!\s+(?:record|warrant))|\bmade\s+no\s+arrests?\b|"
+    r"\b(?:yet\s+to|not\s+yet)\s+(?:make|made|announce[ds]?)\s+(?:an?\s+|any\s+)?arrests?\b",
+    re.IGNORECASE,
+)
+
+
 def claim_denied(question: str, passage: str) -> bool:
-    """The question asks who claimed an attack and the passage says nobody has."""
-    return bool(_ASKS_WHO_CLAIMED.search(question) and _NO_CLAIM.search(passage))
+    """The question asks who claimed an attack, or who was arrested for it, and the passage says nobody
+    has been."""
+    return bool(
+        (_ASKS_WHO_CLAIMED.search(question) and _NO_CLAIM.search(passage))
+        or (_ASKS_WHO_WAS_ARRESTED.search(question) and _NO_ARREST.search(passage))
+    )
 
 
 # "What did Al Jarreau die of?" asks a cause: "Al Jarreau passed away today" beside "he had been hospitalized
@@ -618,8 +637,8 @@ def count_conflict(question: str, passage: str) -> bool:
 def never_says_what_is_asked(question: str, passage: str) -> bool:
     """A passage about the right story that cannot answer: not the asked place in an order ("Mitch Seavey
     won" for who finished second), an office held before, another office or the office at a sibling body
-    for who holds it, "no claim" for who claimed an attack, a death without its cause for what someone died
-    of, or a count by another number."""
+    for who holds it, "no claim" or "no arrest" for who claimed an attack or was arrested for it, a death
+    without its cause for what someone died of, or a count by another number."""
     return (
         position_missing(question, passage)
         or office_lapsed(question, passage)
