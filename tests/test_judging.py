@@ -149,6 +149,18 @@ def test_a_lower_case_descriptor_or_two_run_together_names_do_not_hide_what_an_a
     assert missing_names_share([QuestionName("Kansas City", False, None)], "Kansas voted.") == 1
 
 
+def test_a_question_word_is_no_name_and_a_ruler_is_named_without_his_numeral():
+    from service.judge.answerability import QuestionName, missing_names_share, question_names
+
+    asked = "Whom did Morocco's King Mohammed VI name as prime minister?"
+    spans = [(0, 4, "PERSON"), (asked.index("King"), asked.index(" name"), "PERSON")]
+    assert [n.text for n in question_names(asked, lambda text: spans)] == ["King Mohammed VI"]
+    # The source ran a word into the numeral ("VI-announced"); "King Mohammed" still names him.
+    article = "King Mohammed VI-announced he would replace Benkirane. The king named Othmani."
+    assert missing_names_share([QuestionName("King Mohammed VI", True, None)], article) == 0
+    assert missing_names_share([QuestionName("King Mohammed VI", True, None)], "The king spoke.") == 1
+
+
 def test_a_person_is_named_by_surname_unless_the_article_gives_it_only_to_others():
     from service.judge.answerability import QuestionName, missing_names_share
 
