@@ -174,6 +174,14 @@ _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could
 _SOURCE_AFTER_ROLE = re.compile(rf"\s*,\s*(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+\s*,\s*{_SPEECH}\b")
 # A source the sentence names as a mouthpiece is not who did or underwent what a person question asks
 # about: "said spokesman X" beside "two men were killed" names neither of them.
+# "Who was arrested for the attack?": whoever was arrested, killed or charged is not who the sentence quotes
+# ("..., said zoo director Vladen Henriquez").
+_DONE_TO = re.compile(
+    r"^\s*(?:who|which\s+[\w-]+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+(?:\w+\s+)?"
+    r"(?:arrested|detained|charged|killed|injured|wounded|kidnapped|abducted|shot|stabbed|attacked|"
+    r"convicted|sentenced|jailed|imprisoned|deported|extradited|executed|murdered|hurt|rescued)\b",
+    re.IGNORECASE,
+)
 _MOUTHPIECE = re.compile(r"\b(?:spokes\w+|officials?|representatives?|analysts?|experts?)\b", re.IGNORECASE)
 # ... unless what the source says is of itself: "X, a former Pentagon official, said he would resign".
 _OWN_ACT_REPORTED = re.compile(
@@ -496,6 +504,7 @@ def answer_candidates(
     titled = held or (head if kind == "person" and head in _OFFICE_TITLES else None)
     speech_asked = source_asked or _SPEECH_ACT.search(question) is not None
     mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
+    sources_out = kind == "person" and _DONE_TO.match(main_question(question)) is not None
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
     # "Gaza's health ministry spokesperson" is the story's place, not the role).
     common = (
@@ -535,6 +544,8 @@ def answer_candidates(
         if label == "PERSON" and len(tokens) > 1 and tokens[-1] in asked_bare and not kin_asked:
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
         if mouthpieces_out and label == "PERSON" and _mouthpiece(text, ent_start, ent_end, head, common):
+            continue
+        if sources_out and label == "PERSON" and _source_role(text, ent_start, ent_end) is not None:
             continue
         if office_asked and label == "PERSON" and titled_otherwise(text, ent_start, head, office_common):
             continue  # "Detective Sergeant Jim Kirwan" for "Which High Court judge ...?"
