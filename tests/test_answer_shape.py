@@ -558,12 +558,18 @@ def test_who_holds_an_office_is_the_name_given_it_and_a_body_is_no_person(questi
     assert EntityFinder().short_answer(question, passage) == (expected, "PERSON")
 
 
+def test_a_name_glued_to_the_next_word_by_a_lost_space_ends_at_the_hyphen():
+    text = "Oscars host Jimmy Kimmel-shared his take on the gaffe."
+    assert ("Jimmy Kimmel", "PERSON") in EntityFinder().labels(text).items()
+
+
 def test_who_was_arrested_or_killed_is_not_the_person_the_sentence_quotes():
     finder = EntityFinder()
     quoted = "He had wounds over much of his body, said zoo director Vladen Henriquez."
     assert finder.short_answer("Who was arrested for the attack on the hippo?", quoted) is None
     killed = "Three died, police chief Ali Khan said."
     assert finder.short_answer("Who was killed in the attack?", killed) is None
+    assert finder.short_answer("Who was the man shot dead at the airport?", killed) is None
     # Who said it, or who was arrested where the sentence says so, still has its answer.
     assert finder.short_answer("Who said the hippo had wounds?", quoted) == ("Vladen Henriquez", "PERSON")
     arrested = "Police arrested John Smith, 32, on Sunday, spokesman Tom Brown said."

@@ -57,6 +57,30 @@ def test_her_before_a_determiner_is_an_object_and_a_named_pair_is_they():
     assert rewritten.endswith("Karen Bradley their reports?")
 
 
+def test_a_sentence_end_or_a_lost_space_is_no_part_of_a_name():
+    def names(text: str) -> list[str]:
+        return [e.text for e in find_entities(text)]
+
+    assert names("It will take place in Hollywood. Oscars host Jimmy Kimmel spoke.") == [
+        "Hollywood",
+        "Oscars",
+        "Jimmy Kimmel",
+    ]
+    # An initial's full stop is no sentence's end.
+    assert names("U.S. President Donald Trump spoke.") == ["U.S. President Donald Trump"]
+    glued = "Oscars host Jimmy Kimmel-shared his take."
+    labels = {"Oscars": "ORG", "Jimmy Kimmel": "PERSON"}
+    assert [e.text for e in find_entities(glued, lambda text: labels)] == ["Oscars", "Jimmy Kimmel"]
+
+
+def test_they_is_never_a_peoples_adjective():
+    history = turns(
+        ("user", "Which Ukrainian lawmaker met Michael Cohen?"),
+        ("assistant", "Ukrainian lawmaker Andrii Artemenko met Michael Cohen and the Kremlin. [1]"),
+    )
+    assert not rewrite_followup("What did they discuss?", history).startswith("What did Ukrainian")
+
+
 def test_it_prefers_an_organisation():
     history = turns(("user", "Who leads the AFL-CIO?"), ("assistant", "Richard Trumka leads it."))
     assert (

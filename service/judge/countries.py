@@ -106,6 +106,12 @@ def _people(words: str) -> str | None:
     return _names().get(country) if country else None  # "african", "korean": no one country
 
 
+def is_peoples_adjective(word: str) -> bool:
+    """ "Ukrainian", "Chinese": a people's adjective, which names no body a "they" can mean ("Ukrainians"
+    can)."""
+    return word.lower() in _peoples()
+
+
 # Nations within a country: "Where in Britain?" is answered by "Northern Ireland".
 _NATIONS_WITHIN = {"england", "scotland", "wales", "northern ireland"}
 

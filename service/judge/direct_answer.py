@@ -177,7 +177,7 @@ _SOURCE_AFTER_ROLE = re.compile(rf"\s*,\s*(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+\
 # "Who was arrested for the attack?": whoever was arrested, killed or charged is not who the sentence quotes
 # ("..., said zoo director Vladen Henriquez").
 _DONE_TO = re.compile(
-    r"^\s*(?:who|which\s+[\w-]+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+(?:\w+\s+)?"
+    r"^\s*(?:who|which\s+[\w-]+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+(?:\w+\s+){0,2}"
     r"(?:arrested|detained|charged|killed|injured|wounded|kidnapped|abducted|shot|stabbed|attacked|"
     r"convicted|sentenced|jailed|imprisoned|deported|extradited|executed|murdered|hurt|rescued)\b",
     re.IGNORECASE,
@@ -370,7 +370,7 @@ class EntityFinder:
 
 # "Aziz Akhannouch - leader of ...", "the National Rally of Independents (RNI": a span the recognizer ran on
 # past the name, into a dash's aside or an opened bracket.
-_RUN_ON = re.compile(r"\s+[-–—]\s+[a-z]|\s*\((?![^)]*\))")
+_RUN_ON = re.compile(r"\s+[-–—]\s+[a-z]|\s*\((?![^)]*\))|-$")
 
 
 # British style writes "Mr Gorsuch": the small recognizer learned "Mr. Gorsuch", and misses about one name in
@@ -405,7 +405,8 @@ def _offset_before_stops(offset: int, stops: Sequence[int]) -> int:
 
 
 def _tidied(text: str, start: int, end: int) -> tuple[int, int]:
-    """The entity's span without the aside or open bracket it ran into."""
+    """The entity's span without the aside or open bracket it ran into, or the hyphen that glued it to the
+    next word ("Jimmy Kimmel-shared his take": the source lost a space)."""
     run_on = _RUN_ON.search(text, start, end)
     return (start, run_on.start()) if run_on is not None and run_on.start() > start else (start, end)
 

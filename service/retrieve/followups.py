@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from service.answer.types import REFUSAL
 from service.judge.answer_types import which_head, which_kind
 from service.judge.answerability import CALENDAR_WORDS
+from service.judge.countries import is_peoples_adjective
 from service.judge.name_matching import without_possessive
 
 EntityKind = Literal["person", "group"]
@@ -156,12 +157,29 @@ def _kind(name: str, label: str) -> EntityKind:
     return "person"
 
 
+# A sentence's end inside a run of capitals ("in Hollywood. Oscars host"), not an initial ("U.S.", "Jr.").
+_SENTENCE_END_IN_RUN = re.compile(r"(?<=[a-z]{3})\.\s+")
+_GLUED_WORD = re.compile(r"(.+?)-[a-z]{2,}")
+
+
+def _runs(text: str) -> Iterator[re.Match[str]]:
+    """``_ENTITY``'s runs, each cut where a sentence ends inside it."""
+    for match in _ENTITY.finditer(text):
+        start = match.start()
+        for cut in _SENTENCE_END_IN_RUN.finditer(text, match.start(), match.end()):
+            if piece := _ENTITY.match(text, start, cut.start()):
+                yield piece
+            start = cut.end()
+        if piece := _ENTITY.match(text, start, match.end()):
+            yield piece
+
+
 def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
     """Named entities in order of appearance, sentence-initial question words and titles stripped; with a
     ``labeller``, its labels decide each entity's kind where it knows the name."""
     labels = labeller(text) if labeller is not None and text.strip() else None
     found: list[Entity] = []
-    for match in _ENTITY.finditer(text):
+    for match in _runs(text):
         words = match.group(0).split()
         while words and words[0].strip(".'’").lower() in _NOT_NAMES | _TITLES:
             words = words[1:]
@@ -171,6 +189,9 @@ def find_entities(text: str, labeller: Labeller | None = None) -> list[Entity]:
             continue
         name = " ".join(words).rstrip("'’.")
         name = without_possessive(name)
+        glued = _GLUED_WORD.fullmatch(name)
+        if glued and labels and (glued.group(1) in labels or f"{glued.group(1)}-" in labels):
+            name = glued.group(1)  # the source lost a space: "Oscars host Jimmy Kimmel-shared his take"
         if not name:
             continue
         if labels and _inside_label(name, labels, _NOT_NAME_LABELS):
@@ -225,7 +246,11 @@ def _pick(entities: Sequence[Entity], kind: EntityKind, family: str = "") -> Ent
         matching = [e for e in matching if e.label != "NORP"]
     elif family == "they":  # "the Russians", "the Chinese" may be "they"; "Russian" is an adjective
         matching = [
-            e for e in matching if e.label != "NORP" or e.text.endswith("s") or e.text.startswith("the ")
+            e
+            for e in matching
+            if (e.label != "NORP" and not is_peoples_adjective(e.text))
+            or e.text.endswith("s")
+            or e.text.startswith("the ")
         ]
     if family in {"it", "its", "they"}:
         matching = [e for e in matching if e.label not in _PLACE_LABELS] or matching
