@@ -73,6 +73,15 @@ def test_a_sentence_end_or_a_lost_space_is_no_part_of_a_name():
     assert [e.text for e in find_entities(glued, lambda text: labels)] == ["Oscars", "Jimmy Kimmel"]
 
 
+def test_and_before_a_question_of_its_own_is_no_ellipsis():
+    history = turns(
+        ("user", "Which Japanese deputy foreign minister held Kuril Islands talks with Russia?"),
+        ("assistant", "Deputy Foreign Minister Shinsuke Sugiyama met Igor Morgulov. [1]"),
+    )
+    rewritten = rewrite_followup("And who was his Russian counterpart?", history)
+    assert rewritten.startswith("Who was ") and rewritten.endswith("Shinsuke Sugiyama's Russian counterpart?")
+
+
 def test_they_is_never_a_peoples_adjective():
     history = turns(
         ("user", "Which Ukrainian lawmaker met Michael Cohen?"),

@@ -271,6 +271,10 @@ def _last_word(entity: Entity) -> str:
     return entity.text.split()[-1].lower()
 
 
+_ASKS_ITSELF = re.compile(
+    r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|can|will|has|have)\b",
+    re.IGNORECASE,
+)
 _HAPPENED = re.compile(r"\s+(?:happen|happened|take place|took place|occur|occurred)\b", re.IGNORECASE)
 
 
@@ -554,6 +558,10 @@ def _rewrite_one(
     if not previous:
         return question
     ellipsis = _ELLIPSIS.match(question)
+    if ellipsis and _ASKS_ITSELF.match(ellipsis.group("subject")):
+        # "And who was his Russian counterpart?" is a question of its own, not "And the NEA?".
+        subject = ellipsis.group("subject")
+        question, ellipsis = f"{subject[:1].upper()}{subject[1:]}?", None
     if ellipsis and len(ellipsis.group("subject").split()) <= 5:
         return swap_subject(previous[-1], ellipsis.group("subject"))
     event_question = _ask_about_event(question, previous[-1])
