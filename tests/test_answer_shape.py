@@ -538,12 +538,23 @@ def test_a_count_the_recognizer_calls_money_is_a_count_and_a_role_is_no_part_of_
             " Jong-nam's killers.",
             "Andriano Erwin",
         ),
-        # "Which <office> ...?" asks who holds it too: not the owner named beside the question's words.
+        # The owner of what the question names is not who did what it asks.
         (
             "Which UK Culture Secretary asked regulators to examine 21st Century Fox's takeover bid for Sky?",
             "Culture Secretary Karen Bradley has asked regulators to examine Rupert Murdoch's 21st Century"
             " Fox's takeover bid for Sky.",
             "Karen Bradley",
+        ),
+        # ... while a title alone makes no one the answer: the one who did it is.
+        (
+            "Which senator blocked the bill?",
+            "Senator John McCain said Rand Paul blocked the bill.",
+            "Rand Paul",
+        ),
+        (
+            "Which secretary did Trump fire?",
+            "Press Secretary Sarah Sanders said Trump had fired Secretary of State Rex Tillerson.",
+            "Rex Tillerson",
         ),
         # "airline Air Koryo" is a body, not the person the warrant names.
         (
@@ -574,6 +585,10 @@ def test_who_was_arrested_or_killed_is_not_the_person_the_sentence_quotes():
     assert finder.short_answer("Who said the hippo had wounds?", quoted) == ("Vladen Henriquez", "PERSON")
     arrested = "Police arrested John Smith, 32, on Sunday, spokesman Tom Brown said."
     assert finder.short_answer("Who was arrested for the attack?", arrested) == ("John Smith", "PERSON")
+    # A quoted source the sentence says it was done to is the answer.
+    deported = "'I have nothing there,' said Guadalupe Garcia de Rayos, who was deported on Thursday."
+    deportee = finder.short_answer("Who was deported to Mexico?", deported)
+    assert deportee == ("Guadalupe Garcia de Rayos", "PERSON")
 
 
 def test_a_name_after_a_bodys_noun_that_does_something_is_still_a_person():

@@ -68,9 +68,13 @@ def test_a_sentence_end_or_a_lost_space_is_no_part_of_a_name():
     ]
     # An initial's full stop is no sentence's end.
     assert names("U.S. President Donald Trump spoke.") == ["U.S. President Donald Trump"]
+    assert names("The plane was landed by Capt. Sullenberger.") == ["Capt. Sullenberger"]
     glued = "Oscars host Jimmy Kimmel-shared his take."
     labels = {"Oscars": "ORG", "Jimmy Kimmel": "PERSON"}
     assert [e.text for e in find_entities(glued, lambda text: labels)] == ["Oscars", "Jimmy Kimmel"]
+    # A short syllable after the hyphen is a name's, though the recognizer cut it off.
+    moon = find_entities("President Moon Jae-in met Trump.", lambda text: {"Moon Jae": "PERSON"})
+    assert moon[0].text == "Moon Jae-in"
 
 
 def test_and_before_a_question_of_its_own_is_no_ellipsis():
@@ -80,6 +84,13 @@ def test_and_before_a_question_of_its_own_is_no_ellipsis():
     )
     rewritten = rewrite_followup("And who was his Russian counterpart?", history)
     assert rewritten.startswith("Who was ") and rewritten.endswith("Shinsuke Sugiyama's Russian counterpart?")
+
+
+def test_what_about_after_and_is_still_an_ellipsis():
+    history = turns(("user", "When did the AFL-CIO endorse Clinton?"), ("assistant", "In June 2016. [1]"))
+    assert rewrite_followup("And what about the NEA?", history) == "When did the NEA endorse Clinton?"
+    # A name that begins with a question word is a name.
+    assert "Will Hurd" in rewrite_followup("What about Will Hurd?", history)
 
 
 def test_they_is_never_a_peoples_adjective():

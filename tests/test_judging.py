@@ -836,6 +836,9 @@ def test_who_claimed_an_attack_is_not_answered_by_a_passage_saying_nobody_has(pa
         ("Officers made no arrests.", True),
         ("The gunman had no arrest record, police said.", False),
         ("Police arrested a 22-year-old man on Sunday.", False),
+        # Nobody at first, then someone: the passage reports an arrest.
+        ("No one was arrested at the scene, but police later detained a 22-year-old man.", False),
+        ("There were no arrests on Friday; on Saturday police arrested John Smith.", False),
     ],
 )
 def test_who_was_arrested_is_not_answered_by_a_passage_saying_nobody_was(passage, denied):
@@ -844,8 +847,9 @@ def test_who_was_arrested_is_not_answered_by_a_passage_saying_nobody_was(passage
     for question in ("Who was arrested for the Cameo Nightclub shooting?", "Who did police detain?"):
         assert claim_denied(question, passage) is denied
         assert never_says_what_is_asked(question, passage) is denied
-    # "How many were arrested?" is answered by "no arrests": none.
+    # "How many were arrested?" is answered by "no arrests": none; "in charge" is no arrest.
     assert not claim_denied("How many people were arrested after the shooting?", passage)
+    assert not claim_denied("Who was in charge of the investigation?", passage)
 
 
 @pytest.mark.parametrize(

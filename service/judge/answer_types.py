@@ -556,18 +556,23 @@ _NO_CLAIM = re.compile(
 
 
 # "Who was arrested for the shooting?" met by "police have yet to make an arrest".
+# Not "Who was in charge of the inquiry?": only a word of when may stand before the verb.
 _ASKS_WHO_WAS_ARRESTED = re.compile(
-    r"^\s*(?:who|which\s+[\w-]+)\s+(?:(?:was|were|has|have|had)\s+(?:been\s+)?|did\s+\w+\s+)"
-    r"(?:\w+\s+){0,2}?(?:arrest(?:ed)?|detain(?:ed)?|charge[ds]?)\b",
+    r"^\s*(?:who|which(?:\s+[\w-]+){1,3}?)\s+(?:(?:was|were|has|have|had)\s+(?:been\s+)?"
+    r"(?:(?:later|subsequently|eventually|first|then|finally)\s+)?(?:arrested|detained|charged)|"
+    r"did\s+(?:the\s+)?[\w-]+\s+(?:arrest|detain))\b",
     re.IGNORECASE,
 )
 _NO_ARREST = re.compile(
     r"\bno\s+(?:one\s+|body\s+|suspects?\s+)?(?:has|have|had|was|were)\s+(?:yet\s+)?(?:been\s+)?"
     r"(?:arrested|detained|charged)\b|\bnobody\s+(?:has\s+|had\s+)?(?:yet\s+)?(?:been\s+)?"
-    r"(?:arrested|detained|charged)\b|\bno\s+(?:immediate\s+)?arrests?\b(?!\s+(?:record|warrant))|\bmade\s+no\s+arrests?\b|"
+    r"(?:arrested|detained|charged)\b|\bmade\s+no\s+arrests?\b|"
+    r"\bno\s+(?:immediate\s+)?arrests?\b(?!\s+(?:record|warrant|history))|"
     r"\b(?:yet\s+to|not\s+yet)\s+(?:make|made|announce[ds]?)\s+(?:an?\s+|any\s+)?arrests?\b",
     re.IGNORECASE,
 )
+# An arrest the passage does report: "No one was arrested at the scene, but police later detained a man".
+_AN_ARREST = re.compile(r"\b(?:arrested|detained|charged)\b", re.IGNORECASE)
 
 
 def claim_denied(question: str, passage: str) -> bool:
@@ -575,8 +580,17 @@ def claim_denied(question: str, passage: str) -> bool:
     has been."""
     return bool(
         (_ASKS_WHO_CLAIMED.search(question) and _NO_CLAIM.search(passage))
-        or (_ASKS_WHO_WAS_ARRESTED.search(question) and _NO_ARREST.search(passage))
+        or (_ASKS_WHO_WAS_ARRESTED.search(question) and _nobody_arrested(passage))
     )
+
+
+def _nobody_arrested(passage: str) -> bool:
+    """The passage says nobody was arrested and reports no arrest beside it."""
+    denials = list(_NO_ARREST.finditer(passage))
+    if not denials:
+        return False
+    outside = _NO_ARREST.sub(" ", passage)
+    return _AN_ARREST.search(outside) is None
 
 
 # "What did Al Jarreau die of?" asks a cause: "Al Jarreau passed away today" beside "he had been hospitalized

@@ -172,16 +172,17 @@ _OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:th
 _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
 # "Ashraf al-Qedra, Gaza's health ministry spokesperson, said": a role set off by commas before the verb.
 _SOURCE_AFTER_ROLE = re.compile(rf"\s*,\s*(?:[\w'’.-]+\s+){{0,6}}?[\w'’.-]+\s*,\s*{_SPEECH}\b")
-# A source the sentence names as a mouthpiece is not who did or underwent what a person question asks
-# about: "said spokesman X" beside "two men were killed" names neither of them.
 # "Who was arrested for the attack?": whoever was arrested, killed or charged is not who the sentence quotes
 # ("..., said zoo director Vladen Henriquez").
 _DONE_TO = re.compile(
-    r"^\s*(?:who|which\s+[\w-]+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+(?:\w+\s+){0,2}"
-    r"(?:arrested|detained|charged|killed|injured|wounded|kidnapped|abducted|shot|stabbed|attacked|"
+    r"^\s*(?:who|which(?:\s+[\w-]+){1,3}?)\s+(?:was|were|has\s+been|have\s+been|had\s+been|got)\s+"
+    r"(?:\w+\s+){0,2}"
+    r"(?P<done>arrested|detained|charged|killed|injured|wounded|kidnapped|abducted|shot|stabbed|attacked|"
     r"convicted|sentenced|jailed|imprisoned|deported|extradited|executed|murdered|hurt|rescued)\b",
     re.IGNORECASE,
 )
+# A source the sentence names as a mouthpiece is not who did or underwent what a person question asks
+# about: "said spokesman X" beside "two men were killed" names neither of them.
 _MOUTHPIECE = re.compile(r"\b(?:spokes\w+|officials?|representatives?|analysts?|experts?)\b", re.IGNORECASE)
 # ... unless what the source says is of itself: "X, a former Pentagon official, said he would resign".
 _OWN_ACT_REPORTED = re.compile(
@@ -501,11 +502,12 @@ def answer_candidates(
     noun = _counted_noun(counted)
     held = _asked_office(question) if kind == "person" else None
     head = which_head(question)
-    # "Which UK Culture Secretary asked ...?" asks who holds the office as much as "Who is ...?" does.
-    titled = held or (head if kind == "person" and head in _OFFICE_TITLES else None)
+    whose = kind == "person" and _WHOSE.match(main_question(question)) is not None
     speech_asked = source_asked or _SPEECH_ACT.search(question) is not None
     mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
-    sources_out = kind == "person" and _DONE_TO.match(main_question(question)) is not None
+    done_to = _DONE_TO.match(main_question(question)) if kind == "person" else None
+    # Unless the passage says it: "..., said Guadalupe Garcia de Rayos, who was deported on Thursday".
+    sources_out = done_to is not None and not re.search(rf"\b{done_to.group('done')}\b", text, re.I)
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
     # "Gaza's health ministry spokesperson" is the story's place, not the role).
     common = (
@@ -560,7 +562,9 @@ def answer_candidates(
             distance = 0  # "At least 12 people were killed" beside "a magnitude 6.1 earthquake"
         if label in {"QUANTITY", "MONEY"} and _CONVERSION_BEFORE.search(text, 0, ent_start):
             distance += 2 * len(text)  # "50-inch (127 cm)": the conversion is the same measure, said again
-        if titled is not None and label == "PERSON" and _holds(text, ent_start, ent_end, titled):
+        if label == "PERSON" and not whose and _owns_asked_thing(text, ent_end, near):
+            distance += 2 * len(text)  # "examine Rupert Murdoch's 21st Century Fox's bid": the bid's owner
+        if held is not None and label == "PERSON" and _holds(text, ent_start, ent_end, held):
             distance = 0  # "... said Health Minister Subramaniam Sathasivam": the speaker holds the office
         if agent:
             if _BY_BEFORE.search(text, 0, ent_start):
@@ -582,6 +586,20 @@ def answer_candidates(
 
 # "Who is Malaysia's health minister?" asks who holds an office: the name the passage gives that office to is
 # the answer, though it be the sentence's speaker.
+
+
+_WHOSE = re.compile(r"^\s*whose\b", re.IGNORECASE)
+_POSSESSIVE_THEN_WORD = re.compile(r"(?:['’]s)?\s+([\w’'-]+)")
+
+
+def _owns_asked_thing(text: str, end: int, asked: set[str]) -> bool:
+    """Whether the name ending at ``end`` is a possessive before a word of the question: the owner of what the
+    question names ("Rupert Murdoch's 21st Century Fox" to "Which Culture Secretary examined 21st Century
+    Fox's bid?"), not who did what it asks."""
+    if not text[:end].endswith(("'s", "’s")) and not text.startswith(("'s", "’s"), end):
+        return False
+    after = _POSSESSIVE_THEN_WORD.match(text, end)
+    return after is not None and bool(word_stems(after.group(1)) & asked)
 
 
 def _counted_noun(counted: re.Match[str] | None) -> str | None:

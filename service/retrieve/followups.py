@@ -55,7 +55,8 @@ _ENTITY = re.compile(
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’]?\s+|\[\d+\]\s+|[“\"]|-\s+)\s*$")
 _PRONOUN = re.compile(r"\b(he|him|his|she|her|hers|they|them|their|it|its)\b", re.IGNORECASE)
 _ELLIPSIS = re.compile(
-    r"^\s*(?:and|what about|how about|and what about|same for|what of)\s+(?P<subject>.+?)\s*\??\s*$",
+    r"^\s*(?:and what about|and how about|what about|how about|and|same for|what of)\s+(?P<subject>.+?)"
+    r"\s*\??\s*$",
     re.IGNORECASE,
 )
 
@@ -157,9 +158,14 @@ def _kind(name: str, label: str) -> EntityKind:
     return "person"
 
 
-# A sentence's end inside a run of capitals ("in Hollywood. Oscars host"), not an initial ("U.S.", "Jr.").
-_SENTENCE_END_IN_RUN = re.compile(r"(?<=[a-z]{3})\.\s+")
-_GLUED_WORD = re.compile(r"(.+?)-[a-z]{2,}")
+# A sentence's end inside a run of capitals ("in Hollywood. Oscars host"), not an initial ("U.S.", "Jr.") or
+# an abbreviation ("Capt. Sullenberger", "Warner Bros. Pictures").
+_SENTENCE_END_IN_RUN = re.compile(
+    r"(?<![\w.])(?!(?:Capt|Prof|Corp|Bros|Sept|Messrs|Supt|Insp|Cmdr|Dept|Univ|Assn|Hon|Rev|Gov|Sgt|Col|Gen|"
+    r"Adm|Lieut|Cpl|Pvt|Ltd|Inc|Mass|Calif|Penn|Wash|Mich|Minn|Conn|Tenn|Okla|Ariz|Colo|Nev|Wis|Ala)\.)"
+    r"(?P<word>[A-Z]?[a-z]{3,})\.\s+"
+)
+_GLUED_WORD = re.compile(r"(.+?)-[a-z]{5,}")  # not "Moon Jae-in", "Park Geun-hye"
 
 
 def _runs(text: str) -> Iterator[re.Match[str]]:
@@ -167,7 +173,7 @@ def _runs(text: str) -> Iterator[re.Match[str]]:
     for match in _ENTITY.finditer(text):
         start = match.start()
         for cut in _SENTENCE_END_IN_RUN.finditer(text, match.start(), match.end()):
-            if piece := _ENTITY.match(text, start, cut.start()):
+            if piece := _ENTITY.match(text, start, cut.end("word")):
                 yield piece
             start = cut.end()
         if piece := _ENTITY.match(text, start, match.end()):
@@ -271,9 +277,10 @@ def _last_word(entity: Entity) -> str:
     return entity.text.split()[-1].lower()
 
 
+# Lower case, as typed after "and": "What about Will Hurd?" names someone; "what about" is an ellipsis.
 _ASKS_ITSELF = re.compile(
-    r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|can|will|has|have)\b",
-    re.IGNORECASE,
+    r"(?!(?:what|how)\s+about\b)"
+    r"(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|can|will|has|have)\b"
 )
 _HAPPENED = re.compile(r"\s+(?:happen|happened|take place|took place|occur|occurred)\b", re.IGNORECASE)
 
@@ -308,7 +315,7 @@ def resolve_pronouns(question: str, context: Sequence[Sequence[Entity]]) -> str:
             and next_word is not None
             and next_word.group(0).lower() not in _PREPOSITIONS | _DETERMINERS
         )
-        if family == "they" and _PAIR_BEFORE.search(question, 0, match.start()):
+        if lower != "them" and family == "they" and _PAIR_BEFORE.search(question, 0, match.start()):
             return word
         if family in {"he", "she"}:
             object_form = lower == "him" or (lower == "her" and not possessive)
