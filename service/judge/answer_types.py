@@ -586,11 +586,9 @@ def claim_denied(question: str, passage: str) -> bool:
 
 def _nobody_arrested(passage: str) -> bool:
     """The passage says nobody was arrested and reports no arrest beside it."""
-    denials = list(_NO_ARREST.finditer(passage))
-    if not denials:
+    if _NO_ARREST.search(passage) is None:
         return False
-    outside = _NO_ARREST.sub(" ", passage)
-    return _AN_ARREST.search(outside) is None
+    return _AN_ARREST.search(_NO_ARREST.sub(" ", passage)) is None
 
 
 # "What did Al Jarreau die of?" asks a cause: "Al Jarreau passed away today" beside "he had been hospitalized
