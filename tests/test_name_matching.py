@@ -4,7 +4,7 @@ import pytest
 
 from service.judge.answerability import QuestionName, context_names, missing_names_share, question_names
 from service.judge.evidence import EvidenceSentence
-from service.judge.evidence_judge import scored_text
+from service.judge.evidence_judge import named_by_acronym, scored_text
 from service.judge.name_matching import mentions_name
 
 
@@ -97,6 +97,20 @@ def test_the_cross_encoder_reads_the_lent_names_but_not_a_person_before_someone_
     names = [QuestionName("Mitch Seavey", person=True, place=None)]
     assert scored_text(sentence, names) == f"Mitch Seavey. Iditarod winner. {passage}"
     assert scored_text(sentence, names, lambda text: True) == f"Iditarod winner. {passage}"
+
+
+def test_a_body_named_only_by_its_acronym_is_spelled_out_for_the_cross_encoder():
+    article = "Unions\n\nThe National Education Association met. Carrie Pugh, the NEA's director, spoke."
+    passage = "Carrie Pugh, the NEA's director, spoke."
+    sentence = _sentence_of(article, passage, "Unions")
+    nea = QuestionName("National Education Association", person=False, place=None)
+    assert scored_text(sentence, [nea]) == f"National Education Association. {passage}"
+    # Named in full, or not at all, the passage reads as before.
+    full = _sentence_of(article, "The National Education Association met.", "Unions")
+    assert scored_text(full, [nea]) == "The National Education Association met."
+    other = QuestionName("American Federation of Teachers", person=False, place=None)
+    assert named_by_acronym(passage, [other]) == []
+    assert named_by_acronym(passage, [nea]) == ["National Education Association"]
 
 
 def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_person():

@@ -60,6 +60,7 @@ from service.judge.evidence import (
     preselect,
 )
 from service.judge.model import AnswerabilityModel
+from service.judge.name_matching import spellings
 from service.judge.truecase import truecase
 from service.retrieve.followups import asked_part
 
@@ -332,11 +333,23 @@ def scored_text(
 ) -> str:
     """What the cross-encoder reads: the passage, after the headline and the names it takes from its article
     when the passage never names what the question asks about ("The county's vaccination rate stood at 59.6
-    percent": which county?). ``names_a_person`` says whether a text names anyone, ``people_in`` whom (the
-    recognizer).
+    percent": which county?), and after the bodies it names only by their acronym. ``names_a_person`` says
+    whether a text names anyone, ``people_in`` whom (the recognizer).
 
     The citation still quotes the passage alone.
     """
+    text = _with_context_names(sentence, names, names_a_person, people_in)
+    spelled = named_by_acronym(sentence.passage, names)
+    return f"{', '.join(spelled)}. {text}" if spelled else text
+
+
+def _with_context_names(
+    sentence: EvidenceSentence,
+    names: Sequence[QuestionName],
+    names_a_person: Callable[[str], bool],
+    people_in: Callable[[str], list[str]],
+) -> str:
+    """The passage after the names it takes from its article, when it never names what is asked about."""
     if not names or missing_names_share(names, sentence.passage) == 0:
         return sentence.passage
     # The cross-encoder cannot tell that "the 57-year-old musher" is the Mitch Seavey the article is about
@@ -350,6 +363,21 @@ def scored_text(
         left_out = [n for n in left_out if not n.person]
     context = ". ".join(part for part in (", ".join(n.text for n in left_out), sentence.title) if part)
     return f"{context}. {sentence.passage}" if context else sentence.passage
+
+
+def named_by_acronym(passage: str, names: Sequence[QuestionName]) -> list[str]:
+    """The bodies the question names in full that the passage names only by their acronym. The name checks
+    know them one, the cross-encoder does not: it reads "Carrie Pugh, the NEA's political director" as no
+    answer to "Who was the National Education Association's political director?" until the full name stands
+    before it."""
+    found = []
+    for name in names:
+        if name.person or re.search(re.escape(name.text), passage, re.IGNORECASE):
+            continue
+        acronyms = [s for s in spellings(name.text)[1:] if " " not in s and s.isupper() and len(s) >= 2]
+        if any(re.search(rf"\b{re.escape(acronym)}\b", passage) for acronym in acronyms):
+            found.append(name.text)
+    return found
 
 
 _SPEAKER = re.compile(r"\0,?\s+(?:[\w-]+\s+){0,2}?(?:said|says|told|added)\b|\b(?:said|says|told|added)\s+\0")
