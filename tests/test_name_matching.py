@@ -111,6 +111,10 @@ def test_a_body_named_only_by_its_acronym_is_spelled_out_for_the_cross_encoder()
     other = QuestionName("American Federation of Teachers", person=False, place=None)
     assert named_by_acronym(passage, [other]) == []
     assert named_by_acronym(passage, [nea]) == ["National Education Association"]
+    # The other way round: the question's acronym, the passage's full name.
+    acronym = QuestionName("NEA", person=False, place=None)
+    assert named_by_acronym("The National Education Association met.", [acronym]) == ["NEA"]
+    assert named_by_acronym(passage, [acronym]) == []
 
 
 def test_a_he_after_sentences_about_someone_else_is_not_lent_the_questions_person():

@@ -60,7 +60,7 @@ from service.judge.evidence import (
     preselect,
 )
 from service.judge.model import AnswerabilityModel
-from service.judge.name_matching import spellings
+from service.judge.name_matching import mentions_name, spellings
 from service.judge.truecase import truecase
 from service.retrieve.followups import asked_part
 
@@ -366,18 +366,25 @@ def _with_context_names(
 
 
 def named_by_acronym(passage: str, names: Sequence[QuestionName]) -> list[str]:
-    """The bodies the question names in full that the passage names only by their acronym. The name checks
-    know them one, the cross-encoder does not: it reads "Carrie Pugh, the NEA's political director" as no
-    answer to "Who was the National Education Association's political director?" until the full name stands
-    before it."""
+    """The bodies the question names in full that the passage names only by their acronym, or by acronym that
+    the passage writes out. The name checks know them one, the cross-encoder does not: it reads "Carrie Pugh,
+    the NEA's political director" as no answer to "Who was the National Education Association's political
+    director?" until the full name stands before it, and the other way round."""
     found = []
     for name in names:
         if name.person or re.search(re.escape(name.text), passage, re.IGNORECASE):
             continue
-        acronyms = [s for s in spellings(name.text)[1:] if " " not in s and s.isupper() and len(s) >= 2]
+        if _ACRONYM.fullmatch(name.text):
+            if mentions_name(passage, name.text):  # "NEA" asked, "National Education Association" said
+                found.append(name.text)
+            continue
+        acronyms = [s for s in spellings(name.text)[1:] if _ACRONYM.fullmatch(s)]
         if any(re.search(rf"\b{re.escape(acronym)}\b", passage) for acronym in acronyms):
             found.append(name.text)
     return found
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 _SPEAKER = re.compile(r"\0,?\s+(?:[\w-]+\s+){0,2}?(?:said|says|told|added)\b|\b(?:said|says|told|added)\s+\0")
