@@ -407,10 +407,12 @@ NEWS_OUTLETS = {
 }  # fmt: skip
 Labeller = Callable[[str], Sequence[tuple[int, int, str]]]
 _WHERE_LABELS = {"GPE", "LOC", "NORP"}
-# The recognizer reads a question's opening "Whom" as a person now and then: no article names "Whom".
-_QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
+QUESTION_WORDS = {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
+# Never a name a question is about: a month or a day (the date rules' business), the outlet, or a question
+# word the recognizer reads as a person now and then ("Whom did ...?").
+_NOT_QUESTION_NAMES = CALENDAR_WORDS | QUESTION_WORDS | NEWS_OUTLETS
 # "King Mohammed VI", "Queen Elizabeth II": a ruler's numeral, which articles often leave off.
-_REGNAL_NUMBER = re.compile(r"\s+(?:[IVX]{1,5})$")
+_REGNAL_NUMBER = re.compile(r"\s+[IVX]{1,5}$")
 
 
 _NOT_DESIGNATIONS = {
@@ -507,9 +509,7 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     names: dict[str, QuestionName] = {}
     for text, person, group, where, descriptor in found:
         name = _tidy_name(without_possessive(text.strip()))
-        if not name or name.lower() in CALENDAR_WORDS | _QUESTION_WORDS or name.isdigit():
-            continue
-        if name.lower() in NEWS_OUTLETS:
+        if not name or name.lower() in _NOT_QUESTION_NAMES or name.isdigit():
             continue
         if name.endswith("-") or len(name) < 2:
             continue

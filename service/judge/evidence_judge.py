@@ -365,6 +365,9 @@ def _with_context_names(
     return f"{context}. {sentence.passage}" if context else sentence.passage
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
 def named_by_acronym(passage: str, names: Sequence[QuestionName]) -> list[str]:
     """The bodies the question names in full that the passage names only by their acronym, or by acronym that
     the passage writes out. The name checks know them one, the cross-encoder does not: it reads "Carrie Pugh,
@@ -382,9 +385,6 @@ def named_by_acronym(passage: str, names: Sequence[QuestionName]) -> list[str]:
         if any(re.search(rf"\b{re.escape(acronym)}\b", passage) for acronym in acronyms):
             found.append(name.text)
     return found
-
-
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
 
 
 _SPEAKER = re.compile(r"\0,?\s+(?:[\w-]+\s+){0,2}?(?:said|says|told|added)\b|\b(?:said|says|told|added)\s+\0")

@@ -17,7 +17,7 @@ from typing import Literal
 
 from service.answer.types import REFUSAL
 from service.judge.answer_types import which_head, which_kind
-from service.judge.answerability import CALENDAR_WORDS
+from service.judge.answerability import CALENDAR_WORDS, QUESTION_WORDS
 from service.judge.countries import is_peoples_adjective
 from service.judge.name_matching import without_possessive
 
@@ -31,9 +31,9 @@ _ORG_WORDS = {
     "partnership", "wikileaks", "convention", "caucus", "caucuses", "primary", "primaries", "assembly",
     "club", "league", "organisation", "organization",
 }  # fmt: skip
-_NOT_NAMES = {
-    "what", "when", "where", "who", "whom", "whose", "why", "how", "which", "until", "since", "during",
-    "after", "before", "if", "according", "under", "over", "from", "as", "compared", "besides", "did",
+_NOT_NAMES = QUESTION_WORDS | {
+    "until", "since", "during", "after", "before", "if", "according", "under", "over", "from", "as",
+    "compared", "besides", "did",
     "does", "do", "is", "are", "was", "were", "and", "but", "or", "the", "a", "an", "in", "on", "at", "of",
     "to", "for", "by", "with", "about",
     "can", "could", "would", "should", "will", "has", "have", "had", "i", "tell", "me", "please", "so",
