@@ -72,6 +72,11 @@ def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_articl
     assert context_names([seavey], "Nome welcomed the teams.", article) == []
     assert context_names([seavey], "Heavy snow slowed the teams.", article) == []
     assert context_names([pac], points_back, article + " People's PAC raised money.") == []
+    # An age before a verb stands for a person too; an age before a thing does not.
+    hamon = QuestionName("Benoit Hamon", person=True, place=None)
+    primary = "Benoit Hamon won the primary. The 49-year-old supports a universal basic income."
+    assert context_names([hamon], "The 49-year-old supports a universal basic income.", primary) == [hamon]
+    assert context_names([hamon], "The 150-year-old building burned.", primary) == []
     # A name the article never mentions is not lent either: that is the wrong story.
     assert context_names([seavey], points_back, "The 57-year-old musher broke the record.") == []
     # A place the story only passes through, once and after its lead, is not where the story is set.

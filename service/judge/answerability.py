@@ -615,7 +615,9 @@ _POINTS_BACK = re.compile(
     r"player|singer|actor|actress|judge|nominee|candidate|director|chief|spokes(?:man|woman|person)|coach|"
     r"manager|winner|champion|man|woman|boy|girl|author|writer|poet|artist|rapper|star|pilot|driver|suspect|"
     r"victim|businessman|businesswoman|billionaire|executive|chairman|governor|mayor|secretary|ambassador|"
-    r"envoy|officer|soldier|veteran|lawmaker|politician|founder|father|mother|son|daughter|wife|husband))\b",
+    r"envoy|officer|soldier|veteran|lawmaker|politician|founder|father|mother|son|daughter|wife|husband)"
+    # "The 49-year-old supports a universal basic income": an age before a verb stands for a person.
+    r"|the\s+\d{1,3}-year-old(?=,|\s+(?:is|was|has|had|said|says|[a-z]+(?:ed|s))\b))\b",
     re.IGNORECASE,
 )
 
