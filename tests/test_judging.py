@@ -212,6 +212,10 @@ def test_the_focus_leaves_out_names_and_framing_words():
     # "take place" says that something happens, and "to be held in Kiev on May 9-13" never says "place".
     assert question_focus("Where did the attack take place?").words == ("attack",)
     assert question_focus("Who finished in second place?").words == ("finished", "second", "place")
+    # So does the closing verb of a how-long question: "after five months of talks" never says "gone on".
+    assert question_focus("How long had the coalition talks gone on?").words == ("coalition", "talks")
+    assert question_focus("How long did the strike last?").words == ("strike",)
+    assert question_focus("How long did the last flight take?").words == ("last", "flight")
     # "early 2017" qualifies a date: "Ambassador Stanislav Osadchy said on Monday" never says "early".
     assert question_focus("Who was Russia's ambassador to Cyprus in early 2017?").words == ("ambassador",)
     assert question_focus("Who resigned in late February?").words == ("resigned",)

@@ -69,6 +69,13 @@ HOW_MEASURES = {
 # "Since when had he held the post?" asks for a date, answered by "ambassador since April 8, 2006".
 _SINCE_WHEN = re.compile(r"since\s+when\b", re.IGNORECASE)
 _TAKE = {"take", "takes", "took", "taking", "taken"}
+# "How long had the talks gone on?" is answered by "after five months of talks": the closing verb of a
+# how-long question frames the duration, like "take".
+_HOW_LONG = re.compile(r"^\W*how\s+long\b", re.IGNORECASE)
+_LASTED = re.compile(
+    r"(?:last|lasts|lasted|go|goes|gone|went|run|runs|ran|continue|continues|continued)(?:\s+(?:on|for))?\W*$",
+    re.IGNORECASE,
+)
 _DATE_QUALIFIERS = {"early", "late", "mid"}
 _YEAR_WORD = re.compile(r"(?:1[89]|20)\d\d")
 # "over ten years" is answered by "over a 10-year period", "Season 11" by "the eleventh season": a number is
@@ -142,6 +149,8 @@ def question_focus(question: str) -> QuestionFocus:
             continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
         if lower == "place" and after_take:
             continue  # "When will the contest take place?" is answered by "to be held ... on May 9-13"
+        if _LASTED.match(question, match.start()) and _HOW_LONG.match(question):
+            continue
         if lower in WHAT_MEASURES and _ASKS_FOR_MEASURE.match(question[: match.start()]):
             continue  # nor "What was the score?" by "Kentucky beat Iowa 20-17"
         is_name = any(c.isupper() for c in word) and index > 0
