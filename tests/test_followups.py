@@ -654,6 +654,20 @@ def test_they_after_which_two_people_are_the_people_answered():
     assert "Putin and" not in after(countries, signed, "When did they sign it?", labels)
 
 
+def test_the_two_of_them_are_the_person_answered_and_the_person_asked_about():
+    asked = "Which Ukrainian lawmaker says he gave Michael Cohen a Ukraine peace plan?"
+    answered = "Ukrainian lawmaker Andrii Artemenko said he discussed his proposal with Michael Cohen. [1]"
+    labels = {"Ukrainian": "NORP", "Michael Cohen": "PERSON", "Ukraine": "GPE", "Andrii Artemenko": "PERSON"}
+    found = ("Andrii Artemenko", "PERSON")
+    assert after(asked, answered, "Who introduced the two of them?", labels, found) == (
+        "Who introduced Andrii Artemenko and Michael Cohen?"
+    )
+    # Without a second person in the question there is no pair to name.
+    alone = "Which Ukrainian lawmaker proposed a peace plan?"
+    met = after(alone, answered, "When did the two of them meet?", labels, found)
+    assert "Andrii Artemenko and" not in met
+
+
 def test_they_after_how_many_are_the_ones_counted():
     asked = "How many Palestinians were killed in the Gaza tunnel air strike?"
     answered = "Two Palestinian civilians were killed in an air strike on a tunnel. [1]"

@@ -504,6 +504,25 @@ def _about_the_people_answered(
     return _THEY.sub(lambda m: f"{names}'s" if m.group(0).lower() == "their" else names, question)
 
 
+# "Who introduced the two of them?" after "Which lawmaker says he gave Michael Cohen a peace plan?" answered
+# with Andrii Artemenko means those two people, not a body or a place the turn named.
+_THE_PAIR = re.compile(
+    r"\b(?:the two of them|both of them|the two men|the two women|the pair)\b", re.IGNORECASE
+)
+
+
+def _about_the_pair(
+    question: str, asked: str, answered: str, labeller: Labeller | None, short_answer: ShortAnswer | None
+) -> str | None:
+    if not _THE_PAIR.search(question):
+        return None
+    named = _answered(asked, answered, labeller, short_answer)
+    others = [e.text for e in find_entities(asked, labeller) if e.kind == "person"]
+    if named is None or named.kind != "person" or len(others) != 1 or others[0] in named.text:
+        return None
+    return _THE_PAIR.sub(f"{named.text} and {others[0]}", question)
+
+
 def _named_by_its_kind(
     question: str, asked: str, answered: str, labeller: Labeller | None, short_answer: ShortAnswer | None
 ) -> str:
@@ -580,6 +599,9 @@ def _rewrite_one(
     people = _about_the_people_answered(question, previous[-1], answers[-1], labeller)
     if people is not None:
         return people
+    pair = _about_the_pair(question, previous[-1], answers[-1], labeller, short_answer)
+    if pair is not None:
+        return pair
     # Most recent first: the last question, then the answer to it, then older questions. The answer goes
     # first when the question asked for a person: its person is who a "he" or "she" now means.
     context: list[list[Entity]] = []
