@@ -812,6 +812,33 @@ def test_who_holds_an_office_is_not_answered_by_who_holds_it_at_a_sibling_body(q
 
 
 @pytest.mark.parametrize(
+    ("question", "passage", "unnamed"),
+    [
+        (
+            "Who was the Soros aide who sent Podesta the Malaysia memo?",
+            "Before a meeting with George Soros, a Soros aide sent Podesta a memo on President Obama's ties.",
+            True,
+        ),
+        ("Which Air Koryo employee is wanted?", "Police want an employee of airline Air Koryo.", True),
+        ("Which Russian pilot was killed?", "A Russian pilot was killed when the jet was shot down.", True),
+        # Named beside the role, before or after it, or the role said of someone named.
+        ("Who was the Soros aide who sent the memo?", "A Soros aide, Michael Vachon, sent it.", False),
+        ("Who was the Soros aide who sent the memo?", "Michael Vachon, a Soros aide, sent it.", False),
+        ("Which Russian pilot was killed?", "Pilot Oleg Peshkov was killed.", False),
+        ("Which Russian pilot was killed?", "The pilot, Oleg Peshkov, was killed.", False),
+        # Not a person's role, or no role asked.
+        ("Which town was hit?", "A town was hit.", False),
+        ("Who sent the memo?", "An aide sent the memo.", False),
+    ],
+)
+def test_who_holds_a_role_is_not_answered_by_a_passage_leaving_it_unnamed(question, passage, unnamed):
+    from service.judge.answer_types import never_says_what_is_asked, role_left_unnamed
+
+    assert role_left_unnamed(question, passage) is unnamed
+    assert never_says_what_is_asked(question, passage) is unnamed
+
+
+@pytest.mark.parametrize(
     ("passage", "denied"),
     [
         ("There was no immediate claim of responsibility for the attack.", True),
