@@ -216,6 +216,8 @@ def test_the_focus_leaves_out_names_and_framing_words():
     assert question_focus("How long had the coalition talks gone on?").words == ("coalition", "talks")
     assert question_focus("How long did the strike last?").words == ("strike",)
     assert question_focus("How long did the last flight take?").words == ("last", "flight")
+    # "from the Islamist PJD party" says which party he belongs to without the verb.
+    assert question_focus("Which party does he belong to?").words == ("party",)
     # "early 2017" qualifies a date: "Ambassador Stanislav Osadchy said on Monday" never says "early".
     assert question_focus("Who was Russia's ambassador to Cyprus in early 2017?").words == ("ambassador",)
     assert question_focus("Who resigned in late February?").words == ("resigned",)

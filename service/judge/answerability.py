@@ -52,6 +52,8 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski", "What nationality
     # is Doan Thi Huong?" by "Vietnamese suspect Doan Thi Huong".
     "job", "role", "nationality", "ethnicity", "citizenship",
+    # "Which party does El Othmani belong to?" is answered by "El Othmani, from the Islamist PJD party".
+    "belong", "belongs", "belonged",
 }  # fmt: skip
 # What "what" asks to measure, the same way: "What was the score / margin / total ...?"
 WHAT_MEASURES = {
