@@ -154,3 +154,15 @@ def test_a_chamber_named_with_its_country_is_its_story_short_form_too():
     names = question_names(question, EntityFinder().entities)
     assert missing_names_share(names, "The House voted 215-205 to reject the FCC rule.") == 0.0
     assert missing_names_share(names, "The FCC said the White House backed the rule.") == 1.0
+
+
+def test_a_quoted_name_ends_at_its_closing_quote():
+    from service.judge.direct_answer import EntityFinder
+
+    # The recognizer reads "Charging Bull' for International Women's Day" as one name; no article has it.
+    question = "What is the bronze statue facing Wall Street's 'Charging Bull' for International Women's Day?"
+    names = [n.text for n in question_names(question, EntityFinder().entities)]
+    assert "Charging Bull" in names
+    assert not any("' for" in name for name in names)
+    article = "The statue faces Wall Street's \"Charging Bull\" to mark International Women's Day."
+    assert missing_names_share(question_names(question, EntityFinder().entities), article) == 0.0

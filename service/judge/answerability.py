@@ -517,9 +517,12 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
         if match.group(0).split()[0].lower() not in CALENDAR_WORDS | _NOT_DESIGNATIONS:
             designation = (match.group(0), False, False, False, False)
             found = [f for f in found if f[0] not in match.group(0)] + [designation]
+    # The recognizer runs a quoted name on past its closing quote: "Charging Bull' for International Women's
+    # Day" is two names, and no article writes them as one.
+    found = [(piece, *flags) for text, *flags in found for piece in _QUOTE_BREAK.split(text)]
     names: dict[str, QuestionName] = {}
     for text, person, group, where, descriptor in found:
-        name = _tidy_name(without_possessive(text.strip()))
+        name = _tidy_name(without_possessive(text.strip().strip("'‘’\"“”")))
         if not name or name.lower() in _NOT_QUESTION_NAMES or name.isdigit():
             continue
         if name.endswith("-") or len(name) < 2:
@@ -529,6 +532,9 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
             name, QuestionName(name, person, place if place != name else None, where, descriptor)
         )
     return list(names.values())
+
+
+_QUOTE_BREAK = re.compile(r"['’\"”]\s+(?:[a-z][\w-]*\s+){1,3}(?=[A-Z])")
 
 
 # The year of "the 2014 World Cup" or "US Presidential Election 2020" is the date rules' business: articles
