@@ -10,9 +10,14 @@ from service.answer.normalize import normalize_answer
 
 
 def contains_answer(answer: str, accepted: Sequence[str]) -> bool:
-    """Normalised containment of any accepted answer string."""
+    """Normalised containment of any accepted answer string. An accepted figure without its currency is held
+    by one with it: "raised more than $45 million" holds "45 million" (not the other way round)."""
     haystack = f" {normalize_answer(answer)} "
-    return any(f" {normalize_answer(a)} " in haystack for a in accepted if normalize_answer(a))
+    bare = haystack.replace("$", "")
+    for wanted in filter(None, map(normalize_answer, accepted)):
+        if f" {wanted} " in (haystack if "$" in wanted else bare):
+            return True
+    return False
 
 
 def direct_answer_matches(direct: str, accepted: Sequence[str]) -> bool:
