@@ -662,9 +662,18 @@ def test_the_two_of_them_are_the_person_answered_and_the_person_asked_about():
     assert after(asked, answered, "Who introduced the two of them?", labels, found) == (
         "Who introduced Andrii Artemenko and Michael Cohen?"
     )
-    # Without a second person in the question there is no pair to name.
+    # An answer naming two new people names the pair itself.
+    killed = "Who killed Kim Jong Nam?"
+    women = "Siti Aisyah and Doan Thi Huong smeared VX on his face. [1]"
+    labels = {"Kim Jong Nam": "PERSON", "Siti Aisyah": "PERSON", "Doan Thi Huong": "PERSON", "VX": "ORG"}
+    assert after(killed, women, "Where were the two women arrested?", labels) == (
+        "Where were Siti Aisyah and Doan Thi Huong arrested?"
+    )
+    # Without a second person in the question or in the answer there is no pair to name.
     alone = "Which Ukrainian lawmaker proposed a peace plan?"
-    met = after(alone, answered, "When did the two of them meet?", labels, found)
+    proposed = "Ukrainian lawmaker Andrii Artemenko proposed it. [1]"
+    lawmaker = {"Ukrainian": "NORP", "Andrii Artemenko": "PERSON"}
+    met = after(alone, proposed, "When did the two of them meet?", lawmaker, found)
     assert "Andrii Artemenko and" not in met
 
 

@@ -77,6 +77,9 @@ def test_a_passage_takes_places_and_the_person_it_points_back_to_from_its_articl
     primary = "Benoit Hamon won the primary. The 49-year-old supports a universal basic income."
     assert context_names([hamon], "The 49-year-old supports a universal basic income.", primary) == [hamon]
     assert context_names([hamon], "The 150-year-old building burned.", primary) == []
+    assert context_names([hamon], "The 150-year-old buildings were gutted.", primary) == []
+    assert context_names([hamon], "The 5-year-old was pulled from the rubble.", primary) == []
+    assert context_names([hamon], "The 49-year-old, who won the primary, spoke.", primary) == [hamon]
     # A name the article never mentions is not lent either: that is the wrong story.
     assert context_names([seavey], points_back, "The 57-year-old musher broke the record.") == []
     # A place the story only passes through, once and after its lead, is not where the story is set.
@@ -166,3 +169,10 @@ def test_a_quoted_name_ends_at_its_closing_quote():
     assert not any("' for" in name for name in names)
     article = "The statue faces Wall Street's \"Charging Bull\" to mark International Women's Day."
     assert missing_names_share(question_names(question, EntityFinder().entities), article) == 0.0
+    # A dropped letter or a plural's possessive closes no quote: the recognizer's whole title stays one name.
+    song = "When did 'Livin' on a Prayer' top the charts?"
+    title = [(10, 28, "WORK_OF_ART")]
+    assert [n.text for n in question_names(song, lambda q: title)] == ["Livin' on a Prayer"]
+    monument = "Where is the 'Soldiers' and Sailors' Monument'?"
+    whole = [(14, 45, "FAC")]
+    assert [n.text for n in question_names(monument, lambda q: whole)] == ["Soldiers' and Sailors' Monument"]

@@ -8,10 +8,11 @@ preselects the passages that have one (``service.judge.evidence_judge``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
 
-from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus
+from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus, word_tokens
 from service.judge.countries import countries_named
 from service.judge.name_matching import without_possessive
 
@@ -665,9 +666,13 @@ def _asked_role(question: str) -> str | None:
     return role.group("head").lower() if role is not None else None
 
 
-def role_left_unnamed(question: str, passage: str) -> bool:
-    """Whether the passage speaks of the asked role only as someone unnamed: "a Soros aide sent Podesta a
-    memorandum" does not say who the aide was, whoever else it names ("President Obama")."""
+def role_left_unnamed(
+    question: str, passage: str, people_in: Callable[[str], list[str]] = lambda text: []
+) -> bool:
+    """Whether the passage speaks of the asked role only as someone unnamed: "Police want an employee of
+    airline Air Koryo" does not say who the employee is. A passage that names a person the question does not
+    (``people_in``, the recognizer) may name the role's holder however it phrases it ("Kim Uk Il, 37, an Air
+    Koryo employee", "a pilot named Oleg Peshkov"): no veto then."""
     role = _asked_role(question)
     if role is None:
         return False
@@ -682,7 +687,8 @@ def role_left_unnamed(question: str, passage: str) -> bool:
         appositive = _APPOSITIVE_END.match(passage, mention.end()) is not None
         if appositive and _NAME_BEFORE.search(before[: indefinite.start()]):
             return False  # "Michael Vachon, a Soros aide, sent ...", not "George Soros, a Soros aide sent"
-    return True
+    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
+    return all(person.split()[-1].lower() in asked for person in people_in(passage))
 
 
 def never_says_what_is_asked(question: str, passage: str) -> bool:
@@ -698,7 +704,6 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
         or claim_denied(question, passage)
         or cause_unsaid(question, passage)
         or count_conflict(question, passage)
-        or role_left_unnamed(question, passage)
     )
 
 

@@ -52,9 +52,11 @@ GENERIC_WORDS = (set(STOPWORDS) - TIME_ORDER_WORDS) | {
     # "What is Budzinski's job?" is answered by "labor outreach director Nikki Budzinski", "What nationality
     # is Doan Thi Huong?" by "Vietnamese suspect Doan Thi Huong".
     "job", "role", "nationality", "ethnicity", "citizenship",
-    # "Which party does El Othmani belong to?" is answered by "El Othmani, from the Islamist PJD party".
-    "belong", "belongs", "belonged",
 }  # fmt: skip
+# "Which party does El Othmani belong to?" is answered by "El Othmani, from the Islamist PJD party"; "Who did
+# the gun belong to?" asks about belonging itself.
+_BELONG = {"belong", "belongs", "belonged"}
+_ASKS_WHICH = re.compile(r"^\W*(?:to\s+)?(?:which|what)\s", re.IGNORECASE)
 # What "what" asks to measure, the same way: "What was the score / margin / total ...?"
 WHAT_MEASURES = {
     "score", "tally", "margin", "count", "total", "number", "amount", "sum", "percentage", "proportion",
@@ -73,8 +75,11 @@ _SINCE_WHEN = re.compile(r"since\s+when\b", re.IGNORECASE)
 _TAKE = {"take", "takes", "took", "taking", "taken"}
 # "How long had the talks gone on?" is answered by "after five months of talks": the closing verb of a
 # how-long question frames the duration, like "take".
-_HOW_LONG = re.compile(r"^\W*how\s+long\b", re.IGNORECASE)
+_HOW_LONG = re.compile(
+    r"^\W*how\s+long\s+(?:did|does|do|will|would|has|have|had|can|could|should|might|must)\b", re.IGNORECASE
+)
 _LASTED = re.compile(
+    r"(?<!finished )(?<!finish )(?<!came )(?<!come )(?<!placed )"
     r"(?:last|lasts|lasted|go|goes|gone|went|run|runs|ran|continue|continues|continued)(?:\s+(?:on|for))?\W*$",
     re.IGNORECASE,
 )
@@ -149,10 +154,12 @@ def question_focus(question: str) -> QuestionFocus:
             continue
         if after_how and lower in HOW_MEASURES:
             continue  # "How tall is the statue?" is answered by "50-inch", which never says "tall"
+        if lower in _BELONG and _ASKS_WHICH.match(question):
+            continue
         if lower == "place" and after_take:
             continue  # "When will the contest take place?" is answered by "to be held ... on May 9-13"
-        if _LASTED.match(question, match.start()) and _HOW_LONG.match(question):
-            continue
+        if _LASTED.match(question, match.start()) and _HOW_LONG.match(question) and words:
+            continue  # not when nothing else is asked about: "How long did Mo Farah run?"
         if lower in WHAT_MEASURES and _ASKS_FOR_MEASURE.match(question[: match.start()]):
             continue  # nor "What was the score?" by "Kentucky beat Iowa 20-17"
         is_name = any(c.isupper() for c in word) and index > 0
@@ -519,10 +526,11 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
             found = [f for f in found if f[0] not in match.group(0)] + [designation]
     # The recognizer runs a quoted name on past its closing quote: "Charging Bull' for International Women's
     # Day" is two names, and no article writes them as one.
-    found = [(piece, *flags) for text, *flags in found for piece in _QUOTE_BREAK.split(text)]
+    if _OPENING_QUOTE.search(question):
+        found = [(piece, *flags) for text, *flags in found for piece in _QUOTE_BREAK.split(text)]
     names: dict[str, QuestionName] = {}
     for text, person, group, where, descriptor in found:
-        name = _tidy_name(without_possessive(text.strip().strip("'‘’\"“”")))
+        name = _tidy_name(without_possessive(text.strip().strip(_QUOTES))).strip(_QUOTES)
         if not name or name.lower() in _NOT_QUESTION_NAMES or name.isdigit():
             continue
         if name.endswith("-") or len(name) < 2:
@@ -534,7 +542,11 @@ def question_names(question: str, entities: Labeller | None = None) -> list[Ques
     return list(names.values())
 
 
-_QUOTE_BREAK = re.compile(r"['’\"”]\s+(?:[a-z][\w-]*\s+){1,3}(?=[A-Z])")
+# Only a quote that closes one the question opened, and not a dropped letter ("Singin' in the Rain", "Rock
+# 'n' roll") nor a plural's possessive ("the Soldiers' and Sailors' Monument").
+_OPENING_QUOTE = re.compile(r"(?<!\w)['‘\"“][A-Z]")
+_QUOTE_BREAK = re.compile(r"(?<![sn])['’\"”]\s+(?:[a-z][\w-]*(?:\s+|$)){1,3}(?=[A-Z]|$)")
+_QUOTES = "'‘’\"“”"
 
 
 # The year of "the 2014 World Cup" or "US Presidential Election 2020" is the date rules' business: articles
@@ -633,8 +645,11 @@ _POINTS_BACK = re.compile(
     r"manager|winner|champion|man|woman|boy|girl|author|writer|poet|artist|rapper|star|pilot|driver|suspect|"
     r"victim|businessman|businesswoman|billionaire|executive|chairman|governor|mayor|secretary|ambassador|"
     r"envoy|officer|soldier|veteran|lawmaker|politician|founder|father|mother|son|daughter|wife|husband)"
-    # "The 49-year-old supports a universal basic income": an age before a verb stands for a person.
-    r"|the\s+\d{1,3}-year-old(?=,|\s+(?:is|was|has|had|said|says|[a-z]+(?:ed|s))\b))\b",
+    # "The 49-year-old supports a universal basic income": an adult's age before a verb stands for a person
+    # (not "The 150-year-old buildings were gutted", nor a child's).
+    r"|the\s+(?:1[6-9]|[2-9]\d|10\d)-year-old(?=,\s+who\b|(?-i:\s+(?:is|was|has|had|said|says|told|won|"
+    r"wants|wanted|supports|supported|faces|faced|denies|denied|added|became|joined|remains|served|insisted|"
+    r"claimed|admitted|pleaded|died|left|also|who)\b)))\b",
     re.IGNORECASE,
 )
 

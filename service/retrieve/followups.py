@@ -506,16 +506,19 @@ def _about_the_people_answered(
 
 # "Who introduced the two of them?" after "Which lawmaker says he gave Michael Cohen a peace plan?" answered
 # with Andrii Artemenko means those two people, not a body or a place the turn named.
-_THE_PAIR = re.compile(
-    r"\b(?:the two of them|both of them|the two men|the two women|the pair)\b", re.IGNORECASE
-)
+# An answer naming two new people ("Siti Aisyah and Doan Thi Huong smeared VX ...") is the pair itself.
+_THE_PAIR = re.compile(r"\b(?:the two of them|both of them|the two men|the two women)\b", re.IGNORECASE)
 
 
 def _about_the_pair(
     question: str, asked: str, answered: str, labeller: Labeller | None, short_answer: ShortAnswer | None
 ) -> str | None:
-    if not _THE_PAIR.search(question):
+    if not _THE_PAIR.search(question) or answered.strip() == REFUSAL:
         return None
+    lead = answered.split(" [1]")[0]
+    new = [e.text for e in find_entities(lead, labeller) if e.kind == "person" and e.text not in asked]
+    if sum(1 + name.count(" and ") for name in new[:2]) >= 2:  # "Siti Aisyah and Doan Thi Huong" is one run
+        return _THE_PAIR.sub(" and ".join(new[:2]) if " and " not in new[0] else new[0], question)
     named = _answered(asked, answered, labeller, short_answer)
     others = [e.text for e in find_entities(asked, labeller) if e.kind == "person"]
     if named is None or named.kind != "person" or len(others) != 1 or others[0] in named.text:
