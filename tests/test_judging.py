@@ -599,8 +599,13 @@ def test_what_counts_as_the_article_saying_the_answer_is_not_known(passage, not_
         ("Mr Musk declined to reveal their identities, only saying that they knew each other.", True),
         ("An older man who declined to give his name said he comes from a village.", True),
         ("The deputy's name has not yet been released.", True),
+        ("Nunes has declined to name the person he met with at the White House complex.", True),
+        ("Police did not identify the victim, a 34-year-old man.", True),
+        ("The gunman has not been identified.", True),
         ("Tunisia did not provide him with identity documents.", False),
         ("Police named the victim as John Smith.", False),
+        ("The company declined to name a date for the launch.", False),
+        ("He refused to identify with either party.", False),
     ],
 )
 def test_a_withheld_identity_is_no_answer_to_who(passage, withheld):

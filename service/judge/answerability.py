@@ -781,6 +781,10 @@ def says_not_known(passage: str) -> bool:
     return bool(_NOT_KNOWN.search(passage))
 
 
+_UNNAMED_PERSON = (
+    r"(?:person|people|man|men|woman|women|source|sources|official|officials|suspect|suspects|victim|victims|"
+    r"individual|individuals|gunman|attacker|driver|officer|officers|soldier|soldiers|passenger|passengers)"
+)
 # "Mr Musk declined to reveal their identities", "Their names were not released": who they are is the one
 # thing the article does not say, whoever else the passage names.
 _IDENTITY_WITHHELD = re.compile(
@@ -788,7 +792,12 @@ _IDENTITY_WITHHELD = re.compile(
     r"(?:reveal|disclose|release|give|confirm|provide|publish) (?:his|her|their|the|its) (?:\w+ )?"
     r"(?:identit(?:y|ies)|names?)\b|"
     r"\b(?:identit(?:y|ies)|names?) (?:has|have|had|was|were) not (?:yet )?been "
-    r"(?:released|disclosed|revealed|made public|confirmed|given)\b",
+    r"(?:released|disclosed|revealed|made public|confirmed|given)\b|"
+    # "Nunes has declined to name the person he met with", "Police did not identify the victim".
+    rf"\b(?:(?:declined|refused) to|(?:would|did|could|will) not) (?:name|identify) (?:him|her|them|"
+    rf"(?:the|his|her|their|its|a|any) (?:\w+ )?{_UNNAMED_PERSON})\b|"
+    rf"\b(?:the|a) (?:\w+ )?{_UNNAMED_PERSON} (?:has|have|had|was|were) not (?:yet )?been "
+    r"(?:named|identified)\b",
     re.IGNORECASE,
 )
 
