@@ -723,6 +723,29 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
 
 
 @pytest.mark.parametrize(
+    ("question", "passage", "deputy"),
+    [
+        (
+            "Who is Indonesia's ambassador to Malaysia?",
+            "Indonesia's deputy ambassador to Malaysia, Andriano Erwin, said on Saturday.",
+            True,
+        ),
+        ("Who is the US president?", "Vice President Mike Pence cast the deciding vote.", True),
+        ("Who is the US president?", "Vice-President Mike Pence cast the deciding vote.", True),
+        # The office itself named too, or a deputy asked for.
+        ("Who is the US president?", "Vice President Mike Pence and President Donald Trump met.", False),
+        ("Who is the deputy ambassador?", "The deputy ambassador, Andriano Erwin, said.", False),
+        ("Who is the chief executive of Tesla?", "Tesla chief executive Elon Musk said.", False),
+    ],
+)
+def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, deputy):
+    from service.judge.answer_types import never_says_what_is_asked, office_of_a_deputy
+
+    assert office_of_a_deputy(question, passage) is deputy
+    assert never_says_what_is_asked(question, passage) is deputy
+
+
+@pytest.mark.parametrize(
     ("question", "passage", "conflict"),
     [
         # The question counts by one number, the passage by another: another figure's story.

@@ -465,6 +465,22 @@ def office_lapsed(question: str, passage: str) -> bool:
     return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
 
 
+_LESSER = r"(?:deputy|vice|assistant|under|junior)"
+_LESSER_BEFORE = re.compile(rf"\b{_LESSER}[\s-]+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
+
+
+def office_of_a_deputy(question: str, passage: str) -> bool:
+    """The question asks who holds an office, and the passage names it only as a deputy's: "Indonesia's deputy
+    ambassador to Malaysia, Andriano Erwin" is not the ambassador, nor "Vice President Mike Pence" the
+    president."""
+    asked = ASKS_WHO_HOLDS.match(question)
+    if asked is None or re.search(rf"\b{_LESSER}\b", question, re.IGNORECASE):
+        return False
+    office = office_words(asked.group("office"))
+    mentions = list(re.finditer(rf"\b{office}s?\b", passage, re.IGNORECASE))
+    return bool(mentions) and all(_LESSER_BEFORE.search(passage, 0, m.start()) for m in mentions)
+
+
 # "the new president", "its current spokesman", "the head coach": words that say when or how high, not which
 # office.
 _NOT_OF_THE_OFFICE = {
@@ -699,6 +715,7 @@ def never_says_what_is_asked(question: str, passage: str) -> bool:
     return (
         position_missing(question, passage)
         or office_lapsed(question, passage)
+        or office_of_a_deputy(question, passage)
         or office_unsaid(question, passage)
         or office_at_a_sibling(question, passage)
         or claim_denied(question, passage)
