@@ -260,6 +260,13 @@ def test_a_set_phrase_says_its_plain_word():
     resign = question_focus("When did Flynn resign?")
     assert uncovered_share(resign, with_idioms("Flynn stepped down on Monday."), None) == 0
     assert with_idioms("No set phrase here.") == "No set phrase here."
+    # A deal's, a sale's and a release's own verbs.
+    bought = question_focus("Who bought GitHub?")
+    assert uncovered_share(bought, with_idioms("Microsoft will acquire GitHub for $7.5 billion."), None) == 0
+    assert uncovered_share(bought, with_idioms("GitHub has been owned by Microsoft since 2018."), None) == 0
+    sold = question_focus("How much did Salvator Mundi sell for?")
+    assert uncovered_share(sold, with_idioms("Salvator Mundi fetched $450.3 million."), None) == 0
+    assert uncovered_share(bought, with_idioms("GitHub hosts code for Microsoft."), None) == 1
     # A window is lent only its passage's phrases.
     window = "He was hospitalized for exhaustion. " + passage
     assert with_idioms(window, "He was hospitalized for exhaustion.") == window

@@ -261,6 +261,21 @@ _IDIOMS = (
     (re.compile(r"\bcall(?:ed|s|ing)?\s+off\b", re.IGNORECASE), "cancelled canceled"),
     (re.compile(r"\bturn(?:ed|s|ing)?\s+down\b", re.IGNORECASE), "rejected declined"),
     (re.compile(r"\bhanded\s+down\b", re.IGNORECASE), "sentenced"),
+    # A deal, a sale and a release each have their own verbs: "Microsoft will acquire GitHub" says who bought
+    # it, "Salvator Mundi fetched $450.3 million" what it sold for, "the film premiered" when it was released.
+    (
+        re.compile(
+            r"\b(?:acquir(?:e|es|ed|ing)|acquisitions?|takeover|took\s+over|purchas(?:e|es|ed|ing)|bought|"
+            r"buy(?:s|ing)?|owned\s+by|subsidiary\s+of)\b",
+            re.IGNORECASE,
+        ),
+        "bought buy acquired purchased",
+    ),
+    (re.compile(r"\b(?:sold|auctioned|fetched)\b", re.IGNORECASE), "sold sell"),
+    (
+        re.compile(r"\b(?:released|launched|launches|debuted|premiered|came\s+out)\b", re.IGNORECASE),
+        "released",
+    ),
 )
 
 

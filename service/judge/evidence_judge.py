@@ -160,7 +160,7 @@ class EvidenceJudge:
         asked_countries = countries_named(question, in_titles=False)
         asks_who = asked_kind(asked) == "person"
         name_asked = asks_for_a_name(asked) and self.entities is not None
-        article_gaps = {s.doc_id: uncovered_share(focus, s.document, None) for s in chosen}
+        article_gaps = {s.doc_id: uncovered_share(focus, with_idioms(s.document), None) for s in chosen}
         best_logit = max(logits)
         judged = []
         for sentence, logit in zip(picked, logits, strict=True):
