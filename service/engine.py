@@ -29,6 +29,7 @@ from service.judge.evidence_judge import EvidenceJudge
 from service.judge.model import AnswerabilityModel, bundled_model_path, logit
 from service.judge.rerank import CrossEncoderReranker
 from service.retrieve.followups import Turn, rewrite_followup
+from service.retrieve.keyword_queries import as_question
 from service.retrieve.previous_answer import last_answer, quoted_article, with_article_chunks, within
 from service.retrieve.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, NewsQuery
 from service.settings import Settings
@@ -188,7 +189,7 @@ class Newsdesk:
         """The standalone query and every ranked chunk (best first), with the time each step took."""
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        query = (
+        query = as_question(
             rewrite_followup(question, history, self.entities.labels, self.entities.short_answer)
             if history
             else question
