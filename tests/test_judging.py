@@ -483,6 +483,8 @@ def test_a_vetoed_passage_does_not_stand_in_front_of_one_that_answers():
         ("When did Samsung introduce the Galaxy S23?", ["Samsung", "Galaxy S23"]),
         ("Which team won Super Bowl 51?", ["Super Bowl 51"]),
         ("Who hosted the 59th Grammy Awards?", ["59th Grammy Awards"]),
+        ("Which city hosted COP24?", ["COP24"]),
+        ("When did Chandrayaan-2 launch?", ["Chandrayaan-2"]),
         ("Which 3 players scored?", []),
         ("What happened on March 15?", []),
     ],

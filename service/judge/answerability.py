@@ -458,6 +458,7 @@ _NOT_DESIGNATIONS = {
 _DESIGNATION = re.compile(
     r"\b(?:[A-Z][\w-]*|[a-z]+[A-Z]\w*)(?:\s+[A-Z][\w-]*)*\s+(?!(?:1[89]|20)\d\d\b)(?:\d+[A-Za-z]?|[A-Z]+\d+\w*)\b"
     r"|\b\d+(?:st|nd|rd|th)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*"  # "the 97th Academy Awards"
+    r"|\b[A-Z]{2,}\d+\b|\b[A-Z][a-z]+-\d+\b"  # "COP24", "Chandrayaan-2": COP25 is another summit
 )
 
 
