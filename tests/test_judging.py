@@ -267,6 +267,11 @@ def test_a_set_phrase_says_its_plain_word():
     sold = question_focus("How much did Salvator Mundi sell for?")
     assert uncovered_share(sold, with_idioms("Salvator Mundi fetched $450.3 million."), None) == 0
     assert uncovered_share(bought, with_idioms("GitHub hosts code for Microsoft."), None) == 1
+    paid = question_focus("How much did Elon Musk pay for Twitter?")
+    assert (
+        uncovered_share(paid, with_idioms("Elon Musk completed his $44 billion takeover of Twitter."), None)
+        == 0
+    )
     # A window is lent only its passage's phrases.
     window = "He was hospitalized for exhaustion. " + passage
     assert with_idioms(window, "He was hospitalized for exhaustion.") == window

@@ -269,7 +269,7 @@ _IDIOMS = (
             r"buy(?:s|ing)?|owned\s+by|subsidiary\s+of)\b",
             re.IGNORECASE,
         ),
-        "bought buy acquired purchased",
+        "bought buy acquired purchased pay paid",
     ),
     (re.compile(r"\b(?:sold|auctioned|fetched)\b", re.IGNORECASE), "sold sell"),
     (

@@ -25,7 +25,7 @@ _MAX_WORDS = 10
 # "rolling out").
 _FORMS = (
     (r"winners?|champions?", "Who won the {x}?"),
-    (r"location|venue|host(?:\s+(?:city|country|nation))?", "Where was the {x} held?"),
+    (r"location|venue|host(?:\s+(?:city|country|nation))?", "Where was the {x}?"),
     (r"(?<!release )(?<!launch )dates?", "When was the {x}?"),
 )
 _KEYWORD_FORMS = tuple(
@@ -35,8 +35,8 @@ _KEYWORD_FORMS = tuple(
 
 
 def as_question(query: str) -> str:
-    """The question a keyword query stands for ("Super Bowl 2021 location" -> "Where was the Super Bowl 2021
-    held?"); a question, or a query of no known form, unchanged."""
+    """The question a keyword query stands for ("Super Bowl 2021 location" -> "Where was the Super Bowl
+    2021?"); a question, or a query of no known form, unchanged."""
     if "?" in query or _QUESTION_OPENING.match(query) or len(query.split()) > _MAX_WORDS:
         return query
     for form, question in _KEYWORD_FORMS:
