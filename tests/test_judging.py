@@ -267,6 +267,8 @@ def test_a_set_phrase_says_its_plain_word():
     sold = question_focus("How much did Salvator Mundi sell for?")
     assert uncovered_share(sold, with_idioms("Salvator Mundi fetched $450.3 million."), None) == 0
     assert uncovered_share(bought, with_idioms("GitHub hosts code for Microsoft."), None) == 1
+    released = question_focus("When was Julian Assange released?")
+    assert uncovered_share(released, with_idioms("Assange launched WikiLeaks in 2006."), None) == 1
     paid = question_focus("How much did Elon Musk pay for Twitter?")
     assert (
         uncovered_share(paid, with_idioms("Elon Musk completed his $44 billion takeover of Twitter."), None)
@@ -490,6 +492,7 @@ def test_a_vetoed_passage_does_not_stand_in_front_of_one_that_answers():
         ("Who hosted the 59th Grammy Awards?", ["59th Grammy Awards"]),
         ("Which city hosted COP24?", ["COP24"]),
         ("When did Chandrayaan-2 launch?", ["Chandrayaan-2"]),
+        ("Who captained the Under-21 team?", []),
         ("Which 3 players scored?", []),
         ("What happened on March 15?", []),
     ],
@@ -620,6 +623,10 @@ def test_what_counts_as_the_article_saying_the_answer_is_not_known(passage, not_
         ("Police named the victim as John Smith.", False),
         ("The company declined to name a date for the launch.", False),
         ("He refused to identify with either party.", False),
+        ("The victims were not immediately identified.", True),
+        ("The auction house declined to name the buyer.", True),
+        ("Police named the shooter but did not identify the gunman's motive.", False),
+        ("Southgate refused to name him in the squad.", False),
     ],
 )
 def test_a_withheld_identity_is_no_answer_to_who(passage, withheld):
@@ -750,6 +757,12 @@ def test_who_holds_an_office_is_not_answered_by_who_held_it(question, passage, l
         ("Who is the US president?", "Vice President Mike Pence and President Donald Trump met.", False),
         ("Who is the deputy ambassador?", "The deputy ambassador, Andriano Erwin, said.", False),
         ("Who is the chief executive of Tesla?", "Tesla chief executive Elon Musk said.", False),
+        # "under" is a preposition: the office's holder.
+        (
+            "Who is India's prime minister?",
+            "India, under Prime Minister Narendra Modi, has courted it.",
+            False,
+        ),
     ],
 )
 def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, deputy):

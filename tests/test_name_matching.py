@@ -176,3 +176,14 @@ def test_a_quoted_name_ends_at_its_closing_quote():
     monument = "Where is the 'Soldiers' and Sailors' Monument'?"
     whole = [(14, 45, "FAC")]
     assert [n.text for n in question_names(monument, lambda q: whole)] == ["Soldiers' and Sailors' Monument"]
+
+
+def test_an_edition_with_its_number_is_found_in_any_house_style():
+    from service.judge.name_matching import mentions_name
+
+    assert mentions_name("Cop24, the UN climate talks in Katowice", "COP24")
+    assert mentions_name("COP 24 opened in Katowice", "COP24")
+    assert not mentions_name("COP25 is held in Madrid", "COP24")
+    assert mentions_name("Chandrayaan 2 launched in July", "Chandrayaan-2")
+    assert mentions_name("the coronavirus pandemic", "Covid-19")
+    assert not mentions_name("the us and them", "US")  # a plain acronym still wants its capitals

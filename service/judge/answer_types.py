@@ -465,7 +465,7 @@ def office_lapsed(question: str, passage: str) -> bool:
     return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
 
 
-_LESSER = r"(?:deputy|vice|assistant|under|junior)"
+_LESSER = r"(?:deputy|vice|assistant|junior)"  # not "under": "India, under Prime Minister Narendra Modi"
 _LESSER_BEFORE = re.compile(rf"\b{_LESSER}[\s-]+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 
 

@@ -34,6 +34,7 @@ DEMONYMS = {
     "vietnam": "vietnamese", "wales": "welsh", "yemen": "yemeni", "zimbabwe": "zimbabwean",
 }  # fmt: skip
 ALIASES = {
+    "covid-19": ("covid", "coronavirus"),
     "us": ("united states", "america", "american", "washington"),
     "usa": ("united states", "america", "american"),
     "united states": ("us", "america", "american"),
@@ -92,6 +93,9 @@ def spellings(name: str, person: bool = False) -> tuple[str, ...]:
     if lower in DEMONYMS:
         found.append(DEMONYMS[lower])
     found += [country for country, adjective in DEMONYMS.items() if adjective == lower]  # "Bahraini"
+    glued = _GLUED_NUMBER.fullmatch(plain)
+    if glued is not None:  # "COP24" is "Cop24", "COP 24" and "COP-24" in other styles
+        found += [f"{glued.group(1)} {glued.group(2)}", f"{glued.group(1)}{glued.group(2)}"]
     words = plain.split()
     capitals = [w for w in words if w.lower() not in _CONNECTORS]
     # Nor has a model with a number: "Galaxy S23" is not "GS", which would find the Galaxy S22.
@@ -101,11 +105,15 @@ def spellings(name: str, person: bool = False) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+_GLUED_NUMBER = re.compile(r"([A-Za-z]+)-?(\d+)")
+
+
 @lru_cache(maxsize=2048)
 def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
     patterns = []
     for spelling in spellings(name, person):
-        acronym = len(spelling.split()) == 1 and spelling.isupper() and len(spelling) >= 2
+        word = len(spelling.split()) == 1
+        acronym = word and spelling.isalpha() and spelling.isupper() and len(spelling) >= 2
         # An acronym matches only in capitals: "US" is not "us".
         flags = 0 if acronym else re.IGNORECASE
         # A lower-case prefix may hang on the name: "southern-German", "pro-Russia", "ex-Arsenal".
