@@ -8,11 +8,10 @@ preselects the passages that have one (``service.judge.evidence_judge``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import Literal
 
-from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus, word_tokens
+from service.judge.answerability import CALENDAR_WORDS, CARDINALS, QuestionFocus
 from service.judge.countries import countries_named
 from service.judge.name_matching import without_possessive
 
@@ -661,50 +660,6 @@ def count_conflict(question: str, passage: str) -> bool:
         return False
     said = _counts(passage)
     return any(noun in said and not numbers & said[noun] for noun, numbers in asked.items())
-
-
-# "Who was the Soros aide who sent Podesta the memo?": the role the question asks to name, before its clause.
-_WHO_WAS_THE_ROLE = re.compile(
-    r"^\s*who\s+(?:is|was|are|were)\s+the\s+(?:[\w'’-]+\s+){0,4}?(?P<head>[a-z][\w-]*)\s+(?:who|that|whose)\b",
-    re.IGNORECASE,
-)
-_NAME_AFTER = re.compile(r"\s*,?\s*(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w'’.-]+")
-_NAME_BEFORE = re.compile(r"[A-Z][\w'’.-]+\s*,\s*$")
-_APPOSITIVE_END = re.compile(r"[^,.;]{0,30},")
-
-
-def _asked_role(question: str) -> str | None:
-    """The person's role a who-question asks to name ("aide", "congressman"), singular."""
-    found = _which_phrase(question)
-    if found is not None:
-        return found[1] if found[0] == "person" and found[1] else None
-    role = _WHO_WAS_THE_ROLE.match(main_question(question))
-    return role.group("head").lower() if role is not None else None
-
-
-def role_left_unnamed(
-    question: str, passage: str, people_in: Callable[[str], list[str]] = lambda text: []
-) -> bool:
-    """Whether the passage speaks of the asked role only as someone unnamed: "Police want an employee of
-    airline Air Koryo" does not say who the employee is. A passage that names a person the question does not
-    (``people_in``, the recognizer) may name the role's holder however it phrases it ("Kim Uk Il, 37, an Air
-    Koryo employee", "a pilot named Oleg Peshkov"): no veto then."""
-    role = _asked_role(question)
-    if role is None:
-        return False
-    mentions = list(re.finditer(rf"\b{re.escape(role)}s?\b", passage, re.IGNORECASE))
-    if not mentions:
-        return False
-    for mention in mentions:
-        before = passage[: mention.start()]
-        indefinite = re.search(r"\b(?:a|an|another|one)\s+(?:[\w'’-]+\s+){0,3}$", before, re.IGNORECASE)
-        if indefinite is None or _NAME_AFTER.match(passage, mention.end()):
-            return False
-        appositive = _APPOSITIVE_END.match(passage, mention.end()) is not None
-        if appositive and _NAME_BEFORE.search(before[: indefinite.start()]):
-            return False  # "Michael Vachon, a Soros aide, sent ...", not "George Soros, a Soros aide sent"
-    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
-    return all(person.split()[-1].lower() in asked for person in people_in(passage))
 
 
 def never_says_what_is_asked(question: str, passage: str) -> bool:

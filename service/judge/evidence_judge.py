@@ -25,7 +25,6 @@ from service.judge.answer_types import (
     answer_type_penalty,
     has_answer_type,
     never_says_what_is_asked,
-    role_left_unnamed,
     without_kind_noun,
 )
 from service.judge.answerability import (
@@ -203,7 +202,6 @@ class EvidenceJudge:
                     never_says_what_is_asked(question, sentence.passage)
                     or another_country(asked_countries, sentence.passage, sentence.window)
                     or (name_asked and names_nothing_new(asked, sentence.passage, self._entities))
-                    or role_left_unnamed(asked, sentence.passage, self._people_in)
                 ),
                 # Not this passage's failing but the story's word that nobody knows: it stays in front.
                 "withheld": float(asks_who and withholds_identity(sentence.passage)),
