@@ -25,21 +25,20 @@ _EVENTS = (
     "crash", "earthquake", "shooting", "bombing", "deal", "inauguration", "ceremony", "match", "race",
     "landing", "launch", "funeral", "trial", "storm", "hurricane", "flood", "coup", "strike", "explosion",
 )  # fmt: skip
-# (the query's last words, the question they stand for; {x} is the rest of the query). Only forms whose
-# rewrite was measured to help: "Apple Vision Pro price" and "Windows 11 release date" were answered as
-# typed, and lost as "How much did ... cost?" and "When was ... released?" (the snippets say "starting at" and
-# "rolling out").
+# (how the rest of the query must end, the query's last words, the question they stand for; {x} is the rest).
+# Only forms whose rewrite was measured to help: "Apple Vision Pro price" and "Windows 11 release date" were
+# answered as typed, and lost as "How much did ... cost?" and "When was ... released?" (the snippets say
+# "starting at" and "rolling out").
 _FORMS = (
-    (r"winners?", "Who won the {x}?"),
-    (r"location|venue|host\s+(?:city|country|nation)", "Where was the {x}?"),  # a "host" presents a show
-    # Not "Rihanna dates" nor "Stranger Things 5 air date": the date of an event.
-    (r"dates?", "When was the {x}?"),
+    ("", r"winners?", "Who won the {x}?"),
+    ("", r"location|venue|host\s+(?:city|country|nation)", "Where was the {x}?"),  # a "host" presents a show
+    # The date of an event, not "Rihanna dates" nor "Stranger Things 5 air date".
+    (rf"\b(?:{'|'.join(_EVENTS)})", r"dates?", "When was the {x}?"),
 )
 _KEYWORD_FORMS = tuple(
-    (re.compile(rf"^\s*(?P<x>\S.*?)\s+(?:{ending})\s*\.?\s*$", re.IGNORECASE), question)
-    for ending, question in _FORMS
+    (re.compile(rf"^\s*(?P<x>\S.*?{tail})\s+(?:{ending})\s*\.?\s*$", re.IGNORECASE), question)
+    for tail, ending, question in _FORMS
 )
-_DATED = re.compile(rf"\b(?:{'|'.join(_EVENTS)})$", re.IGNORECASE)
 
 
 def as_question(query: str) -> str:
@@ -53,8 +52,6 @@ def as_question(query: str) -> str:
             subject = re.sub(r"^(?:the|The)\b\s*", "", found.group("x").strip())
             # A named event ("2015 Rugby World Cup", "Illinois primary"), not "defending" or "the".
             if len(subject.split()) < 2 or not re.search(r"[A-Z0-9]", subject):
-                return query
-            if question.startswith("When") and not _DATED.search(subject):
                 return query
             if subject.endswith(("'s", "’s")):
                 subject += " title"  # "Wimbledon 2022 men's winner": who won the men's title
