@@ -459,9 +459,14 @@ def office_lapsed(question: str, passage: str) -> bool:
     asked = ASKS_WHO_HOLDS.match(question)
     if asked is None or _ASKS_THE_PAST.search(question):
         return False
-    office = office_words(asked.group("office"))  # "former chief executive" for who is the CEO
+    # "former chief executive" for who is the CEO
+    return _office_only_after(_LAPSED_BEFORE, office_words(asked.group("office")), passage)
+
+
+def _office_only_after(before: re.Pattern[str], office: str, passage: str) -> bool:
+    """Whether the passage names the office, and every time with ``before`` in front of it."""
     mentions = list(re.finditer(rf"\b{office}s?\b", passage, re.IGNORECASE))
-    return bool(mentions) and all(_LAPSED_BEFORE.search(passage, 0, m.start()) for m in mentions)
+    return bool(mentions) and all(before.search(passage, 0, m.start()) for m in mentions)
 
 
 _LESSER = r"(?:deputy|vice|assistant|junior)"  # not "under": "India, under Prime Minister Narendra Modi"
@@ -475,9 +480,7 @@ def office_of_a_deputy(question: str, passage: str) -> bool:
     asked = ASKS_WHO_HOLDS.match(question)
     if asked is None or re.search(rf"\b{_LESSER}\b", question, re.IGNORECASE):
         return False
-    office = office_words(asked.group("office"))
-    mentions = list(re.finditer(rf"\b{office}s?\b", passage, re.IGNORECASE))
-    return bool(mentions) and all(_LESSER_BEFORE.search(passage, 0, m.start()) for m in mentions)
+    return _office_only_after(_LESSER_BEFORE, office_words(asked.group("office")), passage)
 
 
 # "the new president", "its current spokesman", "the head coach": words that say when or how high, not which
