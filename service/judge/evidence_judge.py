@@ -153,13 +153,16 @@ class EvidenceJudge:
         if self.word_vectors is not None and wanted:
             self.word_vectors.vectors(wanted)
         # Once per article, not per sentence; the veto's share leaves out names that only describe.
-        missing = {s.doc_id: missing_names(names, s.document) for s in {s.doc_id: s for s in chosen}.values()}
+        articles = {s.doc_id: s.document for s in chosen}
+        missing = {doc_id: missing_names(names, document) for doc_id, document in articles.items()}
         gaps = {doc_id: missing_share(names, m) for doc_id, m in missing.items()}
         story_gaps = {doc_id: missing_share(names, m, descriptors=False) for doc_id, m in missing.items()}
         asked_countries = countries_named(question, in_titles=False)
         asks_who = asked_kind(asked) == "person"
         name_asked = asks_for_a_name(asked) and self.entities is not None
-        article_gaps = {s.doc_id: uncovered_share(focus, with_idioms(s.document), None) for s in chosen}
+        article_gaps = {
+            doc_id: uncovered_share(focus, with_idioms(text), None) for doc_id, text in articles.items()
+        }
         best_logit = max(logits)
         judged = []
         for sentence, logit in zip(picked, logits, strict=True):
