@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 
+from service.judge.answerability import QUESTION_WORDS
+
 # A query that already reads as a question is left alone.
 _QUESTION_OPENING = re.compile(
-    r"^\s*(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|did|does|do|can|could|will|would|"
-    r"has|have|had|should|in|on|at|for|by|from|to|tell|list|name|give|show|explain|describe)\b",
+    rf"^\s*(?:{'|'.join(sorted(QUESTION_WORDS))}|is|are|was|were|did|does|do|can|could|will|would|has|have|"
+    r"had|should|in|on|at|for|by|from|to|tell|list|name|give|show|explain|describe)\b",
     re.IGNORECASE,
 )
 _MAX_WORDS = 10
