@@ -689,6 +689,12 @@ def test_how_old_wants_an_age_not_any_number(passage, has_age):
         ("Which company announced the flight?", None),
         ("Which Wales defender was sent off?", "person"),
         ("Which UK Home Secretary defended the decision?", "person"),
+        # Kin are people, a name's possessive does not end the phrase, and a participle follows a person.
+        ("What is the name of Kim Jong Nam's daughter?", "person"),
+        ("What is the name of the Syrian man suing in Wisconsin over the ban?", "person"),
+        ("Which country's president visited Moscow?", "person"),
+        ("What is the name of Trump's hotel?", None),
+        ("Which city bombing killed 20 people?", None),
     ],
 )
 def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):

@@ -80,6 +80,10 @@ _PERSON_NOUNS = {
     "imam", "attorney", "defendant", "plaintiff", "prisoner", "detainee", "hostage", "widow", "owner",
     "employee", "worker", "delegate", "negotiator", "campaigner", "lobbyist", "referee", "jockey", "climber",
     "quarterback", "captain", "ceo", "dancer", "emt", "partner", "colleague", "general",
+    # Kin: "What is the name of Kim Jong Nam's daughter?" asks for a person.
+    "son", "daughter", "wife", "husband", "mother", "father", "brother", "sister", "sibling", "child",
+    "grandson", "granddaughter", "grandmother", "grandfather", "nephew", "niece", "cousin", "uncle", "aunt",
+    "girlfriend", "boyfriend", "fiancee", "fiance", "spouse", "stepson", "stepdaughter",
 }  # fmt: skip
 _ROLES = (
     "(?:" + "|".join(sorted(_PERSON_NOUNS, key=len, reverse=True)) + r")\b(?!-)"
@@ -207,10 +211,12 @@ def _phrase_head(words: list[str]) -> tuple[str, str] | None:
             return found  # "Which country chairs the EU presidency?": a verb, though "chair" is a noun
         if head is None and found is not None:
             verb = lower in _VERBS_AND_ADVERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
+            # A person's noun is seldom a modifier: "the Syrian man suing in Wisconsin" is a man.
+            verb = verb or (found[0] == "person" and lower.endswith("ing") and len(lower) >= 5)
             return found if verb else None
         found = head or found
-        if lower.endswith(("'s", "’s")):
-            break  # "Which wireless carrier's customers" asks for the carrier
+        if lower.endswith(("'s", "’s")) and found is not None:
+            break  # "Which wireless carrier's customers" asks for the carrier; "Kim's daughter", the daughter
     return found
 
 
