@@ -589,6 +589,32 @@ def test_who_was_arrested_or_killed_is_not_the_person_the_sentence_quotes():
     deported = "'I have nothing there,' said Guadalupe Garcia de Rayos, who was deported on Thursday."
     deportee = finder.short_answer("Who was deported to Mexico?", deported)
     assert deportee == ("Guadalupe Garcia de Rayos", "PERSON")
+    # A source named with a capitalised title is a source too, and the sentence's "shot" is not said of him.
+    orly = (
+        "Two soldiers have shot a man dead at Orly airport, according to French Defence Minister"
+        " Jean-Yves Le Drian."
+    )
+    assert finder.short_answer("Who was the man shot dead at Orly airport?", orly) is None
+
+
+def test_a_sentence_naming_only_its_sources_says_not_who_it_was_done_to():
+    from service.judge.direct_answer import only_sources
+
+    finder = EntityFinder()
+    question = "Who was the man shot dead at Orly airport?"
+    orly = (
+        "Two soldiers have shot a man dead at Orly airport, according to French Defence Minister"
+        " Jean-Yves Le Drian."
+    )
+    assert only_sources(question, orly, finder)
+    assert only_sources(question, "A man was shot dead at Orly, police chief Ali Khan said.", finder)
+    named = "Ziyed Ben Belgacem was shot dead at Orly, Defence Minister Jean-Yves Le Drian said."
+    assert not only_sources(question, named, finder)
+    # Who said it is asked of the source; and a sentence with no one in it is for the other checks.
+    assert not only_sources("Who said a man was shot at Orly?", orly, finder)
+    assert not only_sources(question, "Soldiers shot a man dead at Orly airport.", finder)
+    deported = "'I have nothing there,' said Guadalupe Garcia de Rayos, who was deported on Thursday."
+    assert not only_sources("Who was deported to Mexico?", deported, finder)
 
 
 def test_a_name_after_a_bodys_noun_that_does_something_is_still_a_person():

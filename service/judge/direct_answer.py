@@ -151,9 +151,10 @@ _SPEECH = r"(?:said|says|wrote|writes|added|adds|noted|tweeted|reported|recalled
 _SOURCE_AFTER = re.compile(
     rf"\s*,?\s*(?:(?:has|had|have)\s+)?{_SPEECH}\b|\s+(?:has|had|have)\s+(?:called|dubbed)\b"
 )
-# "said spokesman John Smith", "according to Mr. Smith": lower-case words of a role, titles, no clause break.
+# "said spokesman John Smith", "according to French Defence Minister Jean-Yves Le Drian": lower-case words
+# of a role, then its capitalised title, no clause break.
 _SOURCE_BEFORE = re.compile(
-    rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
+    rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:[A-Z][\w'’.-]*\s+){{0,3}}$"
 )
 # "Who claimed responsibility?", "Who was behind the hacks?", "Who makes the HoloLens?": a group, a country or
 # a company does such things as often as a person, and which of them the passage names nearest is the answer.
@@ -506,8 +507,7 @@ def answer_candidates(
     speech_asked = source_asked or _SPEECH_ACT.search(question) is not None
     mouthpieces_out = kind in {"person", "name"} and not agent and not speech_asked and held is None
     done_to = _DONE_TO.match(main_question(question)) if kind == "person" else None
-    # Unless the passage says it: "..., said Guadalupe Garcia de Rayos, who was deported on Thursday".
-    sources_out = done_to is not None and not re.search(rf"\b{done_to.group('done')}\b", text, re.I)
+    sources_out = done_to is not None
     # The question's own common words, by stem: a role that says one of them is the asked role ("Gaza" in
     # "Gaza's health ministry spokesperson" is the story's place, not the role).
     common = (
@@ -548,7 +548,7 @@ def answer_candidates(
             continue  # "Andy Puzder" where the question names "Andrew Puzder", unless kin is asked
         if mouthpieces_out and label == "PERSON" and _mouthpiece(text, ent_start, ent_end, head, common):
             continue
-        if sources_out and label == "PERSON" and _source_role(text, ent_start, ent_end) is not None:
+        if sources_out and label == "PERSON" and _only_a_source(text, ent_start, ent_end, done_to):
             continue
         if office_asked and label == "PERSON" and titled_otherwise(text, ent_start, head, office_common):
             continue  # "Detective Sergeant Jim Kirwan" for "Which High Court judge ...?"
@@ -728,6 +728,32 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool
     if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
         return False
     return not common & set(title)
+
+
+def _only_a_source(text: str, start: int, end: int, done_to: re.Match[str] | None) -> bool:
+    """Whether the name at ``start:end`` is the sentence's source and not, by its own clause, the one the
+    question's verb was done to ("..., said Guadalupe Garcia de Rayos, who was deported" is both)."""
+    if done_to is None or _source_role(text, start, end) is None:
+        return False
+    return re.search(rf"\b{done_to.group('done')}\b", text[end : end + _OWN_CLAUSE], re.IGNORECASE) is None
+
+
+_OWN_CLAUSE = 60  # characters after a source's name that can still say what was done to it
+
+
+def only_sources(question: str, text: str, finder: EntityFinder) -> bool:
+    """Whether ``text`` names people, for "Who was shot ...?", only as its sources: "have shot a man dead,
+    according to French Defence Minister Jean-Yves Le Drian" does not say who was shot."""
+    done_to = _DONE_TO.match(main_question(question))
+    if done_to is None:
+        return False
+    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
+    people = [
+        (start, end)
+        for start, end, label in finder.entities(text)
+        if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
+    ]
+    return bool(people) and all(_only_a_source(text, start, end, done_to) for start, end in people)
 
 
 def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:

@@ -50,7 +50,13 @@ from service.judge.answerability import (
 from service.judge.countries import another_country, countries_named
 from service.judge.cross_encoder import CrossEncoder
 from service.judge.dates import date_mismatch_penalty
-from service.judge.direct_answer import EntityFinder, answer_candidates, asked_kind, only_other_offices
+from service.judge.direct_answer import (
+    EntityFinder,
+    answer_candidates,
+    asked_kind,
+    only_other_offices,
+    only_sources,
+)
 from service.judge.evidence import (
     EvidenceSentence,
     SentenceSplitCache,
@@ -252,9 +258,11 @@ class EvidenceJudge:
                 first_round = len(found) < self.entity_checks
                 if key not in found and len(found) < budget and (first_round or not rescored):
                     found[key] = bool(answer_candidates(question, kind, s.passage, self.entities))
-                    # "Which High Court judge ...?" met by "Detective Sergeant Jim Kirwan" alone: no answer.
-                    other_office[key] = not found[key] and only_other_offices(
-                        question, s.passage, self.entities
+                    # "Which High Court judge ...?" met by "Detective Sergeant Jim Kirwan" alone, "Who was
+                    # shot?" by "according to Defence Minister Jean-Yves Le Drian" alone: no answer.
+                    other_office[key] = not found[key] and (
+                        only_other_offices(question, s.passage, self.entities)
+                        or only_sources(question, s.passage, self.entities)
                     )
                     fresh += 1
                 if key in found and not passage.features["entity_checked"]:
