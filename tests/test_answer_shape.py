@@ -485,6 +485,12 @@ def test_a_person_titled_by_another_office_answers_no_which_office_question(find
     assert only_other_offices(bergdahl, "It cited statements made by President Donald Trump.", finder)
     # Only a question for an office is checked.
     assert not only_other_offices("Who endorsed the warrant?", detective, finder)
+    # A role set off by commas titles the name as well as a capitalised one does.
+    fillon = "Which judge is investigating Francois Fillon?"
+    lawyer = "The inquiry is illegal, Fillon's lawyer, Antonin Levy, told reporters."
+    assert only_other_offices(fillon, lawyer, finder)
+    assert only_other_offices(fillon, "Antonin Levy, Fillon's lawyer, told reporters.", finder)
+    assert not only_other_offices(fillon, "Serge Tournaire, the investigating judge, summoned him.", finder)
 
 
 def test_leading_spaces_hide_no_name_and_shift_no_offset(finder: EntityFinder) -> None:

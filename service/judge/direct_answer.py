@@ -712,17 +712,33 @@ _BARE = {"mr", "mrs", "ms", "miss", "dr"}  # "Mr Bailey" is the question's Ian B
 _OFFICE_SYNONYMS = {"judge": {"justice"}, "justice": {"judge"}, "attorney": {"prosecutor", "lawyer"}}
 
 
+_ROLE_BEFORE_COMMA = re.compile(r"\b[\w'’]+(?:'s|’s)\s+(?P<role>[a-z]+),\s+$")
+_ROLE_AFTER_COMMA = re.compile(r",\s+(?:a|an|the|[\w'’]+(?:'s|’s))\s+(?:[a-z]+\s+){0,2}?(?P<role>[a-z]+)\s*,")
+_NAME_WORDS = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
+
+
+def _name_end(text: str, start: int) -> int:
+    """Where the capitalised run of words from ``start`` ends."""
+    run = _NAME_WORDS.match(text, start)
+    return run.end() if run else start
+
+
 def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool:
     """Whether the name at ``start`` is titled by an office other than the asked ``head`` (one of the
     offices), and by no word the question has (by word, not stem: "presiding" is no "President")."""
     before = _TITLE_WORDS_BEFORE.search(text, 0, start)
-    if before is None:
-        return False
     title = []
-    for word in reversed(before.group(0).split()):
+    for word in reversed(before.group(0).split() if before else []):
         if not word[:1].isupper():
             break
         title.append(word.lower().rstrip(".,"))
+    # A role set off by a comma: "Fillon's lawyer, Antonin Levy, told reporters" and "Antonin Levy, Fillon's
+    # lawyer, told reporters".
+    appositive = _ROLE_BEFORE_COMMA.search(text, 0, start) or _ROLE_AFTER_COMMA.match(
+        text, _name_end(text, start)
+    )
+    if appositive is not None:
+        title.append(appositive.group("role").lower())
     if not any(word in _OFFICE_TITLES for word in title):
         return False
     if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
