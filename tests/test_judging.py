@@ -695,6 +695,7 @@ def test_how_old_wants_an_age_not_any_number(passage, has_age):
         ("Which country's president visited Moscow?", "person"),
         ("What is the name of Trump's hotel?", None),
         ("Which city bombing killed 20 people?", None),
+        ("Which Japanese deputy foreign minister held talks?", "person"),
     ],
 )
 def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):

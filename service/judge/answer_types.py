@@ -213,7 +213,12 @@ def _phrase_head(words: list[str]) -> tuple[str, str] | None:
             verb = lower in _VERBS_AND_ADVERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
             # A person's noun is seldom a modifier: "the Syrian man suing in Wisconsin" is a man.
             verb = verb or (found[0] == "person" and lower.endswith("ing") and len(lower) >= 5)
-            return found if verb else None
+            if verb:
+                return found
+            if _head_kind(after) is None:
+                return None
+            found = None  # a modifier: "Which deputy foreign minister" ends on "minister"
+            continue
         found = head or found
         if lower.endswith(("'s", "’s")) and found is not None:
             break  # "Which wireless carrier's customers" asks for the carrier; "Kim's daughter", the daughter

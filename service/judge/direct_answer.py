@@ -742,7 +742,8 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool
     if not any(word in _OFFICE_TITLES for word in title):
         return False
     if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
-        return False
+        # "Which deputy foreign minister ...?" is not met by "Foreign Minister Sergei Lavrov".
+        return "deputy" in common and "deputy" not in title
     return not common & set(title)
 
 
