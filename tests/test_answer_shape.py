@@ -496,6 +496,17 @@ def test_a_person_titled_by_another_office_answers_no_which_office_question(find
     lavrov = "Russia's Foreign Minister Sergei Lavrov is coming, Foreign Minister Fumio Kishida said."
     assert only_other_offices(deputy, lavrov, finder)
     assert not only_other_offices(deputy, "Deputy Foreign Minister Igor Morgulov led the talks.", finder)
+    assert not only_other_offices(deputy, "Vice Foreign Minister Liu Zhenmin led the talks.", finder)
+    assert not only_other_offices(
+        "Which deputy prime minister quit?", "Nick Clegg, the deputy prime minister, quit.", finder
+    )
+    raab = "Foreign Minister Dominic Raab was appointed deputy prime minister."
+    assert not only_other_offices("Which minister was appointed deputy prime minister?", raab, finder)
+    # A role once held is no title now; a minister is a secretary.
+    watson = "Derrick Watson, a former federal prosecutor, issued the ruling."
+    assert not only_other_offices("Which judge blocked the ban?", watson, finder)
+    fallon = "Michael Fallon, Britain's defence secretary, resigned."
+    assert not only_other_offices("Which minister resigned?", fallon, finder)
 
 
 def test_leading_spaces_hide_no_name_and_shift_no_offset(finder: EntityFinder) -> None:
@@ -618,7 +629,14 @@ def test_a_sentence_naming_only_its_sources_says_not_who_it_was_done_to():
         " Jean-Yves Le Drian."
     )
     assert only_sources(question, orly, finder)
-    assert only_sources(question, "A man was shot dead at Orly, police chief Ali Khan said.", finder)
+    assert only_sources(question, "A man was shot dead at Orly, according to police chief Ali Khan.", finder)
+    # A bare "X said" may be the one it was done to, and a plain "Trump said" names whom he spoke of.
+    assert not only_sources("Who was shot?", "'I was shot twice,' said Ahmed Hassan, 24.", finder)
+    assert not only_sources(
+        "Who was shot dead?", "Officers shot dead Khalid Masood, said Scotland Yard.", finder
+    )
+    gorsuch = "Trump said Judge Neil Gorsuch, 49, would be a worthy successor to Justice Antonin Scalia."
+    assert finder.short_answer("Who did Trump nominate?", gorsuch) == ("Neil Gorsuch", "PERSON")
     named = "Ziyed Ben Belgacem was shot dead at Orly, Defence Minister Jean-Yves Le Drian said."
     assert not only_sources(question, named, finder)
     # Who said it is asked of the source; and a sentence with no one in it is for the other checks.

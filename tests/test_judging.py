@@ -696,6 +696,9 @@ def test_how_old_wants_an_age_not_any_number(passage, has_age):
         ("What is the name of Trump's hotel?", None),
         ("Which city bombing killed 20 people?", None),
         ("Which Japanese deputy foreign minister held talks?", "person"),
+        ("Which countries accept refugees?", None),
+        ("What is the name of Trump's daughter's clothing brand?", None),
+        ("Which country music star died?", "person"),
     ],
 )
 def test_a_role_after_a_modifier_still_asks_for_a_person(question, kind):

@@ -201,6 +201,7 @@ def _which_phrase(question: str) -> tuple[str, str] | None:
 def _phrase_head(words: list[str]) -> tuple[str, str] | None:
     """The kind and the singular of the listed noun a which-phrase's ``words`` end on, if they end on one."""
     found = None
+    past_a_name = False  # read past a name's possessive: "Kim Jong Nam's daughter"
     for index, word in enumerate(words[:_PHRASE_WORDS]):
         lower = word.lower()
         if lower in _PHRASE_ENDS or not word[0].isalnum():
@@ -211,17 +212,25 @@ def _phrase_head(words: list[str]) -> tuple[str, str] | None:
             return found  # "Which country chairs the EU presidency?": a verb, though "chair" is a noun
         if head is None and found is not None:
             verb = lower in _VERBS_AND_ADVERBS or lower.endswith("ed") or re.search(r"[^s]s$", lower)
-            # A person's noun is seldom a modifier: "the Syrian man suing in Wisconsin" is a man.
-            verb = verb or (found[0] == "person" and lower.endswith("ing") and len(lower) >= 5)
-            if verb:
+            # A person's noun is seldom a modifier: "the Syrian man suing in Wisconsin" is a man (not "Which
+            # teacher training college").
+            participle = (
+                lower.endswith("ing") and len(lower) >= 5 and (after in _PHRASE_ENDS or not after.isalpha())
+            )
+            if verb or (found[0] == "person" and participle):
                 return found
-            if _head_kind(after) is None:
-                return None
+            singular = without_possessive(words[index - 1].lower()) == found[1]
+            if not singular or _head_kind(after) is None:
+                return None  # "Which countries accept refugees?" has a verb no list holds
             found = None  # a modifier: "Which deputy foreign minister" ends on "minister"
             continue
         found = head or found
-        if lower.endswith(("'s", "’s")) and found is not None:
-            break  # "Which wireless carrier's customers" asks for the carrier; "Kim's daughter", the daughter
+        if lower.endswith(("'s", "’s")):
+            if found is not None:
+                # "Which wireless carrier's customers" asks for the carrier, "Kim's daughter" the daughter;
+                # "Trump's daughter's clothing brand" says no kind the list knows.
+                return None if past_a_name else found
+            past_a_name = True
     return found
 
 

@@ -151,10 +151,18 @@ _SPEECH = r"(?:said|says|wrote|writes|added|adds|noted|tweeted|reported|recalled
 _SOURCE_AFTER = re.compile(
     rf"\s*,?\s*(?:(?:has|had|have)\s+)?{_SPEECH}\b|\s+(?:has|had|have)\s+(?:called|dubbed)\b"
 )
-# "said spokesman John Smith", "according to French Defence Minister Jean-Yves Le Drian": lower-case words
-# of a role, then its capitalised title, no clause break.
+# "said spokesman John Smith", "according to Mr. Smith": lower-case words of a role, titles, no clause break.
 _SOURCE_BEFORE = re.compile(
-    rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:[A-Z][\w'’.-]*\s+){{0,3}}$"
+    rf"(?:\b{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?$"
+)
+# "according to French Defence Minister Jean-Yves Le Drian", "..., said Interior Minister Bruno Le Roux": a
+# capitalised title, only where the attribution is plainly one ("Trump said Judge Neil Gorsuch, 49, would"
+# names whom he spoke of; "police said Tuesday." ends a sentence).
+_TITLED_SOURCE_BEFORE = re.compile(
+    rf"(?:[,'\"’”]\s*{_SPEECH}|\baccording to)\s+(?:(?!that\b)[a-z][\w-]*\s+){{0,2}}"
+    r"(?:(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December)\b)"
+    r"(?:[A-Z][\w'’-]*|Gov\.|Sen\.|Rep\.|Lt\.|Gen\.|Col\.|Sgt\.|Dr\.|Mr\.|Ms\.|Mrs\.)\s+){1,3}$"
 )
 # "Who claimed responsibility?", "Who was behind the hacks?", "Who makes the HoloLens?": a group, a country or
 # a company does such things as often as a person, and which of them the passage names nearest is the answer.
@@ -515,6 +523,7 @@ def answer_candidates(
     )
     office_asked = kind == "person" and head in _OFFICE_TITLES
     office_common = {w for w in word_tokens(question) if w.islower()} if office_asked else set()
+    deputy = office_asked and asks_deputy(question, head)
     # The counted noun within two words after the number ("12 people", "17 more people"), by its stem.
     counted_after = (
         re.compile(
@@ -550,7 +559,11 @@ def answer_candidates(
             continue
         if sources_out and label == "PERSON" and _only_a_source(text, ent_start, ent_end, done_to):
             continue
-        if office_asked and label == "PERSON" and titled_otherwise(text, ent_start, head, office_common):
+        if (
+            office_asked
+            and label == "PERSON"
+            and titled_otherwise(text, ent_start, head, office_common, deputy)
+        ):
             continue  # "Detective Sergeant Jim Kirwan" for "Which High Court judge ...?"
         counts = counted_after is not None and counted_after.match(text, ent_end) is not None
         if label in {"CARDINAL", "QUANTITY"}:
@@ -677,7 +690,7 @@ def _source_role(text: str, start: int, end: int) -> str | None:
         return None
     if _SOURCE_AFTER.match(text, end):
         return ""
-    before = _SOURCE_BEFORE.search(text, 0, start)
+    before = _SOURCE_BEFORE.search(text, 0, start) or _TITLED_SOURCE_BEFORE.search(text, 0, start)
     if before is not None and not _CLAUSE_AFTER.match(text, end):
         return re.sub(rf"^\s*(?:{_SPEECH}|according to)\s*", "", before.group(0))
     after = _SOURCE_AFTER_ROLE.match(text, end)
@@ -709,11 +722,38 @@ _OFFICE_TITLES = {
     "bishop", "archbishop", "chancellor", "premier", "coach", "professor", "congressman", "congresswoman",
 }  # fmt: skip
 _BARE = {"mr", "mrs", "ms", "miss", "dr"}  # "Mr Bailey" is the question's Ian Bailey
-_OFFICE_SYNONYMS = {"judge": {"justice"}, "justice": {"judge"}, "attorney": {"prosecutor", "lawyer"}}
+_OFFICE_SYNONYMS = {
+    "judge": {"justice"},
+    "justice": {"judge"},
+    "attorney": {"prosecutor", "lawyer"},
+    "minister": {"secretary"},
+    "secretary": {"minister"},
+}
 
 
-_ROLE_BEFORE_COMMA = re.compile(r"\b[\w'’]+(?:'s|’s)\s+(?P<role>[a-z]+),\s+$")
-_ROLE_AFTER_COMMA = re.compile(r",\s+(?:a|an|the|[\w'’]+(?:'s|’s))\s+(?:[a-z]+\s+){0,2}?(?P<role>[a-z]+)\s*,")
+_AUXILIARY = r"(?:was|were|is|are|did|does|do|has|have|had|will|would|been|be)"
+
+
+def asks_deputy(question: str, head: str | None) -> bool:
+    """Whether the which-phrase asks for the deputy of its office: "Which Japanese deputy foreign minister"
+    (not "Which minister was appointed deputy prime minister?")."""
+    return head is not None and (
+        re.match(
+            rf"^\W*(?:which|what)\s+(?:(?!{_AUXILIARY}\b)[\w'’.-]+\s+){{0,3}}?(?:deputy|vice)\s+(?:[\w-]+\s+){{0,2}}?{head}s?\b",
+            main_question(question),
+            re.IGNORECASE,
+        )
+        is not None
+    )
+
+
+_ROLE_BEFORE_COMMA = re.compile(r"\b[\w'’]+(?:'s|’s)\s+(?P<role>(?:[a-z-]+\s+){0,2}[a-z]+),\s+$")
+_ROLE_AFTER_COMMA = re.compile(
+    r",\s+(?:a|an|the|[\w'’]+(?:'s|’s))\s+(?P<role>(?:[a-z-]+\s+){0,2}?[a-z]+)\s*,"
+)
+# A role once held is no title now: "Derrick Watson, a former federal prosecutor," may be the judge.
+_PAST_ROLE = {"former", "ex", "then", "onetime", "one-time", "retired", "late"}
+_DEPUTIES = {"deputy", "vice"}
 _NAME_WORDS = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
 
 
@@ -723,9 +763,10 @@ def _name_end(text: str, start: int) -> int:
     return run.end() if run else start
 
 
-def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool:
+def titled_otherwise(text: str, start: int, head: str, common: set[str], deputy: bool = False) -> bool:
     """Whether the name at ``start`` is titled by an office other than the asked ``head`` (one of the
-    offices), and by no word the question has (by word, not stem: "presiding" is no "President")."""
+    offices), and by no word the question has (by word, not stem: "presiding" is no "President"); or, when
+    the question asks for a ``deputy``, by the office without one."""
     before = _TITLE_WORDS_BEFORE.search(text, 0, start)
     title = []
     for word in reversed(before.group(0).split() if before else []):
@@ -737,22 +778,27 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str]) -> bool
     appositive = _ROLE_BEFORE_COMMA.search(text, 0, start) or _ROLE_AFTER_COMMA.match(
         text, _name_end(text, start)
     )
-    if appositive is not None:
-        title.append(appositive.group("role").lower())
+    role = appositive.group("role").lower().split() if appositive is not None else []
+    if not _PAST_ROLE & {word.split("-")[0] for word in role}:
+        title.extend(role)
     if not any(word in _OFFICE_TITLES for word in title):
         return False
     if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
         # "Which deputy foreign minister ...?" is not met by "Foreign Minister Sergei Lavrov".
-        return "deputy" in common and "deputy" not in title
+        return deputy and not _DEPUTIES & set(title)
     return not common & set(title)
 
 
 def _only_a_source(text: str, start: int, end: int, done_to: re.Match[str] | None) -> bool:
     """Whether the name at ``start:end`` is the sentence's source and not, by its own clause, the one the
     question's verb was done to ("..., said Guadalupe Garcia de Rayos, who was deported" is both)."""
-    if done_to is None or _source_role(text, start, end) is None:
+    role = _source_role(text, start, end)
+    if done_to is None or role is None:
         return False
-    return re.search(rf"\b{done_to.group('done')}\b", text[end : end + _OWN_CLAUSE], re.IGNORECASE) is None
+    # A bare "X said" may be the one the sentence says it was done to anywhere ("'I was shot twice,' said
+    # Ahmed Hassan"; "Officers shot dead Khalid Masood, said Scotland Yard" reads him as the source).
+    said_of = text if not role.strip() else text[end : end + _OWN_CLAUSE]
+    return re.search(rf"\b{done_to.group('done')}\b", said_of, re.IGNORECASE) is None
 
 
 _OWN_CLAUSE = 60  # characters after a source's name that can still say what was done to it
@@ -785,4 +831,5 @@ def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:
         for start, end, label in finder.entities(text)
         if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
     ]
-    return bool(people) and all(titled_otherwise(text, start, head, common) for start in people)
+    deputy = asks_deputy(question, head)
+    return bool(people) and all(titled_otherwise(text, start, head, common, deputy) for start in people)
