@@ -734,6 +734,31 @@ def test_curly_quotes_hide_no_names_and_offsets_stay_the_texts():
     assert found.get("Ann O’Leary") == "PERSON"
 
 
+def test_a_figure_belongs_to_the_clause_that_names_the_questions_subject():
+    finder = EntityFinder()
+    weapons = (
+        "The US has 6,800 nuclear weapons and Russia has 7,000, according to the Arms Control Association."
+    )
+    assert finder.short_answer("How many nuclear weapons does Russia have?", weapons) == ("7,000", "CARDINAL")
+    assert finder.short_answer("How many nuclear weapons does the US have?", weapons) == ("6,800", "CARDINAL")
+    polls = (
+        "More than 60 percent of its Democratic members backed Mrs. Clinton, versus no more than 20 percent"
+        " who backed Mr. Sanders."
+    )
+    share = finder.short_answer("What share of AFSCME's Democratic members backed Sanders?", polls)
+    assert share == ("no more than 20 percent", "PERCENT")
+    # Sentences are not compared: the one after the named one often holds its figure; nor are two nouns
+    # that "and" joins clauses.
+    plan = "Simon Communities released a ten-point plan. There are 198,000 vacant dwellings in the country."
+    vacant = finder.short_answer(
+        "How many vacant dwellings are there, according to the Simon Communities?", plan
+    )
+    assert vacant == ("198,000", "CARDINAL")
+    # One clause, or clauses that name the question's names alike, leave the nearest words to decide.
+    signed = "Trump signed the revised executive order on March 6, replacing his January 27 ban."
+    assert finder.short_answer("When did Trump sign his revised travel ban?", signed) == ("March 6", "DATE")
+
+
 def test_a_which_phrases_noun_picks_the_name_that_ends_on_it():
     passage = (
         "At least 188,000 people have evacuated from Northern California after damage to the Oroville Dam."

@@ -30,7 +30,7 @@ from service.judge.answer_types import (
     which_head,
     which_kind,
 )
-from service.judge.answerability import word_tokens
+from service.judge.answerability import CALENDAR_WORDS, word_tokens
 from service.judge.countries import countries_named, country_of
 from service.judge.name_matching import BARE_TITLES, without_possessive
 from service.judge.spelling import stems, word_stems
@@ -594,7 +594,56 @@ def answer_candidates(
         if kind == "time" and not any(c.isdigit() for c in text[ent_start:ent_end]):
             preference += len(labels)  # "June 22, 2015" before "next week" or "Tuesday"
         found.append((preference, distance, ent_start, ent_end))
-    return found
+    return _in_the_asked_clause(question, text, found)
+
+
+# "The US has 6,800 nuclear weapons and Russia has 7,000": joined clauses each say their own subject's figure.
+# A bare "and" joins clauses only before a named subject and its verb ("and Russia has"), not two nouns
+# ("Amanda Renteria and campaign manager Robby Mook").
+_CLAUSE_JOIN = re.compile(
+    r",\s+(?:and|but|while|whereas|versus|before)\s+|\s+(?:but|while|whereas|versus)\s+|\s*;\s+"
+    r"|\s+and\s+(?=(?:[A-Z][\w'’-]*\s+){1,3}(?:has|have|had|is|was|were|are|got|won|received|said|says)\b)"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# "..., according to the US nonpartisan Arms Control Association": a source speaks for every clause.
+_ACCORDING_TO = re.compile(r"\baccording to\b[^,.;]*", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def _in_the_asked_clause(
+    question: str, text: str, found: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """``found`` with a candidate farther when another in its sentence stands in a clause that names more of
+    the question's names: "How many does Russia have?" is answered by "Russia has 7,000", not by the US's
+    6,800 before it. Sentences are not compared: the next one often says the figure of the one before."""
+    if len(found) < 2:
+        return found
+    names = {without_possessive(w).lower() for w in _CAPITALISED.findall(main_question(question))[1:]}
+    names -= CALENDAR_WORDS
+    if not names:
+        return found
+    sentences = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
+    cuts = sorted({*sentences, *(m.end() for m in _CLAUSE_JOIN.finditer(text))})
+
+    def part(bounds: list[int], start: int) -> int:
+        return bisect_left(bounds, start + 1) - 1
+
+    def named(start: int) -> int:
+        index = part(cuts, start)
+        clause = _ACCORDING_TO.sub("", text[cuts[index] : cuts[index + 1]])
+        return len(names & {without_possessive(w).lower() for w in _CAPITALISED.findall(clause)})
+
+    counts = [named(start) for _, _, start, _ in found]
+    sentence_of = [part(sentences, start) for _, _, start, _ in found]
+    best: dict[int, int] = {}
+    for sentence, count in zip(sentence_of, counts, strict=True):
+        best[sentence] = max(best.get(sentence, 0), count)
+    return [
+        (preference, distance + (2 * len(text) if count < best[sentence] else 0), start, end)
+        for (preference, distance, start, end), count, sentence in zip(
+            found, counts, sentence_of, strict=True
+        )
+    ]
 
 
 # "Who is Malaysia's health minister?" asks who holds an office: the name the passage gives that office to is
