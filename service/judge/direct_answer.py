@@ -838,6 +838,9 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str], deputy:
     return not common & set(title)
 
 
+_OWN_CLAUSE = 60  # characters after a source's name that can still say what was done to it
+
+
 def _only_a_source(text: str, start: int, end: int, done_to: re.Match[str] | None) -> bool:
     """Whether the name at ``start:end`` is the sentence's source and not, by its own clause, the one the
     question's verb was done to ("..., said Guadalupe Garcia de Rayos, who was deported" is both)."""
@@ -850,7 +853,14 @@ def _only_a_source(text: str, start: int, end: int, done_to: re.Match[str] | Non
     return re.search(rf"\b{done_to.group('done')}\b", said_of, re.IGNORECASE) is None
 
 
-_OWN_CLAUSE = 60  # characters after a source's name that can still say what was done to it
+def _people_not_asked(question: str, text: str, finder: EntityFinder) -> list[tuple[int, int]]:
+    """The spans of the people ``text`` names that the question does not ("Mr Bailey" is its Ian Bailey)."""
+    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
+    return [
+        (start, end)
+        for start, end, label in finder.entities(text)
+        if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
+    ]
 
 
 def only_sources(question: str, text: str, finder: EntityFinder) -> bool:
@@ -859,12 +869,7 @@ def only_sources(question: str, text: str, finder: EntityFinder) -> bool:
     done_to = _DONE_TO.match(main_question(question))
     if done_to is None:
         return False
-    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
-    people = [
-        (start, end)
-        for start, end, label in finder.entities(text)
-        if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
-    ]
+    people = _people_not_asked(question, text, finder)
     return bool(people) and all(_only_a_source(text, start, end, done_to) for start, end in people)
 
 
@@ -873,12 +878,7 @@ def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:
     head = which_head(question)
     if head not in _OFFICE_TITLES or which_kind(question) != "person":
         return False
-    asked = {without_possessive(w.lower()) for w in word_tokens(question)}
     common = {w for w in word_tokens(question) if w.islower()}
-    people = [
-        start
-        for start, end, label in finder.entities(text)
-        if label == "PERSON" and not {w.lower() for w in word_tokens(text[start:end])} - _BARE <= asked
-    ]
+    people = _people_not_asked(question, text, finder)
     deputy = asks_deputy(question, head)
-    return bool(people) and all(titled_otherwise(text, start, head, common, deputy) for start in people)
+    return bool(people) and all(titled_otherwise(text, start, head, common, deputy) for start, _ in people)
