@@ -754,6 +754,18 @@ def test_a_figure_belongs_to_the_clause_that_names_the_questions_subject():
         "How many vacant dwellings are there, according to the Simon Communities?", plan
     )
     assert vacant == ("198,000", "CARDINAL")
+    # A clause that names nobody carries on the sentence's subject.
+    macron = "Macron defeated Marine Le Pen on Sunday, and he appointed Edouard Philippe as prime minister."
+    assert finder.short_answer("Who did Macron appoint as prime minister?", macron) == (
+        "Edouard Philippe",
+        "PERSON",
+    )
+    hamburg = "Some 20,000 police were deployed in Hamburg for the G20, and 186 people were arrested."
+    assert finder.short_answer("How many people were arrested at the G20 in Hamburg?", hamburg)[0] == "186"
+    # Brackets hold one figure said again, not clauses.
+    yuan = "The Beijing fund will spend 40 million yuan ($5.8 million; 5.5 million euros) in Songyang."
+    spend = finder.short_answer("How much will the fund spend in Songyang?", yuan)
+    assert spend == ("40 million yuan", "MONEY")
     # One clause, or clauses that name the question's names alike, leave the nearest words to decide.
     signed = "Trump signed the revised executive order on March 6, replacing his January 27 ban."
     assert finder.short_answer("When did Trump sign his revised travel ban?", signed) == ("March 6", "DATE")

@@ -608,40 +608,70 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # "..., according to the US nonpartisan Arms Control Association": a source speaks for every clause.
 _ACCORDING_TO = re.compile(r"\baccording to\b[^,.;]*", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+# A clause's opening capital that names nobody: "It agreed to pay", "Some 20,000 police".
+_OPENERS = {
+    "the", "a", "an", "it", "he", "she", "they", "we", "its", "his", "her", "their", "at", "in", "on", "but",
+    "and", "while", "some", "nearly", "about", "meanwhile", "however", "also", "then", "now", "still",
+}  # fmt: skip
 
 
 def _in_the_asked_clause(
     question: str, text: str, found: list[tuple[int, int, int, int]]
 ) -> list[tuple[int, int, int, int]]:
     """``found`` with a candidate farther when another in its sentence stands in a clause that names more of
-    the question's names: "How many does Russia have?" is answered by "Russia has 7,000", not by the US's
-    6,800 before it. Sentences are not compared: the next one often says the figure of the one before."""
+    the question's names, and its own clause names one of them or a rival of its own: "How many does Russia
+    have?" is answered by "Russia has 7,000", not by the US's 6,800 before it. A clause that names nobody
+    ("..., and 186 people were arrested", "he appointed Edouard Philippe") carries on the sentence's subject;
+    sentences are not compared, since the next one often says the figure of the one before."""
     if len(found) < 2:
         return found
-    names = {without_possessive(w).lower() for w in _CAPITALISED.findall(main_question(question))[1:]}
-    names -= CALENDAR_WORDS
+    asked = _ACCORDING_TO.sub("", main_question(question))  # the question's source is no subject
+    names = {without_possessive(w).lower() for w in _CAPITALISED.findall(asked)[1:]} - CALENDAR_WORDS
     if not names:
         return found
     sentences = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
-    cuts = sorted({*sentences, *(m.end() for m in _CLAUSE_JOIN.finditer(text))})
+    # Not inside brackets: "40 million yuan ($5.8 million; 5.5 million euros)" is one figure said thrice.
+    joins = (
+        m.end()
+        for m in _CLAUSE_JOIN.finditer(text)
+        if text.count("(", 0, m.start()) <= text.count(")", 0, m.start())
+    )
+    cuts = sorted({*sentences, *joins})
 
-    def part(bounds: list[int], start: int) -> int:
-        return bisect_left(bounds, start + 1) - 1
+    def part(bounds: list[int], at: int) -> int:
+        return bisect_left(bounds, at + 1) - 1
 
-    def named(start: int) -> int:
+    def clause_names(start: int, end: int) -> tuple[int, bool]:
+        """How many question names the candidate's clause has, and whether it names a rival."""
         index = part(cuts, start)
-        clause = _ACCORDING_TO.sub("", text[cuts[index] : cuts[index + 1]])
-        return len(names & {without_possessive(w).lower() for w in _CAPITALISED.findall(clause)})
+        low = cuts[index]
+        clause = _ACCORDING_TO.sub(lambda m: " " * len(m.group(0)), text[low : cuts[index + 1]])
+        words = [
+            (low + m.start(), without_possessive(m.group(0)).lower()) for m in _CAPITALISED.finditer(clause)
+        ]
+        rival = any(
+            word not in names
+            and word not in CALENDAR_WORDS
+            and word not in _OPENERS
+            and not start <= at < end
+            for at, word in words
+        )
+        return len(names & {word for _, word in words}), rival
 
-    counts = [named(start) for _, _, start, _ in found]
+    named = [clause_names(start, end) for _, _, start, end in found]
     sentence_of = [part(sentences, start) for _, _, start, _ in found]
     best: dict[int, int] = {}
-    for sentence, count in zip(sentence_of, counts, strict=True):
+    for sentence, (count, _) in zip(sentence_of, named, strict=True):
         best[sentence] = max(best.get(sentence, 0), count)
     return [
-        (preference, distance + (2 * len(text) if count < best[sentence] else 0), start, end)
-        for (preference, distance, start, end), count, sentence in zip(
-            found, counts, sentence_of, strict=True
+        (
+            preference,
+            distance + (2 * len(text) if count < best[sentence] and (rival or count) else 0),
+            start,
+            end,
+        )
+        for (preference, distance, start, end), (count, rival), sentence in zip(
+            found, named, sentence_of, strict=True
         )
     ]
 
