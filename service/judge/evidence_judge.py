@@ -248,7 +248,7 @@ class EvidenceJudge:
         if kind is None or self.entities is None:
             return judged
         found: dict[tuple[str, int], bool] = {}
-        other_office: dict[tuple[str, int], bool] = {}
+        nobody_asked: dict[tuple[str, int], bool] = {}  # its people are all otherwise titled or sources
         budget = 2 * self.entity_checks  # the first round, then re-ranked winners not yet checked
         while True:
             rescored, fresh = [], 0
@@ -260,14 +260,14 @@ class EvidenceJudge:
                     found[key] = bool(answer_candidates(question, kind, s.passage, self.entities))
                     # "Which High Court judge ...?" met by "Detective Sergeant Jim Kirwan" alone, "Who was
                     # shot?" by "according to Defence Minister Jean-Yves Le Drian" alone: no answer.
-                    other_office[key] = not found[key] and (
+                    nobody_asked[key] = not found[key] and (
                         only_other_offices(question, s.passage, self.entities)
                         or only_sources(question, s.passage, self.entities)
                     )
                     fresh += 1
                 if key in found and not passage.features["entity_checked"]:
                     features = {**passage.features, "entity_checked": 1.0, "entity_answer": float(found[key])}
-                    if other_office[key]:
+                    if nobody_asked[key]:
                         features["never_says"] = 1.0
                     passage = replace(passage, features=features, score=self.model.rank_score(features))
                 rescored.append(passage)
