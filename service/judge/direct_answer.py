@@ -810,19 +810,20 @@ _OFFICE_SYNONYMS = {
 }
 
 
+_DEPUTIES = {"deputy", "vice"}
 _AUXILIARY = r"(?:was|were|is|are|did|does|do|has|have|had|will|would|been|be)"
+# A which-phrase up to its deputy's word and the few words before its office: "Which Japanese deputy foreign".
+_DEPUTY_IN_PHRASE = (
+    rf"^\W*(?:which|what)\s+(?:(?!{_AUXILIARY}\b)[\w'’.-]+\s+){{0,3}}?(?:{'|'.join(sorted(_DEPUTIES))})\s+"
+    r"(?:[\w-]+\s+){0,2}?"
+)
 
 
 def asks_deputy(question: str, head: str | None) -> bool:
     """Whether the which-phrase asks for the deputy of its office: "Which Japanese deputy foreign minister"
     (not "Which minister was appointed deputy prime minister?")."""
     return head is not None and (
-        re.match(
-            rf"^\W*(?:which|what)\s+(?:(?!{_AUXILIARY}\b)[\w'’.-]+\s+){{0,3}}?(?:deputy|vice)\s+(?:[\w-]+\s+){{0,2}}?{head}s?\b",
-            main_question(question),
-            re.IGNORECASE,
-        )
-        is not None
+        re.match(rf"{_DEPUTY_IN_PHRASE}{head}s?\b", main_question(question), re.IGNORECASE) is not None
     )
 
 
@@ -832,7 +833,6 @@ _ROLE_AFTER_COMMA = re.compile(
 )
 # A role once held is no title now: "Derrick Watson, a former federal prosecutor," may be the judge.
 _PAST_ROLE = {"former", "ex", "then", "onetime", "one-time", "retired", "late"}
-_DEPUTIES = {"deputy", "vice"}
 _NAME_WORDS = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
 
 
