@@ -136,6 +136,27 @@ def test_this_year_and_last_year_are_read_against_the_articles_date():
     assert date_mismatch_penalty(asked, since, since, date(2017, 3, 8)) == 0
 
 
+def test_a_story_dated_after_the_asked_year_that_never_names_it_is_a_later_event():
+    from datetime import date
+
+    from service.judge.dates import YEAR_ABSENT_PENALTY
+
+    asked = "Which film won best picture at the 2016 Oscars?"
+    passage = 'The award went to the cast and crew behind the indie film "Moonlight".'
+    article = "Moonlight wins best picture\n\n" + passage
+    assert date_mismatch_penalty(asked, passage, passage, date(2017, 2, 27), article) == YEAR_CONFLICT_PENALTY
+    # Dated in the asked year, or before it, the story only fails to confirm the year.
+    assert date_mismatch_penalty(asked, passage, passage, date(2016, 2, 29), article) == 0
+    assert date_mismatch_penalty(asked, passage, passage, date(2015, 12, 1), article) == YEAR_ABSENT_PENALTY
+    # A story of January looking back on the asked month of the year before may leave the year out.
+    december = "Where did the Dalai Lama preside over the symposium in December 2016?"
+    looking_back = "The Dalai Lama presided over the symposium in Bylakuppe in December."
+    assert (
+        date_mismatch_penalty(december, looking_back, looking_back, date(2017, 1, 3), looking_back)
+        == YEAR_ABSENT_PENALTY
+    )
+
+
 def test_a_lower_case_descriptor_or_two_run_together_names_do_not_hide_what_an_article_names():
     from service.judge.answerability import QuestionName, missing_names_share, question_names
 

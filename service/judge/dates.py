@@ -124,8 +124,13 @@ def date_mismatch_penalty(
             penalty += YEAR_CONFLICT_PENALTY
         elif anywhere and not asked_years & (stated_years | anywhere):
             # An undated text that names no year at all (a web snippet, a note) can neither confirm nor
-            # contradict the asked one.
-            penalty += YEAR_ABSENT_PENALTY
+            # contradict the asked one. A story dated after the asked year that never names it, nor the
+            # asked month, is of a later year's event: "the 2016 Oscars" met by the 2017 ceremony's story.
+            later = published is not None and published.year > max(asked_years)
+            if later and not months(question) & (months(window) | months(document)):
+                penalty += YEAR_CONFLICT_PENALTY
+            else:
+                penalty += YEAR_ABSENT_PENALTY
     asked_months = months(question)
     stated_months = months(passage)
     if asked_months and stated_months and not asked_months & stated_months:
