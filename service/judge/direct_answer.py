@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ingest.chunking import split_sentences
 from service.answer.normalize import STRAIGHT_QUOTES
 from service.judge.answer_types import (
     AGE_QUESTION,
@@ -604,7 +605,6 @@ _CLAUSE_JOIN = re.compile(
     r",\s+(?:and|but|while|whereas|versus|before)\s+|\s+(?:but|while|whereas|versus)\s+|\s*;\s+"
     r"|\s+and\s+(?=(?:[A-Z][\w'’-]*\s+){1,3}(?:has|have|had|is|was|were|are|got|won|received|said|says)\b)"
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # "..., according to the US nonpartisan Arms Control Association": a source speaks for every clause.
 _ACCORDING_TO = re.compile(r"\baccording to\b[^,.;]*", re.IGNORECASE)
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
@@ -629,7 +629,8 @@ def _in_the_asked_clause(
     names = {without_possessive(w).lower() for w in _CAPITALISED.findall(asked)[1:]} - CALENDAR_WORDS
     if not names:
         return found
-    sentences = [0, *(m.end() for m in _SENTENCE_END.finditer(text)), len(text) + 1]
+    # The project's splitter, which knows "Mr." and "U.S." end no sentence.
+    sentences = [0, *(start for start, _ in split_sentences(text)[1:]), len(text) + 1]
     # Not inside brackets: "40 million yuan ($5.8 million; 5.5 million euros)" is one figure said thrice.
     joins = (
         m.end()
