@@ -136,18 +136,31 @@ def test_this_year_and_last_year_are_read_against_the_articles_date():
     assert date_mismatch_penalty(asked, since, since, date(2017, 3, 8)) == 0
 
 
-def test_a_story_dated_after_the_asked_year_that_never_names_it_is_a_later_event():
+def test_a_later_story_of_an_edition_asked_by_its_year_is_likely_a_later_edition():
     from datetime import date
 
-    from service.judge.dates import YEAR_ABSENT_PENALTY
+    from service.judge.dates import LATER_EDITION_PENALTY, YEAR_ABSENT_PENALTY
 
     asked = "Which film won best picture at the 2016 Oscars?"
     passage = 'The award went to the cast and crew behind the indie film "Moonlight".'
     article = "Moonlight wins best picture\n\n" + passage
-    assert date_mismatch_penalty(asked, passage, passage, date(2017, 2, 27), article) == YEAR_CONFLICT_PENALTY
+    assert date_mismatch_penalty(asked, passage, passage, date(2017, 2, 27), article) == LATER_EDITION_PENALTY
     # Dated in the asked year, or before it, the story only fails to confirm the year.
     assert date_mismatch_penalty(asked, passage, passage, date(2016, 2, 29), article) == 0
     assert date_mismatch_penalty(asked, passage, passage, date(2015, 12, 1), article) == YEAR_ABSENT_PENALTY
+    # Only an edition of something held every year: "in 2016" may be told in a later story.
+    shootings = "How many people were shot in Chicago in 2016?"
+    tally = "More than 4,000 people were shot in the city."
+    assert date_mismatch_penalty(shootings, tally, tally, date(2017, 1, 1), tally) == YEAR_ABSENT_PENALTY
+    # A story that looks back ("last month", "the November election" told in January) may leave the year out.
+    berlin = "How many people were killed in the 2016 Berlin Christmas market attack?"
+    killed = "Twelve people were killed when Amri drove a lorry into the Christmas market last month."
+    assert date_mismatch_penalty(berlin, killed, killed, date(2017, 1, 5), killed) == YEAR_ABSENT_PENALTY
+    election = "Who won the 2016 US presidential election?"
+    sworn_in = "Trump, who won the November election despite losing the popular vote, was sworn in on Friday."
+    assert date_mismatch_penalty(election, sworn_in, sworn_in, date(2017, 1, 21), sworn_in) == (
+        YEAR_ABSENT_PENALTY
+    )
     # A story of January looking back on the asked month of the year before may leave the year out.
     december = "Where did the Dalai Lama preside over the symposium in December 2016?"
     looking_back = "The Dalai Lama presided over the symposium in Bylakuppe in December."

@@ -17,6 +17,10 @@ YEAR_CONFLICT_PENALTY = 10.0
 OTHER_YEAR_IN_STORY_PENALTY = 1.0
 # Neither the passage, its neighbours nor the article's date mention the asked year: unconfirmed.
 YEAR_ABSENT_PENALTY = 3.0
+# ... and the story, dated later, is of an event held every year: likely a later edition ("the 2016 Oscars"
+# met by the 2017 ceremony's story), though a title holder may be named without the year ("the World Series
+# champion Chicago Cubs"), so a strong passage can still answer.
+LATER_EDITION_PENALTY = 6.0
 MONTH_CONFLICT_PENALTY = 2.0
 
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
@@ -85,6 +89,39 @@ def quarters(text: str) -> set[int]:
     return {int(m.group(1)) if m.group(1) else _QUARTER_NUMBER[m.group(2).lower()] for m in found}
 
 
+# The asked year names an edition of something held every year: "the 2016 Oscars", "CES 2016"; not "in 2016"
+# or "November 2016".
+_EDITION = re.compile(r"\b(?:1[89]|20)\d\d\s+[A-Z]|\b([A-Z][\w'’.-]*)\s+(?:1[89]|20)\d\d\b")
+_NOT_EDITIONS = {
+    "in", "by", "since", "of", "for", "the", "during", "until", "before", "after", "from", "on", "at", "as",
+    "and", "between", "early", "late", "mid", "which", "what", "how", "who", "whom", "whose", "when", "where",
+    "did", "does", "was", "were", "is", "are", "has", "had", *_MONTHS,
+}  # fmt: skip
+# A story that looks back on an earlier time: "last month", "over the past year", "the reigning champion".
+_LOOKS_BACK = re.compile(
+    r"\b(?:last|past|previous)\s+(?:week|month|season|summer|autumn|fall|winter|spring|year|twelve months"
+    rf"|12 months|{'|'.join(_MONTHS)})\b|\ba year ago\b|\breigning\b",
+    re.IGNORECASE,
+)
+
+
+def _later_edition(
+    question: str, window: str, published: date | None, document: str, asked_years: set[int]
+) -> bool:
+    """Whether the story is of a later edition than the one asked about: dated after the asked year, silent on
+    it and on the asked month, and not looking back ("the 2016 Oscars" met by the 2017 ceremony's story).
+    Called only when nothing near the passage or in the article names the asked year."""
+    if published is None or published.year <= max(asked_years):
+        return False
+    edition = any(
+        m.group(1) is None or m.group(1).lower().rstrip(".") not in _NOT_EDITIONS
+        for m in _EDITION.finditer(question)
+    )
+    # "the November election" in a story of January is last year's November.
+    looks_back = _LOOKS_BACK.search(window) is not None or any(m > published.month for m in months(window))
+    return edition and not looks_back and not months(question) & (months(window) | months(document))
+
+
 _ASKS_FOR_A_YEAR = re.compile(r"\b(?:what|which)\s+year(?![\w-])", re.IGNORECASE)  # not "year-on-year"
 
 
@@ -124,13 +161,9 @@ def date_mismatch_penalty(
             penalty += YEAR_CONFLICT_PENALTY
         elif anywhere and not asked_years & (stated_years | anywhere):
             # An undated text that names no year at all (a web snippet, a note) can neither confirm nor
-            # contradict the asked one. A story dated after the asked year that never names it, nor the
-            # asked month, is of a later year's event: "the 2016 Oscars" met by the 2017 ceremony's story.
-            later = published is not None and published.year > max(asked_years)
-            if later and not months(question) & (months(window) | months(document)):
-                penalty += YEAR_CONFLICT_PENALTY
-            else:
-                penalty += YEAR_ABSENT_PENALTY
+            # contradict the asked one.
+            later = _later_edition(question, window, published, document, asked_years)
+            penalty += LATER_EDITION_PENALTY if later else YEAR_ABSENT_PENALTY
     asked_months = months(question)
     stated_months = months(passage)
     if asked_months and stated_months and not asked_months & stated_months:
