@@ -491,6 +491,9 @@ def test_a_person_titled_by_another_office_answers_no_which_office_question(find
     assert only_other_offices(fillon, lawyer, finder)
     assert only_other_offices(fillon, "Antonin Levy, Fillon's lawyer, told reporters.", finder)
     assert not only_other_offices(fillon, "Serge Tournaire, the investigating judge, summoned him.", finder)
+    # The role follows the whole name, lower-case particles included.
+    rayos = "Which judge heard the case?"
+    assert only_other_offices(rayos, "Guadalupe Garcia de Rayos, Fillon's lawyer, spoke out.", finder)
     # The office itself is not its deputy.
     deputy = "Which Japanese deputy foreign minister held talks with Russia?"
     lavrov = "Russia's Foreign Minister Sergei Lavrov is coming, Foreign Minister Fumio Kishida said."

@@ -563,7 +563,7 @@ def answer_candidates(
         if (
             office_asked
             and label == "PERSON"
-            and titled_otherwise(text, ent_start, head, office_common, deputy)
+            and titled_otherwise(text, ent_start, ent_end, head, office_common, deputy)
         ):
             continue  # "Detective Sergeant Jim Kirwan" for "Which High Court judge ...?"
         counts = counted_after is not None and counted_after.match(text, ent_end) is not None
@@ -834,17 +834,12 @@ _ROLE_AFTER_COMMA = re.compile(
 )
 # A role once held is no title now: "Derrick Watson, a former federal prosecutor," may be the judge.
 _PAST_ROLE = {"former", "ex", "then", "onetime", "one-time", "retired", "late"}
-_NAME_WORDS = re.compile(r"(?:[A-Z][\w'’.-]*\s*)+")
 
 
-def _name_end(text: str, start: int) -> int:
-    """Where the capitalised run of words from ``start`` ends."""
-    run = _NAME_WORDS.match(text, start)
-    return run.end() if run else start
-
-
-def titled_otherwise(text: str, start: int, head: str, common: set[str], deputy: bool = False) -> bool:
-    """Whether the name at ``start`` is titled by an office other than the asked ``head`` (one of the
+def titled_otherwise(
+    text: str, start: int, end: int, head: str, common: set[str], deputy: bool = False
+) -> bool:
+    """Whether the name at ``start:end`` is titled by an office other than the asked ``head`` (one of the
     offices), and by no word the question has (by word, not stem: "presiding" is no "President"); or, when
     the question asks for a ``deputy``, by the office without one."""
     before = _TITLE_WORDS_BEFORE.search(text, 0, start)
@@ -855,9 +850,7 @@ def titled_otherwise(text: str, start: int, head: str, common: set[str], deputy:
         title.append(word.lower().rstrip(".,"))
     # A role set off by a comma: "Fillon's lawyer, Antonin Levy, told reporters" and "Antonin Levy, Fillon's
     # lawyer, told reporters".
-    appositive = _ROLE_BEFORE_COMMA.search(text, 0, start) or _ROLE_AFTER_COMMA.match(
-        text, _name_end(text, start)
-    )
+    appositive = _ROLE_BEFORE_COMMA.search(text, 0, start) or _ROLE_AFTER_COMMA.match(text, end)
     role = appositive.group("role").lower().split() if appositive is not None else []
     if not _PAST_ROLE & {word.split("-")[0] for word in role}:
         title.extend(role)
@@ -912,4 +905,6 @@ def only_other_offices(question: str, text: str, finder: EntityFinder) -> bool:
     common = {w for w in word_tokens(question) if w.islower()}
     people = _people_not_asked(question, text, finder)
     deputy = asks_deputy(question, head)
-    return bool(people) and all(titled_otherwise(text, start, head, common, deputy) for start, _ in people)
+    return bool(people) and all(
+        titled_otherwise(text, start, end, head, common, deputy) for start, end in people
+    )
