@@ -500,6 +500,10 @@ def test_a_person_titled_by_another_office_answers_no_which_office_question(find
     assert only_other_offices(deputy, lavrov, finder)
     assert not only_other_offices(deputy, "Deputy Foreign Minister Igor Morgulov led the talks.", finder)
     assert not only_other_offices(deputy, "Vice Foreign Minister Liu Zhenmin led the talks.", finder)
+    # Every lesser rank the office veto knows is a deputy here too.
+    junior = "Which junior minister resigned?"
+    assert only_other_offices(junior, "Prime Minister Theresa May said the aide resigned.", finder)
+    assert not only_other_offices(junior, "Junior Minister Harriett Baldwin resigned.", finder)
     assert not only_other_offices(
         "Which deputy prime minister quit?", "Nick Clegg, the deputy prime minister, quit.", finder
     )

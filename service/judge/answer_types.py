@@ -51,9 +51,8 @@ _NUMBER_QUESTION = re.compile(
 )
 # "Which federal judge", "Which Kansas governor", "Which US general": up to two words before the role, none
 # of them a verb or an article ("Which bill did the governor sign?" asks for a bill).
-_ROLE_MODIFIER = (
-    r"(?:(?!(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|the|a|an)\b)[\w'’.-]+ ){0,2}"
-)
+AUXILIARIES = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|been|be)"
+_ROLE_MODIFIER = rf"(?:(?!(?:{AUXILIARIES}|the|a|an)\b)[\w'’.-]+ ){{0,2}}"
 # "Which Wales defender", "Which FDNY emergency medical technician", "Which Bavaria-based construction
 # company": the noun a which-phrase ends on says the kind, after however many names and modifiers. The
 # person nouns are also the roles a "which" question asks a person by (_ROLES).
@@ -489,7 +488,9 @@ def _office_only_after(before: re.Pattern[str], office: str, passage: str) -> bo
     return bool(mentions) and all(before.search(passage, 0, m.start()) for m in mentions)
 
 
-_LESSER = r"(?:deputy|vice|assistant|junior)"  # not "under": "India, under Prime Minister Narendra Modi"
+# Ranks below an office's holder; not "under": "India, under Prime Minister Narendra Modi".
+LESSER_RANKS = {"deputy", "vice", "assistant", "junior"}
+_LESSER = rf"(?:{'|'.join(sorted(LESSER_RANKS))})"
 _LESSER_BEFORE = re.compile(rf"\b{_LESSER}[\s-]+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 
 

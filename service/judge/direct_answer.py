@@ -24,6 +24,8 @@ from service.judge.answer_types import (
     AMOUNT_NOUN_QUESTION,
     ASKED_PREPOSITION,
     ASKS_WHO_HOLDS,
+    AUXILIARIES,
+    LESSER_RANKS,
     age_spans,
     answer_type,
     main_question,
@@ -811,11 +813,9 @@ _OFFICE_SYNONYMS = {
 }
 
 
-_DEPUTIES = {"deputy", "vice"}
-_AUXILIARY = r"(?:was|were|is|are|did|does|do|has|have|had|will|would|been|be)"
 # A which-phrase up to its deputy's word and the few words before its office: "Which Japanese deputy foreign".
 _DEPUTY_IN_PHRASE = (
-    rf"^\W*(?:which|what)\s+(?:(?!{_AUXILIARY}\b)[\w'’.-]+\s+){{0,3}}?(?:{'|'.join(sorted(_DEPUTIES))})\s+"
+    rf"^\W*(?:which|what)\s+(?:(?!{AUXILIARIES}\b)[\w'’.-]+\s+){{0,3}}?(?:{'|'.join(sorted(LESSER_RANKS))})\s+"
     r"(?:[\w-]+\s+){0,2}?"
 )
 
@@ -858,7 +858,7 @@ def titled_otherwise(
         return False
     if head in title or _OFFICE_SYNONYMS.get(head, set()) & set(title):
         # "Which deputy foreign minister ...?" is not met by "Foreign Minister Sergei Lavrov".
-        return deputy and not _DEPUTIES & set(title)
+        return deputy and not LESSER_RANKS & set(title)
     return not common & set(title)
 
 
