@@ -337,6 +337,24 @@ def test_an_unanswered_who_question_lends_not_the_person_it_names_but_its_event(
     )
 
 
+def test_an_answer_naming_nobody_for_a_which_person_question_leaves_he_unknown():
+    # "he" is the employee asked about, whom the answer does not name; not the murdered man both name.
+    labels = {
+        "Air Koryo": "ORG", "Kim Jong Nam": "PERSON", "Kim Jong-nam": "PERSON", "Malaysian": "NORP",
+        "North Korean": "NORP",
+    }  # fmt: skip
+    asked = "Which Air Koryo employee is wanted over Kim Jong Nam's murder?"
+    answered = (
+        "Malaysian police have issued an arrest warrant for an employee of North Korean airline Air Koryo in"
+        " connection with the murder of Kim Jong-nam. [1]"
+    )
+    assert after(asked, answered, "How old is he?", labels) == f"How old is he: {asked}"
+    # An answer that names the employee lends the name.
+    named = "Police want Kim Uk Il, an Air Koryo employee, over the murder of Kim Jong Nam. [1]"
+    labels["Kim Uk Il"] = "PERSON"
+    assert after(asked, named, "How old is he?", labels) == "How old is Kim Uk Il?"
+
+
 def test_instead_means_instead_of_the_one_the_last_answer_named():
     labels = {"Trump": "PERSON", "Andrew Puzder": "PERSON", "US": "GPE", "February 2017": "DATE"}
     asked = "Which nominee for US labor secretary withdrew in February 2017?"

@@ -614,16 +614,21 @@ def _rewrite_one(
         asked_entities, answer_entities = find_entities(asked, labeller), find_entities(answered, labeller)
         if _ASKS_WHICH.match(asked):
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
-            new = [e for e in answer_entities if e.text not in asked]
+            new = [e for e in answer_entities if not _named_in(e.text, asked)]
             given = _given_name(asked, answered, short_answer, labeller)
             if given is None and not refused and _asked_thing(asked):
                 given = _first_named_thing(asked, answered, labeller)
             if given is not None:
                 # The answer to "Which country won?" is what "it" means next, a place or not.
                 context.append([replace(given, label="") if _asked_place(asked) else given])
-            if refused and not _ASKS_ABOUT_NAMED.match(asked):
-                # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia.
+            asks_person = _ASKS_FOR_PERSON.match(asked) is not None or which_kind(asked) == "person"
+            unnamed = refused or (asks_person and not any(e.kind == "person" for e in new))
+            if unnamed and not _ASKS_ABOUT_NAMED.match(asked):
+                # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia; so
+                # does an answer naming nobody new to "Which Air Koryo employee is wanted over Kim Jong Nam's
+                # murder?" ("an employee of Air Koryo"): "he" is the employee, not Kim Jong Nam.
                 asked_entities = [e for e in asked_entities if e.kind != "person"]
+                answer_entities = [e for e in answer_entities if e.kind != "person"]
             if _ASKS_FOR_PERSON.match(asked) or (given is not None and given.kind == "person"):
                 # The answer's new person is who "he" means; "it" still means what the question was about:
                 # "How many stores did it close?" after "Who was RadioShack's chief executive?" is not about
@@ -757,6 +762,16 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
 
+def _named_in(name: str, text: str) -> bool:
+    """Whether ``text`` names ``name``, in any case and with a hyphen or a space between its parts: "Kim
+    Jong-nam" in an answer is the question's "Kim Jong Nam", no new person."""
+
+    def plain(words: str) -> str:
+        return " ".join(re.split(r"[\s\-‐–]+", words.lower()))
+
+    return re.search(rf"(?<!\w){re.escape(plain(name))}(?!\w)", plain(text)) is not None
+
+
 def _given_name(
     question: str, answer: str, short_answer: ShortAnswer | None, labeller: Labeller | None
 ) -> Entity | None:
@@ -793,7 +808,9 @@ def _answered(
         return given
     if _asked_thing(question):
         return _first_named_thing(question, answer, labeller)
-    new = [e for e in find_entities(answer, labeller) if e.text not in question]
+    new = [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)]
+    if which_kind(question) == "person":
+        return _pick(new, "person")  # not "Malaysian" for "Which Air Koryo employee ...?"
     return _pick(new, "person") or _pick(new, "group")
 
 
