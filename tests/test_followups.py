@@ -680,7 +680,16 @@ def test_the_two_of_them_are_the_person_answered_and_the_person_asked_about():
     assert after(asked, answered, "Who introduced the two of them?", labels, found) == (
         "Who introduced Andrii Artemenko and Michael Cohen?"
     )
-    # An answer naming two new people names the pair itself.
+    # ... though the answer names another new person apart.
+    lawyer = (
+        "Ukrainian lawmaker Andrii Artemenko said he discussed his proposal with US President Donald Trump's"
+        " personal lawyer Michael Cohen. [1]"
+    )
+    labels |= {"US": "GPE", "Donald Trump": "PERSON"}
+    assert after(asked, lawyer, "Who introduced the two of them?", labels, found) == (
+        "Who introduced Andrii Artemenko and Michael Cohen?"
+    )
+    # An answer naming two new people together names the pair itself.
     killed = "Who killed Kim Jong Nam?"
     women = "Siti Aisyah and Doan Thi Huong smeared VX on his face. [1]"
     labels = {"Kim Jong Nam": "PERSON", "Siti Aisyah": "PERSON", "Doan Thi Huong": "PERSON", "VX": "ORG"}

@@ -517,13 +517,18 @@ def _about_the_pair(
         return None
     lead = answered.split(" [1]")[0]
     new = [e.text for e in find_entities(lead, labeller) if e.kind == "person" and e.text not in asked]
-    if sum(1 + name.count(" and ") for name in new[:2]) >= 2:  # "Siti Aisyah and Doan Thi Huong" is one run
-        return _THE_PAIR.sub(" and ".join(new[:2]) if " and " not in new[0] else new[0], question)
+    pair = " and ".join(new[:2]) if new and " and " not in new[0] else (new or [""])[0]
+    if " and " in pair and re.search(rf"\b{re.escape(pair).replace(' and ', ',? and ')}\b", lead):
+        return _THE_PAIR.sub(pair, question)  # "Siti Aisyah and Doan Thi Huong smeared VX ..."
+    # Named apart, the answer's person and the question's other one are the pair: Artemenko "discussed his
+    # proposal with US President Donald Trump's personal lawyer Michael Cohen" is Artemenko and Cohen.
     named = _answered(asked, answered, labeller, short_answer)
     others = [e.text for e in find_entities(asked, labeller) if e.kind == "person"]
-    if named is None or named.kind != "person" or len(others) != 1 or others[0] in named.text:
-        return None
-    return _THE_PAIR.sub(f"{named.text} and {others[0]}", question)
+    if named is not None and named.kind == "person" and len(others) == 1 and others[0] not in named.text:
+        return _THE_PAIR.sub(f"{named.text} and {others[0]}", question)
+    if " and " in pair:
+        return _THE_PAIR.sub(pair, question)
+    return None
 
 
 def _named_by_its_kind(
