@@ -349,6 +349,19 @@ def test_an_answer_naming_nobody_for_a_which_person_question_leaves_he_unknown()
         " connection with the murder of Kim Jong-nam. [1]"
     )
     assert after(asked, answered, "How old is he?", labels) == f"How old is he: {asked}"
+    # ... though the short-answer finder reads the question's own person as the answer's name.
+    found = ("Kim Jong-nam", "PERSON")
+    assert after(asked, answered, "How old is he?", labels, found) == f"How old is he: {asked}"
+    # An answer whose subject is the question's person, not a nameless one of the asked kind, keeps him.
+    lawyer = "Which lawyer represents Harvey Weinstein?"
+    denies = "Weinstein's lawyer said his client denies the claims. [1]"
+    weinstein = {"Harvey Weinstein": "PERSON", "Weinstein": "PERSON"}
+    assert after(lawyer, denies, "Has he been charged?", weinstein) == "Has Harvey Weinstein been charged?"
+    # A lower-case word of the question names no one: "Rice" is a new person.
+    rice = "Which lawmaker wants to ban the export of rice?"
+    bill = "Rice, a Republican from South Carolina, introduced the bill. [1]"
+    senator = {"Rice": "PERSON", "Republican": "NORP", "South Carolina": "GPE"}
+    assert after(rice, bill, "When did he introduce it?", senator) == "When did Rice introduce it?"
     # An answer that names the employee lends the name.
     named = "Police want Kim Uk Il, an Air Koryo employee, over the murder of Kim Jong Nam. [1]"
     labels["Kim Uk Il"] = "PERSON"

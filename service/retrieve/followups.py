@@ -621,17 +621,19 @@ def _rewrite_one(
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
             new = [e for e in answer_entities if not _named_in(e.text, asked)]
             given = _given_name(asked, answered, short_answer, labeller)
+            if given is not None and given.kind == "person" and _named_in(given.text, asked):
+                given = None  # "Kim Jong-nam" answers no "Which Air Koryo employee ...?"
             if given is None and not refused and _asked_thing(asked):
                 given = _first_named_thing(asked, answered, labeller)
             if given is not None:
                 # The answer to "Which country won?" is what "it" means next, a place or not.
                 context.append([replace(given, label="") if _asked_place(asked) else given])
-            asks_person = _ASKS_FOR_PERSON.match(asked) is not None or which_kind(asked) == "person"
+            asks_person = which_kind(asked) == "person" and _describes_unnamed(asked, answered)
             unnamed = refused or (asks_person and not any(e.kind == "person" for e in new))
             if unnamed and not _ASKS_ABOUT_NAMED.match(asked):
                 # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia; so
-                # does an answer naming nobody new to "Which Air Koryo employee is wanted over Kim Jong Nam's
-                # murder?" ("an employee of Air Koryo"): "he" is the employee, not Kim Jong Nam.
+                # does an answer that speaks of the asked one without a name ("an employee of Air Koryo" for
+                # "Which Air Koryo employee is wanted over Kim Jong Nam's murder?"): not Kim Jong Nam.
                 asked_entities = [e for e in asked_entities if e.kind != "person"]
                 answer_entities = [e for e in answer_entities if e.kind != "person"]
             if _ASKS_FOR_PERSON.match(asked) or (given is not None and given.kind == "person"):
@@ -767,14 +769,15 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
 
+_NAME_JOINER = r"[\s\-‐–]+"
+
+
 def _named_in(name: str, text: str) -> bool:
-    """Whether ``text`` names ``name``, in any case and with a hyphen or a space between its parts: "Kim
-    Jong-nam" in an answer is the question's "Kim Jong Nam", no new person."""
-
-    def plain(words: str) -> str:
-        return " ".join(re.split(r"[\s\-‐–]+", words.lower()))
-
-    return re.search(rf"(?<!\w){re.escape(plain(name))}(?!\w)", plain(text)) is not None
+    """Whether ``text`` names ``name``, in any case and with a hyphen or a space between its parts, but with a
+    capital: "Kim Jong-nam" in an answer is the question's "Kim Jong Nam"; "Rice" is no "rice"."""
+    words = [re.escape(word) for word in re.split(_NAME_JOINER, name.strip()) if word]
+    pattern = rf"(?<!\w){_NAME_JOINER.join(words)}(?!\w)"
+    return any(m.group(0)[:1].isupper() for m in re.finditer(pattern, text, re.IGNORECASE))
 
 
 def _given_name(
@@ -802,20 +805,24 @@ def _answered(
         return None
     if _ASKS_FOR_PERSON.match(question):
         given = _given_name(question, answer, short_answer, labeller)
-        if given is not None and given.kind == "person":
+        if given is not None and given.kind == "person" and not _named_in(given.text, question):
             return given
-        return _pick(find_entities(answer, labeller), "person")
+        return _pick(
+            [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)], "person"
+        )
     which = _WHICH_PHRASE.match(question)
     if which is None:
         return None  # "When was the vote?" gave a date, not a name "instead" can mean
     given = _given_name(question, answer, short_answer, labeller)
-    if given is not None:
+    if given is not None and not (given.kind == "person" and _named_in(given.text, question)):
         return given
     if _asked_thing(question):
         return _first_named_thing(question, answer, labeller)
     new = [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)]
     if which_kind(question) == "person":
-        return _pick(new, "person")  # not "Malaysian" for "Which Air Koryo employee ...?"
+        spans = labeller(answer) if labeller is not None else {}
+        bodies = [e for e in new if e.label != "NORP" and spans.get(e.text) not in _PLACE_LABELS]
+        return _pick(new, "person") or _pick(bodies, "group")
     return _pick(new, "person") or _pick(new, "group")
 
 
@@ -867,3 +874,13 @@ def _as_statement(
     # "Which nominee for US labor secretary withdrew" -> "Andrew Puzder, the nominee for US labor secretary
     # withdrew": the answer's name joins the event, which keeps its words for retrieval.
     return _WHICH_PHRASE.sub(f"{named.text}, the ", statement, count=1)
+
+
+def _describes_unnamed(question: str, answer: str) -> bool:
+    """Whether the answer speaks of the asked one without a name: "an employee of Air Koryo" for "Which Air
+    Koryo employee is wanted ...?"."""
+    head = which_head(question)
+    if head is None:
+        return False
+    unnamed = rf"\b(?:a|an)\s+(?:[\w-]+\s+){{0,3}}{re.escape(head)}\b"
+    return re.search(unnamed, answer, re.IGNORECASE) is not None
