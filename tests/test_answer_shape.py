@@ -516,6 +516,23 @@ def test_a_person_titled_by_another_office_answers_no_which_office_question(find
     assert not only_other_offices("Which minister resigned?", fallon, finder)
 
 
+def test_a_person_named_after_a_bodys_acronym_is_a_person(finder: EntityFinder) -> None:
+    # The recognizer reads "the UN Nikki Haley" as one body.
+    envoy = "US ambassador to the UN Nikki Haley said the council must act."
+    found = {envoy[start:end]: label for start, end, label in finder.entities(envoy)}
+    assert found.get("Nikki Haley") == "PERSON" and found.get("UN") == "ORG"
+    jaafari = "Syria's envoy to the UN Bashar Jaafari, who heads the government delegation, said."
+    asked = "Who heads the Syrian government delegation at the Astana talks?"
+    assert finder.short_answer(asked, jaafari) == ("Bashar Jaafari", "PERSON")
+    # A body's own name after its acronym stays a body.
+    for body in (
+        "The UN Security Council met.",
+        "He spoke to the BBC News Channel.",
+        "the US Presidential Election",
+    ):
+        assert [label for _, _, label in finder.entities(body)] == ["ORG"]
+
+
 def test_leading_spaces_hide_no_name_and_shift_no_offset(finder: EntityFinder) -> None:
     # A follow-up reads the previous answer as the turns join it, after a space.
     text = " SpaceX, the company founded by Elon Musk, plans to fly two civilians around the moon."

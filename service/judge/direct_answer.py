@@ -337,6 +337,7 @@ class EntityFinder:
                     ]
                     for label in [_relabelled(text, start, end, e.label_)]
                 ]
+                found = [piece for span in found for piece in _person_after_acronym(text, *span)]
                 self._cache[text] = found
                 if len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
@@ -410,6 +411,34 @@ def _with_bare_title(text: str, start: int, label: str) -> int:
     title with the name: "Ms Tanden" is the name an article gives ("Mr Gorsuch and Ms Tanden" reads two)."""
     title = _BARE_TITLE_BEFORE.search(text, max(0, start - 4), start) if label == "PERSON" else None
     return title.start() if title is not None else start
+
+
+# "Syria's envoy to the UN Bashar Jaafari", "ambassador to the UN Nikki Haley": the recognizer reads a body's
+# acronym and the name after it as one body.
+_NO_PERSON_AFTER_ACRONYM = _BODY_TAILS | {
+    "channel", "service", "programme", "program", "agency", "commission", "assembly", "mission", "forces",
+    "election", "elections", "presidential", "summit", "conference", "talks", "games", "cup", "championship",
+}  # fmt: skip
+_ACRONYM_THEN_NAME = re.compile(r"(?:the\s+)?([A-Z]{2,})\s+(?=[A-Z][a-z])")
+
+
+def _person_after_acronym(text: str, start: int, end: int, label: str) -> list[tuple[int, int, str]]:
+    """The span, or the acronym and the person after it when the recognizer, reading the rest alone after a
+    title, finds exactly that person there and no word of it names a body ("the BBC News Channel")."""
+    lead = _ACRONYM_THEN_NAME.match(text, start, end) if label == "ORG" else None
+    if lead is None:
+        return [(start, end, label)]
+    rest = text[lead.end() : end]
+    words = rest.split()
+    if not 2 <= len(words) <= 4 or {without_possessive(w.lower()) for w in words} & _NO_PERSON_AFTER_ACRONYM:
+        return [(start, end, label)]
+    read = _pipeline()(f"Ambassador {rest} said.").ents
+    if len(read) != 1 or read[0].label_ != "PERSON" or read[0].text != rest:
+        return [(start, end, label)]
+    return [
+        (lead.start(1), lead.end(1), "ORG"),
+        (_without_role(text, lead.end(), end, "PERSON"), end, "PERSON"),
+    ]
 
 
 def _offset_before_stops(offset: int, stops: Sequence[int]) -> int:
