@@ -529,6 +529,9 @@ def test_a_person_named_after_a_bodys_acronym_is_a_person(finder: EntityFinder) 
         "The UN Security Council met.",
         "He spoke to the BBC News Channel.",
         "the US Presidential Election",
+        "He trained at the US Military Academy.",
+        "A member of the US Olympic Team tested positive.",
+        "He was a guest on the BBC Question Time panel.",
     ):
         assert [label for _, _, label in finder.entities(body)] == ["ORG"]
 

@@ -418,6 +418,8 @@ def _with_bare_title(text: str, start: int, label: str) -> int:
 _NO_PERSON_AFTER_ACRONYM = _BODY_TAILS | {
     "channel", "service", "programme", "program", "agency", "commission", "assembly", "mission", "forces",
     "election", "elections", "presidential", "summit", "conference", "talks", "games", "cup", "championship",
+    "academy", "team", "squad", "school", "college", "hospital", "centre", "center", "station", "show",
+    "park", "stadium", "police", "corps", "open", "olympic", "olympics", "island", "time", "america",
 }  # fmt: skip
 _ACRONYM_THEN_NAME = re.compile(r"(?:the\s+)?([A-Z]{2,})\s+(?=[A-Z][a-z])")
 
