@@ -621,8 +621,6 @@ def _rewrite_one(
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
             new = [e for e in answer_entities if not _named_in(e.text, asked)]
             given = _given_name(asked, answered, short_answer, labeller)
-            if given is not None and given.kind == "person" and _named_in(given.text, asked):
-                given = None  # "Kim Jong-nam" answers no "Which Air Koryo employee ...?"
             if given is None and not refused and _asked_thing(asked):
                 given = _first_named_thing(asked, answered, labeller)
             if given is not None:
@@ -783,7 +781,9 @@ def _named_in(name: str, text: str) -> bool:
 def _given_name(
     question: str, answer: str, short_answer: ShortAnswer | None, labeller: Labeller | None
 ) -> Entity | None:
-    """The name ``short_answer`` finds in the answer for the question, as an entity."""
+    """The name ``short_answer`` finds in the answer for the question, as an entity; not a person the question
+    names itself ("Kim Jong-nam" answers no "Which Air Koryo employee is wanted over Kim Jong Nam's
+    murder?")."""
     if short_answer is None or labeller is None or not answer.strip() or answer.strip() == REFUSAL:
         return None
     found = short_answer(question, answer)
@@ -794,6 +794,8 @@ def _given_name(
     word = re.compile(rf"\b{re.escape(text)}\b")
     fuller = [span for span, other in labeller(answer).items() if other == label and word.search(span)]
     kind: EntityKind = "person" if label in _PERSON_LABELS and not _asked_thing(question) else "group"
+    if kind == "person" and _named_in(text, question):
+        return None
     return Entity(max(fuller, key=len, default=text), kind, label)
 
 
@@ -805,7 +807,7 @@ def _answered(
         return None
     if _ASKS_FOR_PERSON.match(question):
         given = _given_name(question, answer, short_answer, labeller)
-        if given is not None and given.kind == "person" and not _named_in(given.text, question):
+        if given is not None and given.kind == "person":
             return given
         return _pick(
             [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)], "person"
@@ -814,7 +816,7 @@ def _answered(
     if which is None:
         return None  # "When was the vote?" gave a date, not a name "instead" can mean
     given = _given_name(question, answer, short_answer, labeller)
-    if given is not None and not (given.kind == "person" and _named_in(given.text, question)):
+    if given is not None:
         return given
     if _asked_thing(question):
         return _first_named_thing(question, answer, labeller)
