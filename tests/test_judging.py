@@ -145,7 +145,7 @@ def test_a_later_story_of_an_edition_asked_by_its_year_is_likely_a_later_edition
     passage = 'The award went to the cast and crew behind the indie film "Moonlight".'
     article = "Moonlight wins best picture\n\n" + passage
     assert date_mismatch_penalty(asked, passage, passage, date(2017, 2, 27), article) == LATER_EDITION_PENALTY
-    # Dated in the asked year, or before it, the story only fails to confirm the year.
+    # Dated in the asked year the story confirms it; dated before, it only fails to confirm it.
     assert date_mismatch_penalty(asked, passage, passage, date(2016, 2, 29), article) == 0
     assert date_mismatch_penalty(asked, passage, passage, date(2015, 12, 1), article) == YEAR_ABSENT_PENALTY
     # Only an edition of something held every year: "in 2016" may be told in a later story.

@@ -51,8 +51,8 @@ _NUMBER_QUESTION = re.compile(
 )
 # "Which federal judge", "Which Kansas governor", "Which US general": up to two words before the role, none
 # of them a verb or an article ("Which bill did the governor sign?" asks for a bill).
-AUXILIARIES = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|been|be)"
-_ROLE_MODIFIER = rf"(?:(?!(?:{AUXILIARIES}|the|a|an)\b)[\w'’.-]+ ){{0,2}}"
+AUXILIARY_PATTERN = r"(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could|been|be)"
+_ROLE_MODIFIER = rf"(?:(?!(?:{AUXILIARY_PATTERN}|the|a|an)\b)[\w'’.-]+ ){{0,2}}"
 # "Which Wales defender", "Which FDNY emergency medical technician", "Which Bavaria-based construction
 # company": the noun a which-phrase ends on says the kind, after however many names and modifiers. The
 # person nouns are also the roles a "which" question asks a person by (_ROLES).
@@ -490,8 +490,8 @@ def _office_only_after(before: re.Pattern[str], office: str, passage: str) -> bo
 
 # Ranks below an office's holder; not "under": "India, under Prime Minister Narendra Modi".
 LESSER_RANKS = {"deputy", "vice", "assistant", "junior"}
-_LESSER = rf"(?:{'|'.join(sorted(LESSER_RANKS))})"
-_LESSER_BEFORE = re.compile(rf"\b{_LESSER}[\s-]+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
+LESSER_RANK_PATTERN = rf"(?:{'|'.join(sorted(LESSER_RANKS))})"
+_LESSER_BEFORE = re.compile(rf"\b{LESSER_RANK_PATTERN}[\s-]+(?:[\w'’-]+\s+)?$", re.IGNORECASE)
 
 
 def office_of_a_deputy(question: str, passage: str) -> bool:
@@ -499,7 +499,7 @@ def office_of_a_deputy(question: str, passage: str) -> bool:
     ambassador to Malaysia, Andriano Erwin" is not the ambassador, nor "Vice President Mike Pence" the
     president."""
     asked = ASKS_WHO_HOLDS.match(question)
-    if asked is None or re.search(rf"\b{_LESSER}\b", question, re.IGNORECASE):
+    if asked is None or re.search(rf"\b{LESSER_RANK_PATTERN}\b", question, re.IGNORECASE):
         return False
     return _office_only_after(_LESSER_BEFORE, office_words(asked.group("office")), passage)
 

@@ -89,13 +89,15 @@ def quarters(text: str) -> set[int]:
     return {int(m.group(1)) if m.group(1) else _QUARTER_NUMBER[m.group(2).lower()] for m in found}
 
 
-# The asked year names an edition of something held every year: "the 2016 Oscars", "CES 2016"; not "in 2016"
-# or "November 2016".
-_EDITION = re.compile(r"\b(?:1[89]|20)\d\d\s+[A-Z]|\b([A-Z][\w'’.-]*)\s+(?:1[89]|20)\d\d\b")
-_NOT_EDITIONS = {
-    "in", "by", "since", "of", "for", "the", "during", "until", "before", "after", "from", "on", "at", "as",
-    "and", "between", "early", "late", "mid", "which", "what", "how", "who", "whom", "whose", "when", "where",
-    "did", "does", "was", "were", "is", "are", "has", "had", *_MONTHS,
+# The asked year names an edition of something held every year: "the 2016 Oscars", "CES 2016"; not "in 2016",
+# "in 2016 Mexico ..." or "November 2016". The word before the year says which: a name, or a time's word.
+_EDITION = re.compile(
+    r"(?:\b([\w'’.-]+)\s+)?\b(?:1[89]|20)\d\d\s+[A-Z]"  # "the 2016 Oscars"
+    r"|\b([A-Z][\w'’.-]*)\s+(?:1[89]|20)\d\d\b"  # "CES 2016"
+)
+_TIME_WORDS = {
+    "in", "by", "since", "of", "for", "during", "until", "before", "after", "from", "on", "at", "as", "and",
+    "between", "early", "late", "mid", "which", "what", "how", "when", *_MONTHS,
 }  # fmt: skip
 # A story that looks back on an earlier time: "last month", "over the past year", "the reigning champion".
 _LOOKS_BACK = re.compile(
@@ -114,7 +116,7 @@ def _later_edition(
     if published is None or published.year <= max(asked_years):
         return False
     edition = any(
-        m.group(1) is None or m.group(1).lower().rstrip(".") not in _NOT_EDITIONS
+        (m.group(1) or m.group(2) or "").lower().rstrip(".") not in _TIME_WORDS
         for m in _EDITION.finditer(question)
     )
     # "the November election" in a story of January is last year's November.

@@ -24,7 +24,8 @@ from service.judge.answer_types import (
     AMOUNT_NOUN_QUESTION,
     ASKED_PREPOSITION,
     ASKS_WHO_HOLDS,
-    AUXILIARIES,
+    AUXILIARY_PATTERN,
+    LESSER_RANK_PATTERN,
     LESSER_RANKS,
     age_spans,
     answer_type,
@@ -416,8 +417,8 @@ def _with_bare_title(text: str, start: int, label: str) -> int:
 # "Syria's envoy to the UN Bashar Jaafari", "ambassador to the UN Nikki Haley": the recognizer reads a body's
 # acronym and the name after it as one body.
 _NO_PERSON_AFTER_ACRONYM = _BODY_TAILS | {
-    "channel", "service", "programme", "program", "agency", "commission", "assembly", "mission", "forces",
-    "election", "elections", "presidential", "summit", "conference", "talks", "games", "cup", "championship",
+    "channel", "service", "programme", "program", "commission", "assembly", "mission", "forces", "election",
+    "elections", "presidential", "summit", "conference", "talks", "cup", "championship",
     "academy", "team", "squad", "school", "college", "hospital", "centre", "center", "station", "show",
     "park", "stadium", "police", "corps", "open", "olympic", "olympics", "island", "time", "america",
 }  # fmt: skip
@@ -846,7 +847,7 @@ _OFFICE_SYNONYMS = {
 
 # A which-phrase up to its deputy's word and the few words before its office: "Which Japanese deputy foreign".
 _DEPUTY_IN_PHRASE = (
-    rf"^\W*(?:which|what)\s+(?:(?!{AUXILIARIES}\b)[\w'’.-]+\s+){{0,3}}?(?:{'|'.join(sorted(LESSER_RANKS))})\s+"
+    rf"^\W*(?:which|what)\s+(?:(?!{AUXILIARY_PATTERN}\b)[\w'’.-]+\s+){{0,3}}?{LESSER_RANK_PATTERN}\s+"
     r"(?:[\w-]+\s+){0,2}?"
 )
 

@@ -517,8 +517,10 @@ def _about_the_pair(
         return None
     lead = answered.split(" [1]")[0]
     new = [e.text for e in find_entities(lead, labeller) if e.kind == "person" and e.text not in asked]
-    pair = " and ".join(new[:2]) if new and " and " not in new[0] else (new or [""])[0]
-    if " and " in pair and re.search(rf"\b{re.escape(pair).replace(' and ', ',? and ')}\b", lead):
+    names = new[:1] if new and " and " in new[0] else new[:2]  # "Siti Aisyah and Doan Thi Huong" is one run
+    pair = " and ".join(names)
+    together = r",?\s+and\s+".join(re.escape(name) for name in names)
+    if " and " in pair and re.search(rf"\b{together}\b", lead):
         return _THE_PAIR.sub(pair, question)  # "Siti Aisyah and Doan Thi Huong smeared VX ..."
     # Named apart, the answer's person and the question's other one are the pair: Artemenko "discussed his
     # proposal with US President Donald Trump's personal lawyer Michael Cohen" is Artemenko and Cohen.
@@ -626,8 +628,8 @@ def _rewrite_one(
             if given is not None:
                 # The answer to "Which country won?" is what "it" means next, a place or not.
                 context.append([replace(given, label="") if _asked_place(asked) else given])
-            asks_person = which_kind(asked) == "person" and _describes_unnamed(asked, answered)
-            unnamed = refused or (asks_person and not any(e.kind == "person" for e in new))
+            nameless = which_kind(asked) == "person" and _describes_unnamed(asked, answered)
+            unnamed = refused or (nameless and not any(e.kind == "person" for e in new))
             if unnamed and not _ASKS_ABOUT_NAMED.match(asked):
                 # Unanswered, "Whom did Trump nominate to Scalia's seat?" leaves "he" unknown, not Scalia; so
                 # does an answer that speaks of the asked one without a name ("an employee of Air Koryo" for
@@ -822,8 +824,12 @@ def _answered(
         return _first_named_thing(question, answer, labeller)
     new = [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)]
     if which_kind(question) == "person":
-        spans = labeller(answer) if labeller is not None else {}
-        bodies = [e for e in new if e.label != "NORP" and spans.get(e.text) not in _PLACE_LABELS]
+        # Not a nationality ("Malaysian") or a bare place, but a body the recognizer calls a place may stand
+        # ("Texas-based Caddell Construction" for "Which contractor ...?").
+        places = {
+            span for span, label in (labeller(answer) if labeller else {}).items() if label in _PLACE_LABELS
+        }
+        bodies = [e for e in new if e.label != "NORP" and e.text not in places]
         return _pick(new, "person") or _pick(bodies, "group")
     return _pick(new, "person") or _pick(new, "group")
 
