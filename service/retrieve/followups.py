@@ -621,7 +621,7 @@ def _rewrite_one(
         asked_entities, answer_entities = find_entities(asked, labeller), find_entities(answered, labeller)
         if _ASKS_WHICH.match(asked):
             # "Which pioneer died?" is answered by a name the question never had: that is who "he" means.
-            new = [e for e in answer_entities if not _named_in(e.text, asked)]
+            new = _not_named_in(answer_entities, asked)
             given = _given_name(asked, answered, short_answer, labeller)
             if given is None and not refused and _asked_thing(asked):
                 given = _first_named_thing(asked, answered, labeller)
@@ -780,6 +780,11 @@ def _named_in(name: str, text: str) -> bool:
     return any(m.group(0)[:1].isupper() for m in re.finditer(pattern, text, re.IGNORECASE))
 
 
+def _not_named_in(entities: Sequence[Entity], text: str) -> list[Entity]:
+    """The entities ``text`` does not already name: an answer's new names."""
+    return [e for e in entities if not _named_in(e.text, text)]
+
+
 def _given_name(
     question: str, answer: str, short_answer: ShortAnswer | None, labeller: Labeller | None
 ) -> Entity | None:
@@ -811,9 +816,7 @@ def _answered(
         given = _given_name(question, answer, short_answer, labeller)
         if given is not None and given.kind == "person":
             return given
-        return _pick(
-            [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)], "person"
-        )
+        return _pick(_not_named_in(find_entities(answer, labeller), question), "person")
     which = _WHICH_PHRASE.match(question)
     if which is None:
         return None  # "When was the vote?" gave a date, not a name "instead" can mean
@@ -822,7 +825,7 @@ def _answered(
         return given
     if _asked_thing(question):
         return _first_named_thing(question, answer, labeller)
-    new = [e for e in find_entities(answer, labeller) if not _named_in(e.text, question)]
+    new = _not_named_in(find_entities(answer, labeller), question)
     if which_kind(question) == "person":
         # Not a nationality ("Malaysian") or a bare place, but a body the recognizer calls a place may stand
         # ("Texas-based Caddell Construction" for "Which contractor ...?").
