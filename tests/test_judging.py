@@ -845,6 +845,14 @@ def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, depu
         ),  # "one" is no count
         # A follow-up's carried turn is not what it asks.
         ("In which state is that factory: 13 workers were jailed?", "148 workers were charged.", False),
+        # "10 more women" are another group than the eight killed, as are "two other" people.
+        (
+            "In which district did an air raid kill at least eight women and a child?",
+            "At least 10 more women were reported wounded in the raid, which hit a funeral in Arhab district.",
+            False,
+        ),
+        ("Where were three people arrested?", "Two other people were arrested in Paris.", False),
+        ("Where were three people arrested?", "Two people were arrested in Paris.", True),
     ],
 )
 def test_a_count_by_another_number_is_another_figure(question, passage, conflict):
