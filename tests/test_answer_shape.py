@@ -26,6 +26,9 @@ def finder() -> EntityFinder:
         ("How tall is the statue?", "measure"),
         ("How long is the route in miles?", "length"),
         ("How long did the flight take?", "duration"),
+        ("How many years had he worked at the CIA?", "duration"),  # counted in time, read as a date
+        ("How many days of leave are officers entitled to?", "duration"),
+        ("How many people were hurt?", "count"),
         ("Who cast the deciding vote?", "person"),
         ("Where was DeVos sworn in?", "place"),
         ("In which country did the attack happen?", "place"),
@@ -369,6 +372,11 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
             "How long was the flight?",
             "The 14,535-kilometre flight took 16 hours and 23 minutes.",
             "16 hours and 23 minutes",
+        ),
+        (
+            "How many years had Price worked at the CIA before that?",
+            "Prior to his NSC job, Price worked at the CIA for eight years.",
+            "eight years",
         ),
         # "How high" and "how big" still take a share or a sum.
         ("How high is unemployment in Spain?", "Unemployment in Spain is 18.75 percent.", "18.75 percent"),

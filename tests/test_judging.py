@@ -848,7 +848,7 @@ def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, depu
         # "10 more women" are another group than the eight killed, as are "two other" people.
         (
             "In which district did an air raid kill at least eight women and a child?",
-            "At least 10 more women were reported wounded in the raid, which hit a funeral in Arhab district.",
+            "At least 10 more women were wounded in the raid, which hit a funeral in Arhab district.",
             False,
         ),
         ("Where were three people arrested?", "Two other people were arrested in Paris.", False),

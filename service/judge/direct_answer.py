@@ -244,7 +244,11 @@ _LENGTH_QUESTION = re.compile(
     r"^\s*how long\b.*\b(?:kilometres|kilometers|km|miles|metres|meters|feet|yards|in length)\b",
     re.IGNORECASE,
 )
-_DURATION_QUESTION = re.compile(r"^\s*how long\b", re.IGNORECASE)
+# "How many years had he worked at the CIA?" counts in units of time: the recognizer reads "eight years" as a
+# date, never a number.
+_DURATION_QUESTION = re.compile(
+    r"^\s*(?:how long|how many (?:years|months|weeks|days|hours|minutes|seconds|decades))\b", re.IGNORECASE
+)
 # A clock time or a weekday says when, not how long: "began at 2 a.m. on Sunday, lasted 12 hours".
 _NOT_A_DURATION = re.compile(
     r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
