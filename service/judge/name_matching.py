@@ -35,10 +35,10 @@ DEMONYMS = {
 }  # fmt: skip
 ALIASES = {
     "covid-19": ("covid", "coronavirus"),
-    "us": ("united states", "america", "american", "washington"),
-    "usa": ("united states", "america", "american"),
-    "united states": ("us", "america", "american"),
-    "america": ("us", "united states", "american"),
+    "us": ("united states", "america", "american", "washington", "usa"),
+    "usa": ("united states", "america", "american", "us"),
+    "united states": ("us", "america", "american", "usa"),
+    "america": ("us", "united states", "american", "usa"),
     "uk": ("united kingdom", "britain", "british"),
     "united kingdom": ("uk", "britain", "british"),
     "britain": ("uk", "united kingdom", "british"),
