@@ -853,6 +853,18 @@ def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, depu
         ),
         ("Where were three people arrested?", "Two other people were arrested in Paris.", False),
         ("Where were three people arrested?", "Two people were arrested in Paris.", True),
+        # An added group is compared with added groups: "five more migrants" are not "three more".
+        ("Where did five more migrants drown?", "Three more migrants drowned off Lampedusa.", True),
+        (
+            "Where were 10 more women wounded?",
+            "Eight women were killed and at least 10 more women were wounded in Arhab district.",
+            False,
+        ),
+        (
+            "Where will 3,000 additional troops go?",
+            "About 4,000 troops are in Kuwait; 3,000 additional troops follow.",
+            False,
+        ),
     ],
 )
 def test_a_count_by_another_number_is_another_figure(question, passage, conflict):

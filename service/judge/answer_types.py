@@ -655,7 +655,7 @@ def cause_unsaid(question: str, passage: str) -> bool:
 
 # "five portions a day" is not "ten portions a day": a number the question counts something by, where the
 # passage counts the same thing by another number only, is another figure's story. "10 more women were
-# wounded" counts another group of women than the eight killed: no conflict.
+# wounded" counts another group than "eight women" killed: an added group is compared with added groups only.
 _COUNTED = re.compile(
     rf"(?<![\w$€£.,-])(\d[\d,]*|{'|'.join(CARDINALS)})[\s-]+(?:(more|other|additional|further)\s+)?"
     r"([a-z]{3,})\b",
@@ -668,15 +668,15 @@ _NOT_COUNTED = {
 }  # fmt: skip
 
 
-def _counts(text: str, groups_added: bool = True) -> dict[str, set[str]]:
-    """What ``text`` counts, by the counted word's first five letters: {"porti": {"5"}}; without
-    ``groups_added``, not "10 more women"."""
+def _counts(text: str) -> dict[str, set[str]]:
+    """What ``text`` counts, by the counted word's first five letters, an added group ("10 more women") marked
+    apart: {"porti": {"5"}, "+women": {"10"}}."""
     counts: dict[str, set[str]] = {}
     for match in _COUNTED.finditer(text):
         number, added, noun = match.group(1).lower().replace(",", ""), match.group(2), match.group(3).lower()
-        if noun in _NOT_COUNTED or re.fullmatch(r"(?:1[89]|20)\d\d", number) or (added and not groups_added):
+        if noun in _NOT_COUNTED or re.fullmatch(r"(?:1[89]|20)\d\d", number):
             continue
-        counts.setdefault(noun[:5], set()).add(CARDINALS.get(number, number))
+        counts.setdefault(("+" if added else "") + noun[:5], set()).add(CARDINALS.get(number, number))
     return counts
 
 
@@ -685,7 +685,7 @@ def count_conflict(question: str, passage: str) -> bool:
     asked = _counts(question.partition(": ")[0])  # not the earlier turn a follow-up carries after it
     if not asked:
         return False
-    said = _counts(passage, groups_added=False)
+    said = _counts(passage)
     return any(noun in said and not numbers & said[noun] for noun, numbers in asked.items())
 
 

@@ -589,9 +589,6 @@ def _name_pattern(name: str) -> re.Pattern[str]:
 def _mentions(text: str, name: QuestionName) -> bool:
     if mentions_name(text, name.text, name.person):
         return True
-    singular = None if name.person else _singular(name.text)
-    if singular is not None and mentions_name(text, singular):
-        return True  # "the Conservatives" are the "Conservative" of a results table, "Filipinos" "Filipino"
     if name.place:  # "Wick Springs City Council": the article must at least name Wick Springs
         return mentions_name(text, name.place)
     ruler = _REGNAL_NUMBER.sub("", name.text)
@@ -616,18 +613,6 @@ def _mentions(text: str, name: QuestionName) -> bool:
             not _another_first_name(text, m.start(), words[0]) for m in _name_pattern(surname).finditer(text)
         )
     )
-
-
-# Six letters at least: "News" is not "New".
-_PLURAL = re.compile(r"(?=\w{6})([A-Z][a-z]{2,}?)(ies|(?<![sui])s)")
-
-
-def _singular(name: str) -> str | None:
-    """A one-word plural name, singular: "Conservatives" -> "Conservative", "Tories" -> "Tory"."""
-    plural = _PLURAL.fullmatch(name)
-    if plural is None:
-        return None
-    return plural.group(1) + ("y" if plural.group(2) == "ies" else "")
 
 
 # Words before a surname that are no first name: titles and roles ("President Trump", "Mr Podesta", "Justice

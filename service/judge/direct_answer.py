@@ -34,7 +34,7 @@ from service.judge.answer_types import (
     which_head,
     which_kind,
 )
-from service.judge.answerability import CALENDAR_WORDS, word_tokens
+from service.judge.answerability import CALENDAR_WORDS, CARDINALS, word_tokens
 from service.judge.countries import countries_named, country_of
 from service.judge.name_matching import BARE_TITLES, without_possessive
 from service.judge.spelling import stems, word_stems
@@ -178,8 +178,20 @@ _AGENT_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _AGENT_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+# "Who won the Champions League final?" is answered by a team ("Manchester City"), a country ("Germany won
+# the World Cup") or a player: any of the agent's labels.
+_CONTEST_WON = re.compile(
+    r"^\s*who\s+(?:won|wins|lifted|clinched)\s+(?:the\s+|this\s+year's\s+|last\s+year's\s+)?"
+    r"(?:[\w'’.-]+\s+){0,6}?(?:final|finals|cup|league|championship|championships|title|tournament|trophy|"
+    r"derby|match|game|bowl|series|premiership|grand prix)\b",
+    re.IGNORECASE,
+)
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:the\s+)?$", re.IGNORECASE)
+# The side beaten never won: "Germany beat Argentina", "a 2-1 victory over Chelsea", "against the Falcons".
+_BEATEN_BEFORE = re.compile(
+    r"\b(?:beat|beats|beating|defeated|defeating|defeat|over|against)\s+(?:the\s+)?$", re.IGNORECASE
+)
 # "has said Russia was behind the hacks": a name that a verb follows is the reported clause's subject, not
 # the one who said it.
 _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
@@ -245,10 +257,10 @@ _LENGTH_QUESTION = re.compile(
     re.IGNORECASE,
 )
 # "How many years had he worked at the CIA?" counts in units of time: the recognizer reads "eight years" as a
-# date, never a number.
-_DURATION_QUESTION = re.compile(
-    r"^\s*(?:how long|how many (?:years|months|weeks|days|hours|minutes|seconds|decades))\b", re.IGNORECASE
-)
+# date, never a number. Only a number of that unit answers it: not "since 2005", not "March 2016".
+_TIME_UNITS = r"(years|months|weeks|days|hours|minutes|seconds|decades)"
+_DURATION_QUESTION = re.compile(rf"^\s*(?:how long|how many {_TIME_UNITS})\b", re.IGNORECASE)
+_UNITS_ASKED = re.compile(rf"^\s*how many {_TIME_UNITS}\b", re.IGNORECASE)
 # A clock time or a weekday says when, not how long: "began at 2 a.m. on Sunday, lasted 12 hours".
 _NOT_A_DURATION = re.compile(
     r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
@@ -540,11 +552,18 @@ def answer_candidates(
         # The recognizer reads "decades-old" and "70,650" as candidates too; an age has its own phrasing.
         return [(0, _distance(text, breaks, start, end, near), start, end) for start, end in age_spans(text)]
     agent = _asks_for_agent(question, kind)
+    contest = agent and _CONTEST_WON.match(main_question(question)) is not None
     labels = _AGENT_LABELS if agent else _LABELS[kind]
     asked_bare = {without_possessive(w) for w in asked}
     asked_in = countries_named(question) if kind == "place" else set()
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
+    units = _UNITS_ASKED.match(main_question(question)) if kind == "duration" else None
+    in_units = (
+        re.compile(rf"(?:\d|\b(?:{'|'.join(CARDINALS)}|a|an|one)\b).*\b{units.group(1)[:-1]}", re.IGNORECASE)
+        if units
+        else None
+    )
     if counted is not None:
         labels = tuple(label for label in labels if label != "PERCENT")  # "80 percent" counts no people
     noun = _counted_noun(counted)
@@ -585,8 +604,12 @@ def answer_candidates(
             label, ent_end = "MONEY", currency.end()  # ... and "5,000 euros" as a number
         if label not in labels or ent_start < tally_end:
             continue
+        if contest and _BEATEN_BEFORE.search(text, 0, ent_start):
+            continue
         if kind == "duration" and _NOT_A_DURATION.search(text, ent_start, ent_end):
             continue
+        if in_units is not None and not in_units.search(text, ent_start, ent_end):
+            continue  # "How many years has she served?" is not answered by "since 2005"
         tokens = [without_possessive(w.lower()) for w in word_tokens(text[ent_start:ent_end])]
         if tokens and set(tokens) <= asked_bare:
             continue  # the question already names it: "When did Trump meet May?" is not answered by "May"
@@ -743,7 +766,8 @@ def _counted_noun(counted: re.Match[str] | None) -> str | None:
 
 
 def _asks_for_agent(question: str, kind: str) -> bool:
-    return kind == "person" and _AGENT_QUESTION.match(main_question(question)) is not None
+    asked = main_question(question)
+    return kind == "person" and (_AGENT_QUESTION.match(asked) or _CONTEST_WON.match(asked)) is not None
 
 
 def _asked_office(question: str) -> str | None:

@@ -35,10 +35,11 @@ DEMONYMS = {
 }  # fmt: skip
 ALIASES = {
     "covid-19": ("covid", "coronavirus"),
-    "us": ("united states", "america", "american", "washington", "usa"),
-    "usa": ("united states", "america", "american", "us"),
-    "united states": ("us", "america", "american", "usa"),
-    "america": ("us", "united states", "american", "usa"),
+    # In capitals, as acronyms match: "tell us" names no country.
+    "us": ("united states", "america", "american", "washington", "USA"),
+    "usa": ("united states", "america", "american", "US"),
+    "united states": ("US", "america", "american", "USA"),
+    "america": ("US", "united states", "american", "USA"),
     "uk": ("united kingdom", "britain", "british"),
     "united kingdom": ("uk", "britain", "british"),
     "britain": ("uk", "united kingdom", "british"),
