@@ -392,6 +392,7 @@ def test_how_old_is_answered_by_a_stated_age_not_any_number(sentence, age):
             "Manchester City",
         ),
         ("Who won the 2014 World Cup?", "Germany beat Argentina 1-0 in the final in Rio.", "Germany"),
+        ("Who won the 2018 World Cup final?", "Croatia lost 4-2 to France in the World Cup final.", "France"),
         # "How high" and "how big" still take a share or a sum.
         ("How high is unemployment in Spain?", "Unemployment in Spain is 18.75 percent.", "18.75 percent"),
         ("How big is the deficit?", "The deficit is $587 billion.", "$587 billion"),

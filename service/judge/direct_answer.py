@@ -192,6 +192,16 @@ _OBJECT_BEFORE = re.compile(r"\b(?:of|on|against|to|at|in|from|for|with)\s+(?:th
 _BEATEN_BEFORE = re.compile(
     r"\b(?:beat|beats|beating|defeated|defeating|defeat|over|against)\s+(?:the\s+)?$", re.IGNORECASE
 )
+# ... nor the side said to lose or draw ("Croatia lost 4-2 to France", "Arsenal were held 2-2"), nor the
+# venue ("in Istanbul"); and the side a loss is "to" is the winner, not an object pushed back.
+_LOSER_AFTER = re.compile(
+    r"(?:['’]s?)?\s+(?:(?:were|was|have\s+been|had\s+been)\s+(?:beaten|held|knocked|defeated|eliminated|"
+    r"thrashed)|lost|lose|fell|suffered|dropped|drew)\b",
+    re.IGNORECASE,
+)
+_LOST_TO_BEFORE = re.compile(r"\blost\b[^.;]{0,60}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
+_VENUE_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.IGNORECASE)
+_VENUE_LABELS = {"GPE", "FAC", "LOC"}
 # "has said Russia was behind the hacks": a name that a verb follows is the reported clause's subject, not
 # the one who said it.
 _CLAUSE_AFTER = re.compile(r"\s+(?:was|were|is|are|had|has|have|will|would|could|did|does)\b")
@@ -604,7 +614,11 @@ def answer_candidates(
             label, ent_end = "MONEY", currency.end()  # ... and "5,000 euros" as a number
         if label not in labels or ent_start < tally_end:
             continue
-        if contest and _BEATEN_BEFORE.search(text, 0, ent_start):
+        if contest and (
+            _BEATEN_BEFORE.search(text, 0, ent_start)
+            or _LOSER_AFTER.match(text, ent_end)
+            or (label in _VENUE_LABELS and _VENUE_BEFORE.search(text, 0, ent_start))
+        ):
             continue
         if kind == "duration" and _NOT_A_DURATION.search(text, ent_start, ent_end):
             continue
@@ -644,7 +658,9 @@ def answer_candidates(
         if agent:
             if _BY_BEFORE.search(text, 0, ent_start):
                 distance = 0  # "developed and manufactured by Microsoft"
-            elif _OBJECT_BEFORE.search(text, 0, ent_start):
+            elif _OBJECT_BEFORE.search(text, 0, ent_start) and not (
+                contest and _LOST_TO_BEFORE.search(text, 0, ent_start)
+            ):
                 distance += 2 * len(text)  # "the hacks of the Democratic National Committee": the one hacked
         if _TOTAL_BEFORE.search(text, 0, ent_start):
             distance += 4 * len(text)  # "931 out of 1,239 votes": the count is 931
