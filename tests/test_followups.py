@@ -1,7 +1,7 @@
 import pytest
 
 from service.answer.types import REFUSAL
-from service.retrieve.followups import find_entities, rewrite_followup
+from service.retrieve.followups import asked_part, find_entities, rewrite_followup
 
 
 def turns(*pairs):
@@ -289,6 +289,23 @@ def test_a_short_follow_up_that_names_nothing_is_about_the_previous_turn():
     assert rewrite_followup("What was the final vote?", history, lambda text: labels) == (
         "What was the final vote: Betsy DeVos was confirmed as US education secretary in February 2017?"
     )
+
+
+def test_a_follow_up_that_points_back_at_a_noun_is_about_the_previous_turn_at_any_length():
+    history = turns(
+        ("user", "Which carmaker was developing self-driving cars with Uber?"),
+        ("assistant", "Volvo has been working with Uber on self-driving cars since last year. [1]"),
+    )
+    labels = {"Uber": "ORG", "Volvo": "ORG"}
+    rewritten = rewrite_followup(
+        "By what year are those cars meant to be on sale?", history, lambda t: labels
+    )
+    assert rewritten.startswith("By what year are those cars meant to be on sale: ")
+    assert "Volvo" in rewritten
+    assert asked_part(rewritten) == "By what year are those cars meant to be on sale?"
+    # Naming its own subject, with no noun pointed back at, it stands alone.
+    standalone = "When did Uber start testing driverless taxis in Pittsburgh?"
+    assert rewrite_followup(standalone, history, lambda t: labels) == standalone
 
 
 def test_the_person_the_answer_is_about_beats_a_full_name_it_mentions_in_passing():

@@ -442,6 +442,12 @@ _WORD_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
 # "When was that?", "Where did this happen?": the event of the previous turn, which no pronoun rule names.
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8
+# "By what year are those cars meant to be on sale?", "When did the court reject the previous attempt?": a
+# noun pointed back at is the previous turn's, at any length a question runs to.
+_POINTS_BACK = re.compile(
+    r"\b(?:those|these|the (?:previous|same|earlier|latter|former) [a-z])", re.IGNORECASE
+)
+POINTING_FOLLOW_UP_WORDS = 16
 
 
 # "Who were they?" after "How many Palestinians were killed in the air strike?": they are the ones counted,
@@ -764,7 +770,10 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     """A short follow-up that points back ("When was that?", "Who did Trump pick instead?") or names
     nothing ("What was the final vote?") is about the previous turn; one that names its own subject ("What
     colour is the Gozo ferry?") stands alone."""
-    if len(question.split()) > EVENT_FOLLOW_UP_WORDS:
+    words = len(question.split())
+    if words <= POINTING_FOLLOW_UP_WORDS and _POINTS_BACK.search(question):
+        return True
+    if words > EVENT_FOLLOW_UP_WORDS:
         return False
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
 
