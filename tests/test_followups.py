@@ -306,6 +306,24 @@ def test_a_follow_up_that_points_back_at_a_noun_is_about_the_previous_turn_at_an
     # Naming its own subject, with no noun pointed back at, it stands alone.
     standalone = "When did Uber start testing driverless taxis in Pittsburgh?"
     assert rewrite_followup(standalone, history, lambda t: labels) == standalone
+    # Nor when it names what the previous turn did not, or says whom it means ("those arrested").
+    own_labels = {"Dutch": "NORP", "March 2017": "DATE", "2015": "DATE", "Paris": "GPE", "French": "NORP"}
+    for own in (
+        "Which of these three parties won the Dutch election in March 2017?",
+        "How many of those arrested in the 2015 Paris attacks were French?",
+    ):
+        assert rewrite_followup(own, history, lambda t: own_labels) == own
+
+
+def test_the_turn_a_follow_up_carries_is_written_capitalised_so_that_the_judge_can_find_its_own_words():
+    history = turns(
+        ("user", "Which country left the Paris climate agreement?"),
+        ("assistant", "the United States left the Paris climate agreement in 2017. [1]"),
+    )
+    rewritten = rewrite_followup("What happened then?", history, lambda t: {"the United States": "GPE"})
+    asked, _, carried = rewritten.partition(": ")
+    assert asked == "What happened then" and carried[:1].isupper()
+    assert asked_part(rewritten) == "What happened then?"
 
 
 def test_the_person_the_answer_is_about_beats_a_full_name_it_mentions_in_passing():

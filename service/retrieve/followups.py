@@ -443,9 +443,12 @@ _WORD_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.-]*")
 _EVENT_REFERENCE = re.compile(r"\b(that|this|it|instead|then|else|again|too|also)\b", re.IGNORECASE)
 EVENT_FOLLOW_UP_WORDS = 8
 # "By what year are those cars meant to be on sale?", "When did the court reject the previous attempt?": a
-# noun pointed back at is the previous turn's, at any length a question runs to.
+# noun pointed back at is the previous turn's, in a longer question too. Not "those arrested" or "those who
+# voted", which say whom they mean, nor "the former president" or "the latter half".
 _POINTS_BACK = re.compile(
-    r"\b(?:those|these|the (?:previous|same|earlier|latter|former) [a-z])", re.IGNORECASE
+    r"\b(?:those(?!\s+(?:who|whom|that|which|with|in|on|at|from|[a-z]+ed)\b)|these|"
+    r"the (?:previous|same|earlier) [a-z])",
+    re.IGNORECASE,
 )
 POINTING_FOLLOW_UP_WORDS = 16
 
@@ -666,9 +669,13 @@ def _rewrite_one(
         if named is not None:
             return f"{resolved[: instead.end()]} of {named.text}{resolved[instead.end() :]}"
     unresolved = _PERSON_PRONOUN.search(resolved) is not None
-    if (resolved == question and _leans_on_previous(question, labeller)) or unresolved:
+    leans = _leans_on_previous(question, labeller) or (
+        _points_back(question) and _names_nothing_new(question, previous[-1], answers[-1], labeller)
+    )
+    if (resolved == question and leans) or unresolved:
         statement = _as_statement(previous[-1], answers[-1], labeller, short_answer)
-        return f"{resolved.rstrip(' ?')}{CONTEXT_SEPARATOR}{statement}?"
+        # Capitalised, as ``asked_part`` knows the carried turn: "the United States, the country left ...".
+        return f"{resolved.rstrip(' ?')}{CONTEXT_SEPARATOR}{statement[:1].upper()}{statement[1:]}?"
     return resolved
 
 
@@ -678,7 +685,7 @@ def asked_part(query: str) -> str:
     asked, separator, context = query.partition(CONTEXT_SEPARATOR)
     # Only what the rewriter writes so, a follow-up that points back or names nothing, carries the previous
     # turn: "How much did Avengers: Endgame make?" and "Who said: 'No'?" are whole questions.
-    points_back = _PRONOUN.search(asked) or _leans_on_previous(asked, None)
+    points_back = _PRONOUN.search(asked) or _leans_on_previous(asked, None) or _points_back(asked)
     written = separator and points_back and len(asked.split()) >= 3 and context[:1].isupper()
     return f"{asked}?" if written and _ASKED_BEFORE_CONTEXT.match(asked) else query
 
@@ -770,12 +777,24 @@ def _leans_on_previous(question: str, labeller: Labeller | None) -> bool:
     """A short follow-up that points back ("When was that?", "Who did Trump pick instead?") or names
     nothing ("What was the final vote?") is about the previous turn; one that names its own subject ("What
     colour is the Gozo ferry?") stands alone."""
-    words = len(question.split())
-    if words <= POINTING_FOLLOW_UP_WORDS and _POINTS_BACK.search(question):
-        return True
-    if words > EVENT_FOLLOW_UP_WORDS:
+    if len(question.split()) > EVENT_FOLLOW_UP_WORDS:
         return False
     return bool(_EVENT_REFERENCE.search(question)) or not find_entities(question, labeller)
+
+
+def _points_back(question: str) -> bool:
+    """Whether a follow-up points back at a noun ("those cars"), at up to 16 words."""
+    return len(question.split()) <= POINTING_FOLLOW_UP_WORDS and _POINTS_BACK.search(question) is not None
+
+
+def _names_nothing_new(question: str, asked: str, answered: str, labeller: Labeller | None) -> bool:
+    """Whether every name ``question`` gives is the previous turn's: "Which of these parties won the Dutch
+    election?" after a question on the US one is a question of its own."""
+    earlier = f"{asked} {answered}"
+    return all(
+        _named_in(re.sub(r"^the\s+", "", e.text, flags=re.IGNORECASE), earlier)
+        for e in find_entities(question, labeller)
+    )
 
 
 _NAME_JOINER = r"[\s\-‐–]+"
