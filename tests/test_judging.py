@@ -861,7 +861,7 @@ def test_who_holds_an_office_is_not_answered_by_a_deputy(question, passage, depu
             False,
         ),
         (
-            "Where will 3,000 additional troops go?",
+            "Where will 3,000 more troops go?",
             "About 4,000 troops are in Kuwait; 3,000 additional troops follow.",
             False,
         ),

@@ -42,6 +42,8 @@ from service.judge.name_matching import mentions_name
         ("USA Today reported", "United States", True),
         ("The Australian team gave us a scare", "USA", False),  # aliases in capitals, as acronyms
         ("Let us move on, the coach said", "United States", False),
+        ("Union Station was closed", "America", False),  # an alias has no initials
+        ("The UN Security Council met", "America", False),
     ],
 )
 def test_a_name_is_found_under_its_other_spellings(text, name, named):

@@ -182,7 +182,8 @@ _AGENT_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 # the World Cup") or a player: any of the agent's labels.
 _CONTEST_WON = re.compile(
     r"^\s*who\s+(?:won|wins|lifted|clinched)\s+(?:the\s+|this\s+year's\s+|last\s+year's\s+)?"
-    r"(?:[\w'’.-]+\s+){0,6}?(?:final|finals|cup|league|championship|championships|title|tournament|trophy|"
+    r"(?:(?!(?:to|of|for)\b)[\w'’.-]+\s+){0,6}?"  # not "won the right to host the World Cup"
+    r"(?:final|finals|cup|league|championship|championships|title|tournament|trophy|"
     r"derby|match|game|bowl|series|premiership|grand prix)\b",
     re.IGNORECASE,
 )
@@ -195,8 +196,8 @@ _BEATEN_BEFORE = re.compile(
 # ... nor the side said to lose or draw ("Croatia lost 4-2 to France", "Arsenal were held 2-2"), nor the
 # venue ("in Istanbul"); and the side a loss is "to" is the winner, not an object pushed back.
 _LOSER_AFTER = re.compile(
-    r"(?:['’]s?)?\s+(?:(?:were|was|have\s+been|had\s+been)\s+(?:beaten|held|knocked|defeated|eliminated|"
-    r"thrashed)|lost|lose|fell|suffered|dropped|drew)\b",
+    r"\s+(?:(?:were|was|have\s+been|had\s+been)\s+(?:beaten|held|knocked|defeated|eliminated|thrashed)|"
+    r"lost|lose|fell\s+(?:to|short)|suffered|dropped\s+points|drew)\b",
     re.IGNORECASE,
 )
 _LOST_TO_BEFORE = re.compile(r"\blost\b[^.;]{0,60}?\bto\s+(?:the\s+)?$", re.IGNORECASE)
@@ -270,7 +271,6 @@ _LENGTH_QUESTION = re.compile(
 # date, never a number. Only a number of that unit answers it: not "since 2005", not "March 2016".
 _TIME_UNITS = r"(years|months|weeks|days|hours|minutes|seconds|decades)"
 _DURATION_QUESTION = re.compile(rf"^\s*(?:how long|how many {_TIME_UNITS})\b", re.IGNORECASE)
-_UNITS_ASKED = re.compile(rf"^\s*how many {_TIME_UNITS}\b", re.IGNORECASE)
 # A clock time or a weekday says when, not how long: "began at 2 a.m. on Sunday, lasted 12 hours".
 _NOT_A_DURATION = re.compile(
     r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
@@ -568,10 +568,11 @@ def answer_candidates(
     asked_in = countries_named(question) if kind == "place" else set()
     kin_asked = bool(asked & _KIN)
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
-    units = _UNITS_ASKED.match(main_question(question)) if kind == "duration" else None
+    duration = _DURATION_QUESTION.match(main_question(question)) if kind == "duration" else None
+    unit = duration.group(1) if duration else None  # "years" of "How many years ...?"; None for "how long"
     in_units = (
-        re.compile(rf"(?:\d|\b(?:{'|'.join(CARDINALS)}|a|an|one)\b).*\b{units.group(1)[:-1]}", re.IGNORECASE)
-        if units
+        re.compile(rf"(?:\d|\b(?:{'|'.join(CARDINALS)}|a|an|one)\b).*\b{unit[:-1]}", re.IGNORECASE)
+        if unit
         else None
     )
     if counted is not None:

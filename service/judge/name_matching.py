@@ -49,6 +49,7 @@ ALIASES = {
     "dprk": ("north korea", "pyongyang"),
     "north korea": ("dprk", "pyongyang"),
 }
+_ALIAS_SPELLINGS = {spelling for spellings in ALIASES.values() for spelling in spellings}
 _CONNECTORS = {"of", "the", "and", "for", "de", "on", "in", "&"}
 # A chamber is "the House" or "the Commons" after its first mention, and in many a story throughout: "The
 # House voted 215-205". Capitalised, so that "the house" of a family is none; not "the House of Lords".
@@ -119,8 +120,9 @@ def _patterns(name: str, person: bool = False) -> tuple[re.Pattern[str], ...]:
         flags = 0 if acronym else re.IGNORECASE
         # A lower-case prefix may hang on the name: "southern-German", "pro-Russia", "ex-Arsenal".
         patterns.append(re.compile(r"(?<![\w-])(?-i:[a-z]+-)?" + name_words(spelling) + r"(?![\w-])", flags))
-        if acronym and len(spelling) <= 6:
-            # "CAF" -> "Confederation of African Football": initials, connectors allowed between.
+        if acronym and len(spelling) <= 6 and spelling not in _ALIAS_SPELLINGS:
+            # "CAF" -> "Confederation of African Football": initials, connectors allowed between; not for an
+            # alias, whose name is already spelled out ("America" is no "Union Station").
             gap = r"[\w'’-]*\s+(?:(?:" + "|".join(_CONNECTORS - {"&"}) + r")\s+)?"
             patterns.append(re.compile(r"\b" + gap.join(re.escape(c) for c in spelling) + r"[\w'’-]*"))
         short_form = _CHAMBER_SHORT_FORMS.get(spelling.lower().removeprefix("the "))

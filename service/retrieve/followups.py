@@ -446,11 +446,12 @@ EVENT_FOLLOW_UP_WORDS = 8
 # noun pointed back at is the previous turn's, in a longer question too. Not "those arrested" or "those who
 # voted", which say whom they mean, nor "the former president" or "the latter half".
 _POINTS_BACK = re.compile(
-    r"\b(?:those(?!\s+(?:who|whom|that|which|with|in|on|at|from|[a-z]+ed)\b)|these|"
-    r"the (?:previous|same|earlier) [a-z])",
+    r"\b(?:those\b(?!\s+(?:who|whom|that|which|with|in|on|at|from|[a-z]+ed)\b)|these\b|"
+    r"the (?:previous|earlier) [a-z]|the same (?!time\b)[a-z])",
     re.IGNORECASE,
 )
 POINTING_FOLLOW_UP_WORDS = 16
+_OPENING_ARTICLE = re.compile(r"^(?:the|a|an)\b")
 
 
 # "Who were they?" after "How many Palestinians were killed in the air strike?": they are the ones counted,
@@ -669,13 +670,16 @@ def _rewrite_one(
         if named is not None:
             return f"{resolved[: instead.end()]} of {named.text}{resolved[instead.end() :]}"
     unresolved = _PERSON_PRONOUN.search(resolved) is not None
-    leans = _leans_on_previous(question, labeller) or (
-        _points_back(question) and _names_nothing_new(question, previous[-1], answers[-1], labeller)
+    leans = resolved == question and (
+        _leans_on_previous(question, labeller)
+        or (_points_back(question) and _names_nothing_new(question, previous[-1], answers[-1], labeller))
     )
-    if (resolved == question and leans) or unresolved:
+    if leans or unresolved:
         statement = _as_statement(previous[-1], answers[-1], labeller, short_answer)
-        # Capitalised, as ``asked_part`` knows the carried turn: "the United States, the country left ...".
-        return f"{resolved.rstrip(' ?')}{CONTEXT_SEPARATOR}{statement[:1].upper()}{statement[1:]}?"
+        # An opening article capitalised, as ``asked_part`` knows the carried turn: "The United States, the
+        # country left ..."; a name keeps its own case ("eBay").
+        statement = _OPENING_ARTICLE.sub(lambda m: m.group(0).capitalize(), statement)
+        return f"{resolved.rstrip(' ?')}{CONTEXT_SEPARATOR}{statement}?"
     return resolved
 
 
