@@ -269,8 +269,13 @@ _LENGTH_QUESTION = re.compile(
 )
 # "How many years had he worked at the CIA?" counts in units of time: the recognizer reads "eight years" as a
 # date, never a number. Only a number of that unit answers it: not "since 2005", not "March 2016".
-_TIME_UNITS = r"(years|months|weeks|days|hours|minutes|seconds|decades)"
-_DURATION_QUESTION = re.compile(rf"^\s*(?:how long|how many {_TIME_UNITS})\b", re.IGNORECASE)
+_TIME_UNITS = ("years", "months", "weeks", "days", "hours", "minutes", "seconds", "decades")
+_DURATION_QUESTION = re.compile(rf"^\s*(?:how long|how many ({'|'.join(_TIME_UNITS)}))\b", re.IGNORECASE)
+# A number, then its unit: "eight years", "a decade and a half"; built once per unit, not per passage.
+_IN_UNITS = {
+    unit: re.compile(rf"(?:\d|\b(?:{'|'.join(CARDINALS)}|a|an|one)\b).*\b{unit[:-1]}", re.IGNORECASE)
+    for unit in _TIME_UNITS
+}
 # A clock time or a weekday says when, not how long: "began at 2 a.m. on Sunday, lasted 12 hours".
 _NOT_A_DURATION = re.compile(
     r"\d\s*(?:[ap]\.?m\.?|o'clock)|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE
@@ -570,11 +575,7 @@ def answer_candidates(
     counted = _COUNTED.match(main_question(question)) if kind == "count" else None
     duration = _DURATION_QUESTION.match(main_question(question)) if kind == "duration" else None
     unit = duration.group(1) if duration else None  # "years" of "How many years ...?"; None for "how long"
-    in_units = (
-        re.compile(rf"(?:\d|\b(?:{'|'.join(CARDINALS)}|a|an|one)\b).*\b{unit[:-1]}", re.IGNORECASE)
-        if unit
-        else None
-    )
+    in_units = _IN_UNITS[unit.lower()] if unit else None
     if counted is not None:
         labels = tuple(label for label in labels if label != "PERCENT")  # "80 percent" counts no people
     noun = _counted_noun(counted)
